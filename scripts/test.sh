@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of baseten-edge, installing what is missing first (idempotent):
+# formatting and lints (host and wasm32), host tests (core and mock), the fuzz and differential
+# runs of the SSE decoder, wasm tests in Node and headless Chromium against the mock, and the
+# Node tests of the built package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+scripts/setup.sh
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+step "host tests (src/core, mock)"
+cargo test --workspace
+
+step "build the mock and the package"
+source scripts/mock.sh
+build_mock
+scripts/build.sh
+start_mock
+echo "mock at $MOCK_URL (pid $MOCK_PID)"
+
+step "wasm tests: Node and headless Chromium against the mock"
+BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
+
+step "package tests: node --test against the mock"
+node --test tests/node/

@@ -1,0 +1,190 @@
+//! Async predict: the request options and their documented ranges, the request body, and the
+//! polling rules for waiting on a request (terminal statuses, back-off).
+
+use super::error::{Error, Result};
+use super::json;
+
+/// How Baseten retries the model call of an async request (`inference_retry_config`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InferenceRetryConfig {
+    /// 1..=10 attempts (Baseten's default 3).
+    pub max_attempts: Option<f64>,
+    /// 0..=10000 ms (default 1000).
+    pub initial_delay_ms: Option<f64>,
+    /// 0..=60000 ms (default 5000).
+    pub max_delay_ms: Option<f64>,
+}
+
+/// Options of `POST .../async_predict`, in the units of the API.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AsyncOptions {
+    /// Where Baseten posts the result: an `http(s)` URL (Baseten itself requires https).
+    pub webhook_endpoint: Option<String>,
+    /// 0..=2, lower runs first (default 0).
+    pub priority: Option<f64>,
+    /// 10..=259200 seconds (default 600).
+    pub max_time_in_queue_seconds: Option<f64>,
+    /// Retries of the model call.
+    pub inference_retry_config: Option<InferenceRetryConfig>,
+}
+
+fn check_int(name: &str, value: Option<f64>, min: f64, max: f64) -> Result<()> {
+    match value {
+        Some(v) if !(v.is_finite() && v.fract() == 0.0 && (min..=max).contains(&v)) => Err(
+            Error::config(format!("{name} must be a whole number from {min} to {max}")),
+        ),
+        _ => Ok(()),
+    }
+}
+
+impl AsyncOptions {
+    /// Checks every option against the documented ranges.
+    pub fn validate(&self) -> Result<()> {
+        check_int("priority", self.priority, 0.0, 2.0)?;
+        check_int(
+            "maxTimeInQueueSeconds",
+            self.max_time_in_queue_seconds,
+            10.0,
+            259_200.0,
+        )?;
+        if let Some(r) = &self.inference_retry_config {
+            check_int("inferenceRetryConfig.maxAttempts", r.max_attempts, 1.0, 10.0)?;
+            check_int("inferenceRetryConfig.initialDelayMs", r.initial_delay_ms, 0.0, 10_000.0)?;
+            check_int("inferenceRetryConfig.maxDelayMs", r.max_delay_ms, 0.0, 60_000.0)?;
+        }
+        if let Some(url) = &self.webhook_endpoint {
+            let lower = url.to_ascii_lowercase();
+            let ok_scheme = lower.starts_with("https://") || lower.starts_with("http://");
+            if !ok_scheme || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                return Err(Error::config(
+                    "webhookEndpoint must be an http(s) URL without spaces or control characters",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The request body, with `model_input_json` (already serialised JSON) as `model_input`.
+    pub fn body(&self, model_input_json: &str) -> Result<String> {
+        self.validate()?;
+        let trimmed = model_input_json.trim_start();
+        if !trimmed.starts_with('{') {
+            return Err(Error::config("asyncPredict input must be a JSON object"));
+        }
+        let mut out = String::with_capacity(model_input_json.len() + 128);
+        out.push_str("{\"model_input\":");
+        out.push_str(model_input_json);
+        if let Some(url) = &self.webhook_endpoint {
+            out.push_str(",\"webhook_endpoint\":");
+            json::write_str(&mut out, url);
+        }
+        push_num(&mut out, "priority", self.priority);
+        push_num(&mut out, "max_time_in_queue_seconds", self.max_time_in_queue_seconds);
+        if let Some(r) = &self.inference_retry_config {
+            out.push_str(",\"inference_retry_config\":{");
+            let start = out.len();
+            push_num(&mut out, "max_attempts", r.max_attempts);
+            push_num(&mut out, "initial_delay_ms", r.initial_delay_ms);
+            push_num(&mut out, "max_delay_ms", r.max_delay_ms);
+            if out.len() > start {
+                out.remove(start); // the comma before the first member
+            }
+            out.push('}');
+        }
+        out.push('}');
+        Ok(out)
+    }
+}
+
+fn push_num(out: &mut String, name: &str, value: Option<f64>) {
+    if let Some(v) = value {
+        out.push_str(",\"");
+        out.push_str(name);
+        out.push_str("\":");
+        out.push_str(&format!("{}", v as i64));
+    }
+}
+
+/// Whether an async request status is final: polling can stop.
+pub fn is_terminal(status: &str) -> bool {
+    matches!(
+        status,
+        "SUCCEEDED" | "FAILED" | "EXPIRED" | "CANCELED" | "WEBHOOK_FAILED"
+    )
+}
+
+/// The next polling interval: 1.5 times the last one, capped at `max_ms`.
+pub fn next_poll_interval(last_ms: f64, max_ms: f64) -> f64 {
+    (last_ms * 1.5).min(max_ms).max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_with_all_options() {
+        let o = AsyncOptions {
+            webhook_endpoint: Some("https://example.com/hook".into()),
+            priority: Some(1.0),
+            max_time_in_queue_seconds: Some(600.0),
+            inference_retry_config: Some(InferenceRetryConfig {
+                max_attempts: Some(3.0),
+                initial_delay_ms: None,
+                max_delay_ms: Some(5000.0),
+            }),
+        };
+        assert_eq!(
+            o.body(r#"{"x":1}"#).unwrap(),
+            r#"{"model_input":{"x":1},"webhook_endpoint":"https://example.com/hook","priority":1,"max_time_in_queue_seconds":600,"inference_retry_config":{"max_attempts":3,"max_delay_ms":5000}}"#
+        );
+        assert_eq!(
+            AsyncOptions::default().body("{}").unwrap(),
+            r#"{"model_input":{}}"#
+        );
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        let bad = [
+            AsyncOptions { priority: Some(3.0), ..Default::default() },
+            AsyncOptions { priority: Some(-1.0), ..Default::default() },
+            AsyncOptions { priority: Some(0.5), ..Default::default() },
+            AsyncOptions { max_time_in_queue_seconds: Some(9.0), ..Default::default() },
+            AsyncOptions { max_time_in_queue_seconds: Some(259_201.0), ..Default::default() },
+            AsyncOptions { max_time_in_queue_seconds: Some(f64::NAN), ..Default::default() },
+            AsyncOptions { webhook_endpoint: Some("ftp://x".into()), ..Default::default() },
+            AsyncOptions { webhook_endpoint: Some("https://x\r\nX: y".into()), ..Default::default() },
+            AsyncOptions {
+                inference_retry_config: Some(InferenceRetryConfig { max_attempts: Some(11.0), ..Default::default() }),
+                ..Default::default()
+            },
+            AsyncOptions {
+                inference_retry_config: Some(InferenceRetryConfig { initial_delay_ms: Some(10_001.0), ..Default::default() }),
+                ..Default::default()
+            },
+            AsyncOptions {
+                inference_retry_config: Some(InferenceRetryConfig { max_delay_ms: Some(60_001.0), ..Default::default() }),
+                ..Default::default()
+            },
+        ];
+        for o in bad {
+            let e = o.body("{}").unwrap_err();
+            assert_eq!(e.kind, crate::core::error::ErrorKind::Configuration, "{o:?}");
+        }
+        assert!(AsyncOptions::default().body("[1]").is_err());
+        assert!(AsyncOptions::default().body("null").is_err());
+    }
+
+    #[test]
+    fn terminal_and_backoff() {
+        for s in ["SUCCEEDED", "FAILED", "EXPIRED", "CANCELED", "WEBHOOK_FAILED"] {
+            assert!(is_terminal(s));
+        }
+        for s in ["QUEUED", "IN_PROGRESS", ""] {
+            assert!(!is_terminal(s));
+        }
+        assert_eq!(next_poll_interval(1000.0, 10_000.0), 1500.0);
+        assert_eq!(next_poll_interval(9000.0, 10_000.0), 10_000.0);
+    }
+}

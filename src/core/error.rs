@@ -1,0 +1,297 @@
+//! The one error type of the crate, and the kinds it can be.
+//!
+//! Every failure a caller can see is an [`Error`]: HTTP statuses are mapped to a kind by
+//! [`ErrorKind::from_status`] (the only place that mapping lives), transport and decoding
+//! problems have kinds of their own. An `Error` never holds the API key: callers pass the key to
+//! [`Error::redact`] before an error leaves the crate, and `Debug`/`Display` print only fields.
+
+use std::fmt;
+
+/// What went wrong, coarse enough to branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// 400.
+    BadRequest,
+    /// 401.
+    Authentication,
+    /// 403 (and 402 billing problems are reported as [`ErrorKind::Api`]).
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 413.
+    PayloadTooLarge,
+    /// 422.
+    Unprocessable,
+    /// 429.
+    RateLimited,
+    /// Any 5xx.
+    Server,
+    /// Any other non-success status (402, 408, 499, unknown 4xx).
+    Api,
+    /// The request never got a response: DNS, refused, reset, CORS, a network error.
+    Connection,
+    /// A headers, idle or total deadline passed.
+    Timeout,
+    /// The caller aborted.
+    Aborted,
+    /// The response could not be decoded: bad JSON, invalid UTF-8, an oversized event.
+    Decode,
+    /// A stream ended before its protocol said it was complete.
+    Truncated,
+    /// The server reported an error inside an otherwise successful stream.
+    Stream,
+    /// The client was configured or called wrongly; raised before any request.
+    Configuration,
+}
+
+impl ErrorKind {
+    /// Maps an HTTP status that is not a success to its kind. The only place this rule lives.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            413 => ErrorKind::PayloadTooLarge,
+            422 => ErrorKind::Unprocessable,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Api,
+        }
+    }
+
+    /// A stable snake_case name for this kind (`rate_limited`, `timeout`, ...), the `kind`
+    /// property of JS errors and the CLI's vocabulary.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::PayloadTooLarge => "payload_too_large",
+            ErrorKind::Unprocessable => "unprocessable",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::Api => "api",
+            ErrorKind::Connection => "connection",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Truncated => "truncated",
+            ErrorKind::Stream => "stream",
+            ErrorKind::Configuration => "configuration",
+        }
+    }
+
+    /// The JavaScript `Error.name` for this kind (openai-node's names where they overlap).
+    pub fn js_name(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "BadRequestError",
+            ErrorKind::Authentication => "AuthenticationError",
+            ErrorKind::PermissionDenied => "PermissionDeniedError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::Conflict => "ConflictError",
+            ErrorKind::PayloadTooLarge => "PayloadTooLargeError",
+            ErrorKind::Unprocessable => "UnprocessableEntityError",
+            ErrorKind::RateLimited => "RateLimitError",
+            ErrorKind::Server => "InternalServerError",
+            ErrorKind::Api => "APIError",
+            ErrorKind::Connection => "APIConnectionError",
+            ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::Aborted => "AbortError",
+            ErrorKind::Decode => "DecodeError",
+            ErrorKind::Truncated => "TruncatedStreamError",
+            ErrorKind::Stream => "StreamError",
+            ErrorKind::Configuration => "ConfigurationError",
+        }
+    }
+}
+
+/// A failure, with everything the server told us about it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// A human-readable message: the server's own message when it sent one.
+    pub message: String,
+    /// The HTTP status, when a response was received.
+    pub status: Option<u16>,
+    /// `X-BASETEN-REQUEST-ID`, else `x-request-id`.
+    pub request_id: Option<String>,
+    /// The machine-readable code: Baseten's `error_code`, OpenAI's `error.code`/`type`,
+    /// `X-BASETEN-ERROR-CODE`, or our own (`headers_timeout`, `idle_timeout`, ...).
+    pub code: Option<String>,
+    /// The raw response body, when there was one.
+    pub body: Option<String>,
+    /// How many attempts were made before giving up (1 when there was no retry).
+    pub attempts: u32,
+}
+
+impl Error {
+    /// A new error of `kind` with `message` and nothing else.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            request_id: None,
+            code: None,
+            body: None,
+            attempts: 1,
+        }
+    }
+
+    /// A configuration error: the caller's input was refused before any request.
+    pub fn config(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Configuration, message)
+    }
+
+    /// Sets the machine-readable code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Error {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Whether retrying the same request may succeed (statuses 408, 409, 429 and 5xx, and
+    /// connection failures), ignoring quota codes and headers the retry policy also weighs.
+    pub fn retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Connection => true,
+            ErrorKind::RateLimited => !self.is_quota_exhausted(),
+            ErrorKind::Conflict | ErrorKind::Server => true,
+            ErrorKind::Api => self.status == Some(408),
+            _ => false,
+        }
+    }
+
+    /// A 429 whose code says the quota is spent: waiting will not help.
+    pub fn is_quota_exhausted(&self) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some("insufficient_quota" | "quota_exceeded" | "billing_hard_limit_reached")
+        )
+    }
+
+    /// Removes every occurrence of `secret` from the error's text fields. Called with the API
+    /// key on every error before it leaves the crate, so that a server echoing the key back
+    /// cannot leak it through an error message.
+    pub fn redact(mut self, secret: &str) -> Error {
+        if secret.is_empty() {
+            return self;
+        }
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "[REDACTED]");
+            }
+        };
+        scrub(&mut self.message);
+        for field in [&mut self.request_id, &mut self.code, &mut self.body] {
+            if let Some(s) = field.as_mut() {
+                scrub(s);
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.js_name())?;
+        if let Some(status) = self.status {
+            write!(f, " ({status})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("code", &self.code)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_table() {
+        let table = [
+            (400, ErrorKind::BadRequest),
+            (401, ErrorKind::Authentication),
+            (402, ErrorKind::Api),
+            (403, ErrorKind::PermissionDenied),
+            (404, ErrorKind::NotFound),
+            (408, ErrorKind::Api),
+            (409, ErrorKind::Conflict),
+            (413, ErrorKind::PayloadTooLarge),
+            (422, ErrorKind::Unprocessable),
+            (429, ErrorKind::RateLimited),
+            (499, ErrorKind::Api),
+            (500, ErrorKind::Server),
+            (502, ErrorKind::Server),
+            (503, ErrorKind::Server),
+            (504, ErrorKind::Server),
+        ];
+        for (status, kind) in table {
+            assert_eq!(ErrorKind::from_status(status), kind, "status {status}");
+        }
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        let mk = |s: u16| {
+            let mut e = Error::new(ErrorKind::from_status(s), "x");
+            e.status = Some(s);
+            e
+        };
+        for s in [408, 409, 429, 500, 502, 503, 504] {
+            assert!(mk(s).retryable(), "{s} should be retryable");
+        }
+        for s in [400, 401, 402, 403, 404, 413, 422] {
+            assert!(!mk(s).retryable(), "{s} should not be retryable");
+        }
+        assert!(!mk(429).with_code("insufficient_quota").retryable());
+        assert!(Error::new(ErrorKind::Connection, "reset").retryable());
+    }
+
+    #[test]
+    fn redact_scrubs_every_text_field() {
+        let key = "sk-very-secret-123";
+        let mut e = Error::new(ErrorKind::Authentication, format!("bad key {key}"));
+        e.body = Some(format!("{{\"error\":\"{key}\"}}"));
+        e.code = Some(key.to_string());
+        let e = e.redact(key);
+        let all = format!("{e} {e:?} {:?} {:?}", e.body, e.code);
+        assert!(!all.contains(key), "{all}");
+        assert!(e.message.contains("[REDACTED]"));
+    }
+
+    #[test]
+    fn display_has_name_status_and_request_id() {
+        let mut e = Error::new(ErrorKind::RateLimited, "slow down");
+        e.status = Some(429);
+        e.request_id = Some("req-1".into());
+        assert_eq!(e.to_string(), "RateLimitError (429): slow down [request id req-1]");
+    }
+}

@@ -1,0 +1,277 @@
+//! The client's shared state and the one path every request takes: headers, auth, timeouts,
+//! fetch, error classification, redaction.
+
+use wasm_bindgen::JsValue;
+use web_sys::Response;
+
+use super::errors;
+use super::options::Opts;
+use crate::core::auth::{ApiKey, AuthScheme};
+use crate::core::classify;
+use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::url::Endpoint;
+use crate::web::abort::CallGuard;
+use crate::web::body;
+use crate::web::fetch::{Fetch, HttpRequest};
+use crate::web::timer::Timeout;
+
+/// Default overall deadline of a non-streaming call, and of the headers of a streaming one.
+pub const DEFAULT_TIMEOUT_MS: f64 = 600_000.0;
+/// Default longest silence between two chunks of a stream.
+pub const DEFAULT_IDLE_TIMEOUT_MS: f64 = 300_000.0;
+
+/// Everything a client was configured with, validated.
+pub struct Client {
+    /// Where model routes go.
+    pub endpoint: Endpoint,
+    /// The OpenAI-compatible base URL, when set explicitly.
+    pub openai_base: Option<String>,
+    key: Option<ApiKey>,
+    scheme: AuthScheme,
+    headers: Vec<(String, String)>,
+    fetch: Fetch,
+    timeouts: Timeouts,
+}
+
+/// The three deadlines of a call, in milliseconds.
+#[derive(Clone, Copy, Default)]
+pub struct Timeouts {
+    /// Overall deadline (for streams: until the last chunk).
+    pub total: Option<f64>,
+    /// Until the response headers arrive.
+    pub headers: Option<f64>,
+    /// Between two chunks of a streamed body.
+    pub idle: Option<f64>,
+}
+
+impl Timeouts {
+    /// Reads `timeoutMs`, `headersTimeoutMs` and `idleTimeoutMs` from an options object.
+    pub fn read(o: &Opts) -> Result<Timeouts> {
+        Ok(Timeouts {
+            total: o.millis("timeoutMs")?,
+            headers: o.millis("headersTimeoutMs")?,
+            idle: o.millis("idleTimeoutMs")?,
+        })
+    }
+
+    fn or(self, other: Timeouts) -> Timeouts {
+        Timeouts {
+            total: self.total.or(other.total),
+            headers: self.headers.or(other.headers),
+            idle: self.idle.or(other.idle),
+        }
+    }
+}
+
+/// Per-call options common to every method: `signal`, timeouts, extra `headers`.
+pub struct CallOpts {
+    signal: Option<web_sys::AbortSignal>,
+    timeouts: Timeouts,
+    headers: Vec<(String, String)>,
+}
+
+impl CallOpts {
+    /// Reads the per-call options object.
+    pub fn read(value: &JsValue) -> Result<CallOpts> {
+        let o = Opts::new(value, "options")?;
+        Ok(CallOpts {
+            signal: o.signal("signal")?,
+            timeouts: Timeouts::read(&o)?,
+            headers: o.headers("headers")?,
+        })
+    }
+}
+
+impl CallOpts {
+    /// Options carrying only `signal` (for calls made on behalf of a helper such as polling).
+    pub fn with_signal(signal: web_sys::AbortSignal) -> CallOpts {
+        CallOpts {
+            signal: Some(signal),
+            timeouts: Timeouts::default(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A response whose headers have arrived, with the guard and timers that still govern its body.
+pub struct Started {
+    /// The response (status 2xx).
+    pub response: Response,
+    /// Aborts the request when dropped.
+    pub guard: CallGuard,
+    /// The overall deadline, still running.
+    pub deadline: Option<Timeout>,
+    /// The idle timeout to apply between body chunks.
+    pub idle_ms: Option<f64>,
+    /// The response's request id, if any.
+    pub request_id: Option<String>,
+}
+
+/// What a body is and how to ask for it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// A JSON answer.
+    Json,
+    /// A streamed answer: `*/*`, so servers do not gather the stream into one JSON value.
+    Stream,
+    /// Server-sent events.
+    EventStream,
+}
+
+impl Accept {
+    fn header(self) -> &'static str {
+        match self {
+            Accept::Json => "application/json",
+            Accept::Stream => "*/*",
+            Accept::EventStream => "text/event-stream",
+        }
+    }
+}
+
+impl Client {
+    /// A client from validated parts.
+    pub fn new(
+        endpoint: Endpoint,
+        openai_base: Option<String>,
+        key: Option<ApiKey>,
+        scheme: AuthScheme,
+        headers: Vec<(String, String)>,
+        fetch: Fetch,
+        timeouts: Timeouts,
+    ) -> Client {
+        Client {
+            endpoint,
+            openai_base,
+            key,
+            scheme,
+            headers,
+            fetch,
+            timeouts,
+        }
+    }
+
+    /// The JS error for `err`, with the API key scrubbed from every text field.
+    pub fn fail(&self, err: Error) -> JsValue {
+        let err = match &self.key {
+            Some(k) => err.redact(k.expose()),
+            None => err,
+        };
+        errors::to_js(&err)
+    }
+
+    fn request_headers(&self, body: bool, accept: Accept, call: &CallOpts) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::with_capacity(4 + self.headers.len());
+        if let Some(key) = &self.key {
+            out.push(("authorization".into(), key.header_value(self.scheme)));
+        }
+        if body {
+            out.push(("content-type".into(), "application/json".into()));
+        }
+        out.push(("accept".into(), accept.header().into()));
+        for (name, value) in self.headers.iter().chain(call.headers.iter()) {
+            out.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            out.push((name.clone(), value.clone()));
+        }
+        out
+    }
+
+    /// Sends a request and waits for a successful response's headers. A non-2xx response is
+    /// read and classified into a typed error.
+    pub async fn start(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        accept: Accept,
+        call: &CallOpts,
+    ) -> Result<Started> {
+        let mut timeouts = call.timeouts.or(self.timeouts);
+        let streaming = accept != Accept::Json;
+        if timeouts.total.is_none() && !streaming {
+            timeouts.total = Some(DEFAULT_TIMEOUT_MS);
+        }
+        if streaming && timeouts.headers.is_none() && timeouts.total.is_none() {
+            timeouts.headers = Some(DEFAULT_TIMEOUT_MS);
+        }
+        if streaming && timeouts.idle.is_none() {
+            timeouts.idle = Some(DEFAULT_IDLE_TIMEOUT_MS);
+        }
+        let guard = CallGuard::new(call.signal.clone())?;
+        let deadline = timeouts.total.map(|ms| guard.arm(ms, "deadline"));
+        let headers_timer = timeouts.headers.map(|ms| guard.arm(ms, "headers_timeout"));
+        let headers = self.request_headers(body.is_some(), accept, call);
+        let request = HttpRequest {
+            method,
+            url,
+            headers: &headers,
+            body,
+        };
+        let response = self.fetch.send(&request, &guard).await?;
+        drop(headers_timer);
+        let get = |name: &str| response.headers().get(name).ok().flatten();
+        let request_id = classify::request_id(&get);
+        let status = response.status();
+        if !(200..300).contains(&status) {
+            let text = body::text(&response, &guard).await?;
+            return Err(classify::classify(status, &get, &text));
+        }
+        Ok(Started {
+            response,
+            guard,
+            deadline,
+            idle_ms: timeouts.idle,
+            request_id,
+        })
+    }
+
+    /// A whole JSON call: the parsed body (`null` when empty; a string for a `text/plain` body
+    /// that is not JSON).
+    pub async fn json(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        call: &CallOpts,
+    ) -> Result<JsValue> {
+        let mut started = self.start(method, url, body, Accept::Json, call).await?;
+        let text = body::text(&started.response, &started.guard).await?;
+        started.guard.finish();
+        if text.trim().is_empty() {
+            return Ok(JsValue::NULL);
+        }
+        match js_sys::JSON::parse(&text) {
+            Ok(v) => Ok(v),
+            Err(_) => {
+                let ctype = started
+                    .response
+                    .headers()
+                    .get("content-type")
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                if ctype.starts_with("text/plain") {
+                    return Ok(JsValue::from_str(&text));
+                }
+                let mut e = Error::new(
+                    ErrorKind::Decode,
+                    format!("expected a JSON body, got invalid JSON ({ctype})"),
+                );
+                e.status = Some(started.response.status());
+                e.request_id = started.request_id;
+                e.body = Some(text);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// `JSON.stringify(value)`, refusing values that have no JSON form.
+pub fn to_json(value: &JsValue, what: &str) -> Result<String> {
+    if value.is_undefined() || value.is_function() || value.is_symbol() {
+        return Err(Error::config(format!("{what} must be a JSON value")));
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| Error::config(format!("{what} cannot be serialised to JSON (a cycle or a BigInt?)")))
+}

@@ -1,0 +1,306 @@
+//! The `Baseten` class: construction from options, and the Baseten-native methods (predict,
+//! streamed predict, async predict and its helpers, wake, sync routes).
+
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::byte_stream::ByteStream;
+use super::call::{to_json, Accept, CallOpts, Client, Timeouts};
+use super::options::Opts;
+use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
+use crate::core::auth::{ApiKey, AuthScheme};
+use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::url::{normalize_base_url, Endpoint, EndpointConfig, Environment, Route, Target};
+use crate::web::abort::CallGuard;
+use crate::web::fetch::Fetch;
+use crate::web::stream::ResponseStream;
+
+/// A client for one Baseten model or chain (or any server speaking its routes), and for
+/// OpenAI-compatible servers.
+#[wasm_bindgen]
+pub struct Baseten {
+    client: Rc<Client>,
+}
+
+fn read_client(options: &JsValue) -> Result<Client> {
+    let o = Opts::new(options, "options")?;
+    let model = o.string("modelId")?;
+    let chain = o.string("chainId")?;
+    let target = match (model, chain) {
+        (Some(_), Some(_)) => return Err(Error::config("set modelId or chainId, not both")),
+        (Some(m), None) => Some(Target::Model(m)),
+        (None, Some(c)) => Some(Target::Chain(c)),
+        (None, None) => None,
+    };
+    let named = o.string("environment")?;
+    let deployment = o.string("deployment")?;
+    let development = o.boolean("development")?.unwrap_or(false);
+    let production = o.boolean("production")?.unwrap_or(false);
+    let chosen = [named.is_some(), deployment.is_some(), development, production];
+    if chosen.iter().filter(|c| **c).count() > 1 {
+        return Err(Error::config(
+            "set at most one of environment, deployment, development and production",
+        ));
+    }
+    let environment = match (named, deployment) {
+        (Some(env), _) => Environment::Named(env),
+        (_, Some(id)) => Environment::Deployment(id),
+        _ if development => Environment::Development,
+        _ if production => Environment::Production,
+        _ => Environment::Default,
+    };
+    let base_url = o.string("baseUrl")?;
+    let openai_base = o
+        .string("openaiBaseUrl")?
+        .map(|u| normalize_base_url(&u))
+        .transpose()?;
+    let endpoint = Endpoint::new(&EndpointConfig {
+        target,
+        environment,
+        region: o.string("region")?,
+        base_url: base_url.clone(),
+    })?;
+    let key = o.string("apiKey")?.map(|k| ApiKey::new(&k)).transpose()?;
+    if key.is_none() && base_url.is_none() && openai_base.is_none() {
+        return Err(Error::config(
+            "apiKey is required (it may be left out only with baseUrl or openaiBaseUrl)",
+        ));
+    }
+    let scheme = match o.string("authScheme")? {
+        Some(s) => AuthScheme::parse(&s)?,
+        None => AuthScheme::Bearer,
+    };
+    let fetch = match o.function("fetch")? {
+        Some(f) => Fetch::Injected(f),
+        None => Fetch::Global,
+    };
+    Ok(Client::new(
+        endpoint,
+        openai_base,
+        key,
+        scheme,
+        o.headers("headers")?,
+        fetch,
+        Timeouts::read(&o)?,
+    ))
+}
+
+impl Baseten {
+    /// Runs `op` with the client and turns its outcome into a promise; every error, including
+    /// argument errors, rejects the promise (never throws synchronously) and is redacted.
+    pub(crate) fn spawn<F, Fut>(&self, op: F) -> Promise
+    where
+        F: FnOnce(Rc<Client>) -> Fut,
+        Fut: Future<Output = Result<JsValue>> + 'static,
+    {
+        let client = self.client.clone();
+        let fut = op(client.clone());
+        future_to_promise(async move { fut.await.map_err(|e| client.fail(e)) })
+    }
+}
+
+fn field(obj: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+}
+
+async fn stream_call(
+    client: Rc<Client>,
+    method: &str,
+    url: String,
+    body: Option<String>,
+    call: CallOpts,
+) -> Result<JsValue> {
+    let started = client.start(method, &url, body.as_deref(), Accept::Stream, &call).await?;
+    let status = started.response.status();
+    let body = ResponseStream::new(&started.response, started.guard, started.deadline, started.idle_ms);
+    Ok(ByteStream::into_js(client, body, started.request_id, status))
+}
+
+fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
+    let retry = match o.object("inferenceRetryConfig")? {
+        Some(v) => {
+            let r = Opts::new(&v, "inferenceRetryConfig")?;
+            Some(InferenceRetryConfig {
+                max_attempts: r.number("maxAttempts")?,
+                initial_delay_ms: r.number("initialDelayMs")?,
+                max_delay_ms: r.number("maxDelayMs")?,
+            })
+        }
+        None => None,
+    };
+    Ok(AsyncOptions {
+        webhook_endpoint: o.string("webhookEndpoint")?,
+        priority: o.number("priority")?,
+        max_time_in_queue_seconds: o.number("maxTimeInQueueSeconds")?,
+        inference_retry_config: retry,
+    })
+}
+
+fn check_method(method: &str) -> Result<String> {
+    let ok = !method.is_empty()
+        && method.len() <= 16
+        && method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(Error::config("method must be an HTTP method such as GET or POST"));
+    }
+    Ok(method.to_ascii_uppercase())
+}
+
+#[wasm_bindgen]
+impl Baseten {
+    /// Creates a client. Throws a `ConfigurationError` for a bad option (an id that could
+    /// change the host, a CR/LF in a header, two environments at once, ...).
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: JsValue) -> std::result::Result<Baseten, JsValue> {
+        match read_client(&options) {
+            Ok(client) => Ok(Baseten { client: Rc::new(client) }),
+            Err(e) => {
+                let key = Opts::new(&options, "options")
+                    .ok()
+                    .and_then(|o| o.string("apiKey").ok().flatten());
+                let e = match key {
+                    Some(k) => e.redact(k.trim()),
+                    None => e,
+                };
+                Err(super::errors::to_js(&e))
+            }
+        }
+    }
+
+    /// `POST .../predict` with `input` as JSON; resolves to the parsed JSON answer.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Predict)?;
+            let body = to_json(&input, "input")?;
+            c.json("POST", &url, Some(&body), &call).await
+        })
+    }
+
+    /// `POST .../predict` answered with a streamed body: resolves, once the headers arrive, to
+    /// a `ByteStream` (an async iterable of `Uint8Array` chunks).
+    #[wasm_bindgen(js_name = predictStream, unchecked_return_type = "Promise<ByteStream>")]
+    pub fn predict_stream(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Predict)?;
+            let body = to_json(&input, "input")?;
+            stream_call(c, "POST", url, Some(body), call).await
+        })
+    }
+
+    /// `POST .../async_predict`; resolves to `{ requestId }`. Option ranges are checked first.
+    #[wasm_bindgen(js_name = asyncPredict, unchecked_return_type = "Promise<{ requestId: string }>")]
+    pub fn async_predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "AsyncPredictOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let o = Opts::new(&options, "options")?;
+            let opts = read_async_options(&o)?;
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::AsyncPredict)?;
+            let body = opts.body(&to_json(&input, "input")?)?;
+            let answer = c.json("POST", &url, Some(&body), &call).await?;
+            let id = field(&answer, "request_id").ok_or_else(|| {
+                Error::new(ErrorKind::Decode, "async_predict answered without a request_id")
+            })?;
+            let out = Object::new();
+            let _ = Reflect::set(&out, &"requestId".into(), &JsValue::from_str(&id));
+            Ok(out.into())
+        })
+    }
+
+    /// `GET /async_request/{id}`: the request's status object, as the server sent it.
+    #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
+    pub fn async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
+            c.json("GET", &url, None, &call).await
+        })
+    }
+
+    /// `DELETE /async_request/{id}`: `{ request_id, canceled, message }` (only queued requests
+    /// can be canceled).
+    #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "Promise<CancelAsyncResult>")]
+    pub fn cancel_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
+            c.json("DELETE", &url, None, &call).await
+        })
+    }
+
+    /// `GET .../async_queue_status`.
+    #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "Promise<AsyncQueueStatus>")]
+    pub fn async_queue_status(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::AsyncQueueStatus)?;
+            c.json("GET", &url, None, &call).await
+        })
+    }
+
+    /// Polls `GET /async_request/{id}` until a terminal status, backing off from
+    /// `pollIntervalMs` (1000) by 1.5x up to `maxPollIntervalMs` (10000); resolves to the final
+    /// status object. `signal` and `timeoutMs` stop the wait.
+    #[wasm_bindgen(js_name = waitForAsyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
+    pub fn wait_for_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let o = Opts::new(&options, "options")?;
+            let mut interval = o.millis("pollIntervalMs")?.unwrap_or(1000.0).max(1.0);
+            let max_interval = o.millis("maxPollIntervalMs")?.unwrap_or(10_000.0).max(interval);
+            let guard = CallGuard::new(o.signal("signal")?)?;
+            let _deadline = o.millis("timeoutMs")?.map(|ms| guard.arm(ms, "deadline"));
+            let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
+            let call = CallOpts::with_signal(guard.signal());
+            loop {
+                let status = c.json("GET", &url, None, &call).await.map_err(|e| match guard.reason() {
+                    Some(r) => crate::web::abort::stop_error(r),
+                    None => e,
+                })?;
+                if field(&status, "status").is_some_and(|s| async_predict::is_terminal(&s)) {
+                    return Ok(status);
+                }
+                guard.sleep(interval).await?;
+                interval = async_predict::next_poll_interval(interval, max_interval);
+            }
+        })
+    }
+
+    /// `POST .../wake`: asks a scaled-to-zero deployment to start (answered 202 at once).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn wake(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Wake)?;
+            c.json("POST", &url, None, &call).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Any method on `.../sync/{route}`, passed through to the model's own server. `body`
+    /// (unless `undefined`) is sent as JSON. With `{ stream: true }` resolves to a `ByteStream`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn sync(&self, method: String, route: String, body: JsValue, #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue) -> Promise {
+        self.spawn(|c| async move {
+            let method = check_method(&method)?;
+            let call = CallOpts::read(&options)?;
+            let stream = Opts::new(&options, "options")?.boolean("stream")?.unwrap_or(false);
+            let url = c.endpoint.url(Route::Sync(&route))?;
+            let body = if body.is_undefined() {
+                None
+            } else {
+                Some(to_json(&body, "body")?)
+            };
+            if stream {
+                stream_call(c, &method, url, body, call).await
+            } else {
+                c.json(&method, &url, body.as_deref(), &call).await
+            }
+        })
+    }
+}

@@ -1,0 +1,48 @@
+//! The few lines of JavaScript that Rust cannot express: the async-iterator protocol and
+//! `ReadableStream` construction with pull-based backpressure. No `eval`, so strict CSPs and
+//! workerd accept them.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export function makeAsyncIterable(o) {
+  const p = Object.getPrototypeOf(o);
+  if (!Object.prototype.hasOwnProperty.call(p, Symbol.asyncIterator)) {
+    Object.defineProperty(p, Symbol.asyncIterator, { value() { return this; }, configurable: true });
+    Object.defineProperty(p, "toReadableStream", { value() { return toReadableStream(this); }, configurable: true });
+  }
+  return o;
+}
+function toReadableStream(it) {
+  return new ReadableStream({
+    async pull(controller) {
+      const r = await it.next();
+      if (r.done) controller.close(); else controller.enqueue(r.value);
+    },
+    cancel() { return it.return(); },
+  }, { highWaterMark: 0 });
+}
+export function makeError(name, message, props) {
+  const e = new Error(message);
+  e.name = name;
+  Object.assign(e, props);
+  return e;
+}
+"#)]
+extern "C" {
+    /// Gives `o`'s class a `[Symbol.asyncIterator]` returning `this` and a
+    /// `toReadableStream()` pulling from `next()` with backpressure (once per class).
+    #[wasm_bindgen(js_name = makeAsyncIterable)]
+    pub fn make_async_iterable(o: JsValue) -> JsValue;
+    /// `new Error(message)` with `name` set and `props` copied on.
+    #[wasm_bindgen(js_name = makeError)]
+    pub fn make_error(name: &str, message: &str, props: &js_sys::Object) -> JsValue;
+}
+
+/// `{ value, done }`, an iterator result.
+pub fn iter_result(value: &JsValue, done: bool) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"value".into(), value);
+    let _ = js_sys::Reflect::set(&o, &"done".into(), &JsValue::from_bool(done));
+    o.into()
+}

@@ -1,0 +1,33 @@
+//! Runs a stream's async operations one after another, so that overlapping `next()` calls (a
+//! misuse, but a possible one) queue instead of racing over the same reader.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use js_sys::Promise;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// The tail of a queue of promises.
+#[derive(Default)]
+pub struct Serial {
+    last: RefCell<Option<Promise>>,
+}
+
+impl Serial {
+    /// Starts `op` once every operation queued before it has settled; returns its promise.
+    pub fn run<F>(&self, op: F) -> Promise
+    where
+        F: Future<Output = Result<JsValue, JsValue>> + 'static,
+    {
+        let prev = self.last.borrow_mut().take();
+        let promise = future_to_promise(async move {
+            if let Some(prev) = prev {
+                let _ = JsFuture::from(prev).await;
+            }
+            op.await
+        });
+        *self.last.borrow_mut() = Some(promise.clone());
+        promise
+    }
+}

@@ -1,0 +1,144 @@
+//! TypeScript declarations for the option and result objects, merged into the generated
+//! `.d.ts` so that every public call is typed.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** How the API key is sent: `Authorization: Bearer <key>` (default) or the legacy `Api-Key <key>`. */
+export type AuthScheme = "bearer" | "api-key";
+
+/** Options of `new Baseten(...)`. */
+export interface BasetenOptions {
+  /** The Baseten API key. Required unless `baseUrl` or `openaiBaseUrl` points elsewhere. */
+  apiKey?: string;
+  authScheme?: AuthScheme;
+  /** The model id: `https://model-{modelId}.api.baseten.co`. */
+  modelId?: string;
+  /** The chain id: `https://chain-{chainId}.api.baseten.co` (predict maps to run_remote). */
+  chainId?: string;
+  /** A named environment: `.../environments/{environment}/...` (default: production). */
+  environment?: string;
+  /** A pinned deployment: `.../deployment/{deployment}/...`. */
+  deployment?: string;
+  /** The development deployment: `.../development/...`. */
+  development?: boolean;
+  /** The production shorthand: `.../production/...`. */
+  production?: boolean;
+  /** A regional environment host: `https://model-{id}-{region}.api.baseten.co/{endpoint}`. */
+  region?: string;
+  /** Replaces `https://model-{id}.api.baseten.co` (an origin with an optional path prefix). */
+  baseUrl?: string;
+  /** Base of the OpenAI-compatible calls; defaults to the model's `.../sync/v1`. */
+  openaiBaseUrl?: string;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string> | Headers;
+  /** A fetch-compatible function to use instead of the global `fetch`. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Overall deadline of a call (default 600000 for non-streaming calls). */
+  timeoutMs?: number;
+  /** Deadline for the response headers of streaming calls. */
+  headersTimeoutMs?: number;
+  /** Longest silence between two chunks of a stream (default 300000). */
+  idleTimeoutMs?: number;
+}
+
+/** Per-call options accepted by every method. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  headersTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  headers?: Record<string, string> | Headers;
+}
+
+/** Options of `sync(...)`. */
+export interface SyncOptions extends CallOptions {
+  /** Resolve to a `ByteStream` instead of parsed JSON. */
+  stream?: boolean;
+}
+
+/** Options of `asyncPredict(...)`; ranges are checked before sending. */
+export interface AsyncPredictOptions extends CallOptions {
+  webhookEndpoint?: string;
+  /** 0..2, lower runs first. */
+  priority?: 0 | 1 | 2;
+  /** 10..259200. */
+  maxTimeInQueueSeconds?: number;
+  inferenceRetryConfig?: {
+    /** 1..10 */ maxAttempts?: number;
+    /** 0..10000 */ initialDelayMs?: number;
+    /** 0..60000 */ maxDelayMs?: number;
+  };
+}
+
+/** Options of `waitForAsyncRequest(...)`. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** First polling interval (default 1000); it grows 1.5x per poll. */
+  pollIntervalMs?: number;
+  /** Longest polling interval (default 10000). */
+  maxPollIntervalMs?: number;
+  /** Give up after this long. */
+  timeoutMs?: number;
+}
+
+export type AsyncRequestState = "QUEUED" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "EXPIRED" | "CANCELED" | "WEBHOOK_FAILED";
+
+/** `GET /async_request/{id}`, as Baseten sends it. */
+export interface AsyncRequestStatus {
+  request_id: string;
+  model_id?: string;
+  chain_id?: string;
+  deployment_id?: string;
+  status: AsyncRequestState;
+  webhook_status: "PENDING" | "SUCCEEDED" | "FAILED" | "CANCELED" | "NO_WEBHOOK_PROVIDED";
+  created_at: string;
+  status_at: string;
+  errors: { code: string; message: string }[];
+  [key: string]: unknown;
+}
+
+/** `DELETE /async_request/{id}`. */
+export interface CancelAsyncResult {
+  request_id: string;
+  canceled: boolean;
+  message: string;
+}
+
+/** `GET .../async_queue_status`. */
+export interface AsyncQueueStatus {
+  model_id: string;
+  deployment_id: string;
+  num_queued_requests: number;
+  num_in_progress_requests: number;
+}
+
+/** Every error this package raises or rejects with. */
+export interface BasetenError extends Error {
+  name:
+    | "BadRequestError" | "AuthenticationError" | "PermissionDeniedError" | "NotFoundError"
+    | "ConflictError" | "PayloadTooLargeError" | "UnprocessableEntityError" | "RateLimitError"
+    | "InternalServerError" | "APIError" | "APIConnectionError" | "TimeoutError" | "AbortError"
+    | "DecodeError" | "TruncatedStreamError" | "StreamError" | "ConfigurationError";
+  kind: string;
+  /** The HTTP status, when a response was received. */
+  status: number | null;
+  /** `X-BASETEN-REQUEST-ID`, else `x-request-id`. */
+  requestId: string | null;
+  /** The server's error code, or ours (`headers_timeout`, `idle_timeout`, `deadline`, ...). */
+  code: string | null;
+  /** The raw error body. */
+  body: string | null;
+  /** Whether the same request may succeed if retried. */
+  retryable: boolean;
+  /** How many attempts were made. */
+  attempts: number;
+}
+
+export interface ByteStream {
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
+  /** The rest of the body as a `ReadableStream`, pulled on demand; cancelling it aborts. */
+  toReadableStream(): ReadableStream<Uint8Array>;
+}
+"#;

@@ -1,0 +1,8 @@
+//! The thin transport over the global `fetch`: request sending, abort and timers, body reading.
+//! Nothing here knows about Baseten routes or error shapes; that lives in `crate::core`.
+
+pub mod abort;
+pub mod body;
+pub mod fetch;
+pub mod stream;
+pub mod timer;

@@ -1,0 +1,63 @@
+//! `setTimeout`-based timers, bound to the global functions (never `window`), so they work in
+//! browsers, web workers, Node, Deno and workerd.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+}
+
+/// Milliseconds since the epoch (`Date.now()`).
+pub fn now_ms() -> f64 {
+    date_now()
+}
+
+/// A callback scheduled with `setTimeout`; dropping it cancels the callback.
+pub struct Timeout {
+    handle: JsValue,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timeout {
+    /// Calls `f` once after `ms` milliseconds unless the `Timeout` is dropped first.
+    pub fn new(ms: f64, f: impl FnOnce() + 'static) -> Timeout {
+        let mut f = Some(f);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if let Some(f) = f.take() {
+                f();
+            }
+        });
+        let handle = set_timeout(callback.as_ref().unchecked_ref(), ms.max(0.0));
+        Timeout {
+            handle,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        clear_timeout(&self.handle);
+    }
+}
+
+/// A promise that resolves after `ms` milliseconds, and the timer behind it: dropping the
+/// timer before then leaves the promise pending forever, so race it against a stop.
+pub fn delay(ms: f64) -> (Promise, Timeout) {
+    let mut timer = None;
+    let promise = Promise::new(&mut |resolve, _reject| {
+        timer = Some(Timeout::new(ms, move || {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }));
+    });
+    // `Promise::new` runs the executor synchronously, so the timer is always set here.
+    let timer = timer.unwrap_or_else(|| Timeout::new(ms, || ()));
+    (promise, timer)
+}

@@ -1,0 +1,5 @@
+//! Every method of the JS API against the running mock (`BASETEN_MOCK_URL` at build time).
+
+mod support;
+
+mod baseten;
