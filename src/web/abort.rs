@@ -39,7 +39,8 @@ impl Shared {
         self.reason.set(Some(reason));
         self.controller.abort();
         if let Some(reader) = self.reader.borrow_mut().take() {
-            let _ = reader.cancel();
+            // On an errored stream `cancel()` rejects with the abort reason: mark it handled.
+            ignore_rejection(&reader.cancel());
         }
         for reject in self.waiters.take() {
             let _ = reject.call0(&JsValue::UNDEFINED);
@@ -187,6 +188,18 @@ impl Stopper {
             shared.stop(StopReason::User);
         }
     }
+}
+
+thread_local! {
+    static NOOP: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
+}
+
+/// Attaches a do-nothing rejection handler, so that a promise whose failure is expected and
+/// reported elsewhere does not surface as an unhandled rejection (fatal in Node).
+pub fn ignore_rejection(promise: &Promise) {
+    NOOP.with(|noop| {
+        let _ = promise.catch(noop);
+    });
 }
 
 /// The error for a call stopped for `reason`.
