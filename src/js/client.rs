@@ -90,6 +90,11 @@ fn read_client(options: &JsValue) -> Result<Client> {
 }
 
 impl Baseten {
+    /// The shared client state.
+    pub(crate) fn client(&self) -> Rc<Client> {
+        self.client.clone()
+    }
+
     /// Runs `op` with the client and turns its outcome into a promise; every error, including
     /// argument errors, rejects the promise (never throws synchronously) and is redacted.
     pub(crate) fn spawn<F, Fut>(&self, op: F) -> Promise
@@ -155,7 +160,8 @@ impl Baseten {
     /// Creates a client. Throws a `ConfigurationError` for a bad option (an id that could
     /// change the host, a CR/LF in a header, two environments at once, ...).
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: JsValue) -> std::result::Result<Baseten, JsValue> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: Option<JsValue>) -> std::result::Result<Baseten, JsValue> {
+        let options = options.unwrap_or_default();
         match read_client(&options) {
             Ok(client) => Ok(Baseten { client: Rc::new(client) }),
             Err(e) => {
@@ -173,7 +179,8 @@ impl Baseten {
 
     /// `POST .../predict` with `input` as JSON; resolves to the parsed JSON answer.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
-    pub fn predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+    pub fn predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Predict)?;
@@ -185,7 +192,8 @@ impl Baseten {
     /// `POST .../predict` answered with a streamed body: resolves, once the headers arrive, to
     /// a `ByteStream` (an async iterable of `Uint8Array` chunks).
     #[wasm_bindgen(js_name = predictStream, unchecked_return_type = "Promise<ByteStream>")]
-    pub fn predict_stream(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+    pub fn predict_stream(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Predict)?;
@@ -196,7 +204,8 @@ impl Baseten {
 
     /// `POST .../async_predict`; resolves to `{ requestId }`. Option ranges are checked first.
     #[wasm_bindgen(js_name = asyncPredict, unchecked_return_type = "Promise<{ requestId: string }>")]
-    pub fn async_predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "AsyncPredictOptions")] options: JsValue) -> Promise {
+    pub fn async_predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "AsyncPredictOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
             let opts = read_async_options(&o)?;
@@ -215,7 +224,8 @@ impl Baseten {
 
     /// `GET /async_request/{id}`: the request's status object, as the server sent it.
     #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
-    pub fn async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+    pub fn async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
@@ -226,7 +236,8 @@ impl Baseten {
     /// `DELETE /async_request/{id}`: `{ request_id, canceled, message }` (only queued requests
     /// can be canceled).
     #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "Promise<CancelAsyncResult>")]
-    pub fn cancel_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+    pub fn cancel_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
@@ -236,7 +247,8 @@ impl Baseten {
 
     /// `GET .../async_queue_status`.
     #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "Promise<AsyncQueueStatus>")]
-    pub fn async_queue_status(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+    pub fn async_queue_status(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::AsyncQueueStatus)?;
@@ -248,7 +260,8 @@ impl Baseten {
     /// `pollIntervalMs` (1000) by 1.5x up to `maxPollIntervalMs` (10000); resolves to the final
     /// status object. `signal` and `timeoutMs` stop the wait.
     #[wasm_bindgen(js_name = waitForAsyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
-    pub fn wait_for_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: JsValue) -> Promise {
+    pub fn wait_for_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
             let mut interval = o.millis("pollIntervalMs")?.unwrap_or(1000.0).max(1.0);
@@ -273,7 +286,8 @@ impl Baseten {
 
     /// `POST .../wake`: asks a scaled-to-zero deployment to start (answered 202 at once).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn wake(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue) -> Promise {
+    pub fn wake(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Wake)?;
@@ -285,7 +299,9 @@ impl Baseten {
     /// Any method on `.../sync/{route}`, passed through to the model's own server. `body`
     /// (unless `undefined`) is sent as JSON. With `{ stream: true }` resolves to a `ByteStream`.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
-    pub fn sync(&self, method: String, route: String, body: JsValue, #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: JsValue) -> Promise {
+    pub fn sync(&self, method: String, route: String, #[wasm_bindgen(unchecked_param_type = "unknown")] body: Option<JsValue>, #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
+        let body = body.unwrap_or_default();
         self.spawn(|c| async move {
             let method = check_method(&method)?;
             let call = CallOpts::read(&options)?;

@@ -9,7 +9,7 @@ export function makeAsyncIterable(o) {
   const p = Object.getPrototypeOf(o);
   if (!Object.prototype.hasOwnProperty.call(p, Symbol.asyncIterator)) {
     Object.defineProperty(p, Symbol.asyncIterator, { value() { return this; }, configurable: true });
-    Object.defineProperty(p, "toReadableStream", { value() { return toReadableStream(this); }, configurable: true });
+    Object.defineProperty(p, "toReadableStream", { value() { return toReadableStream(typeof this.sseSource === "function" ? this.sseSource() : this); }, configurable: true });
   }
   return o;
 }

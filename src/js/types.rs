@@ -136,6 +136,132 @@ export interface BasetenError extends Error {
   attempts: number;
 }
 
+/** A chat message (unknown fields pass through). */
+export interface ChatCompletionMessageParam {
+  role: "system" | "developer" | "user" | "assistant" | "tool" | (string & {});
+  content?: string | null | Array<Record<string, unknown>>;
+  name?: string;
+  tool_calls?: ChatCompletionMessageToolCall[];
+  tool_call_id?: string;
+  [key: string]: unknown;
+}
+
+export interface ChatCompletionMessageToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** The body of `chat.completions.create` (any other field is sent as given). */
+export interface ChatCompletionCreateParams {
+  model: string;
+  messages: ChatCompletionMessageParam[];
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  temperature?: number | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  tools?: Array<{ type: "function"; function: { name: string; description?: string; parameters?: Record<string, unknown> } }>;
+  tool_choice?: unknown;
+  [key: string]: unknown;
+}
+export interface ChatCompletionCreateParamsStreaming extends ChatCompletionCreateParams { stream: true }
+export interface ChatCompletionCreateParamsNonStreaming extends ChatCompletionCreateParams { stream?: false | null }
+
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [key: string]: unknown;
+}
+
+/** A non-streaming chat completion, or the one `finalChatCompletion()` assembles. */
+export interface ChatCompletion {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: "assistant"; content: string | null; tool_calls?: ChatCompletionMessageToolCall[]; [key: string]: unknown };
+    finish_reason: "stop" | "length" | "tool_calls" | "content_filter" | "function_call" | (string & {}) | null;
+    logprobs?: unknown;
+  }>;
+  usage?: CompletionUsage;
+  [key: string]: unknown;
+}
+
+/** One streamed chunk, as the server sent it. */
+export interface ChatCompletionChunk {
+  id: string;
+  object: "chat.completion.chunk" | (string & {});
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: {
+      role?: string;
+      content?: string | null;
+      tool_calls?: Array<{ index: number; id?: string; type?: "function"; function?: { name?: string; arguments?: string } }>;
+      [key: string]: unknown;
+    };
+    finish_reason: string | null;
+    [key: string]: unknown;
+  }>;
+  usage?: CompletionUsage | null;
+  [key: string]: unknown;
+}
+
+/** The body of `completions.create`. */
+export interface CompletionCreateParams {
+  model: string;
+  prompt: string | string[];
+  stream?: boolean | null;
+  max_tokens?: number | null;
+  [key: string]: unknown;
+}
+
+/** The body of `embeddings.create`. */
+export interface EmbeddingCreateParams {
+  model: string;
+  input: string | string[] | number[] | number[][];
+  dimensions?: number;
+  encoding_format?: "float" | "base64";
+  [key: string]: unknown;
+}
+
+export interface CreateEmbeddingResponse {
+  object: "list";
+  data: Array<{ object: "embedding"; index: number; embedding: number[] }>;
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+export interface ModelList {
+  object: "list";
+  data: Array<{ id: string; object: "model"; created: number; owned_by: string; [key: string]: unknown }>;
+}
+
+export interface ChatCompletions {
+  create(body: ChatCompletionCreateParamsStreaming, options?: CallOptions | null): Promise<ChatCompletionStream>;
+  create(body: ChatCompletionCreateParamsNonStreaming, options?: CallOptions | null): Promise<ChatCompletion>;
+}
+
+export interface Completions {
+  create(body: CompletionCreateParams & { stream: true }, options?: CallOptions | null): Promise<ChatCompletionStream>;
+  create(body: CompletionCreateParams, options?: CallOptions | null): Promise<Record<string, unknown>>;
+}
+
+export interface ChatCompletionStream {
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk>;
+  /** The rest of the stream as SSE bytes (`data: ...` events, then `data: [DONE]`), pulled on demand. */
+  toReadableStream(): ReadableStream<Uint8Array>;
+}
+
+export interface TextDeltaStream {
+  [Symbol.asyncIterator](): AsyncIterator<string>;
+}
+
 export interface ByteStream {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array>;
   /** The rest of the body as a `ReadableStream`, pulled on demand; cancelling it aborts. */

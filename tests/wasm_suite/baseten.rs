@@ -7,14 +7,14 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::*;
 
-fn fault(spec: &str) -> JsValue {
-    obj(&[("headers", obj(&[("x-mock-fault", JsValue::from_str(spec))]))])
+fn fault(spec: &str) -> Option<JsValue> {
+    Some(obj(&[("headers", obj(&[("x-mock-fault", JsValue::from_str(spec))]))]))
 }
 
 #[wasm_bindgen_test]
 async fn predict_echoes_json_with_bearer_auth() {
     let c = client(&[]);
-    let out = ok(c.predict(json(r#"{"prompt":"hi","n":[1,2]}"#), JsValue::UNDEFINED)).await;
+    let out = ok(c.predict(json(r#"{"prompt":"hi","n":[1,2]}"#), None)).await;
     assert_eq!(stringify(&out), r#"{"prompt":"hi","n":[1,2]}"#);
     assert_eq!(last_header("authorization").await.as_deref(), Some("Bearer test-key"));
     assert_eq!(last_header("accept").await.as_deref(), Some("application/json"));
@@ -24,7 +24,7 @@ async fn predict_echoes_json_with_bearer_auth() {
 #[wasm_bindgen_test]
 async fn api_key_scheme_is_sent_when_asked() {
     let c = client(&[("authScheme", "api-key".into())]);
-    ok(c.predict(json(r#"{"a":1}"#), JsValue::UNDEFINED)).await;
+    ok(c.predict(json(r#"{"a":1}"#), None)).await;
     assert_eq!(last_header("authorization").await.as_deref(), Some("Api-Key test-key"));
 }
 
@@ -38,7 +38,7 @@ async fn environment_forms_reach_their_paths() {
     ];
     for (k, v, path) in cases {
         let c = client(&[(k, v)]);
-        ok(c.predict(json("{}"), JsValue::UNDEFINED)).await;
+        ok(c.predict(json("{}"), None)).await;
         assert_eq!(s(&last_request().await, "path"), path);
     }
 }
@@ -46,8 +46,8 @@ async fn environment_forms_reach_their_paths() {
 #[wasm_bindgen_test]
 async fn wrong_key_is_an_authentication_error_that_never_shows_the_key() {
     let secret = "sk-SECRET-never-show-1234";
-    let c = Baseten::new(obj(&[("apiKey", secret.into()), ("baseUrl", mock().into())])).unwrap();
-    let e = err(c.predict(json("{}"), JsValue::UNDEFINED), "AuthenticationError").await;
+    let c = Baseten::new(Some(obj(&[("apiKey", secret.into()), ("baseUrl", mock().into())]))).unwrap();
+    let e = err(c.predict(json("{}"), None), "AuthenticationError").await;
     assert_eq!(get(&e, "status").as_f64(), Some(401.0));
     assert!(get(&e, "requestId").as_string().is_some_and(|id| !id.is_empty()));
     assert_eq!(get(&e, "retryable"), JsValue::FALSE);
@@ -64,7 +64,7 @@ async fn wrong_key_is_an_authentication_error_that_never_shows_the_key() {
 #[wasm_bindgen_test]
 async fn predict_stream_yields_chunks_in_order() {
     let c = client(&[]);
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":4,"interval_ms":20}"#), JsValue::UNDEFINED)).await;
+    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":4,"interval_ms":20}"#), None)).await;
     assert_eq!(get(&stream, "status").as_f64(), Some(200.0));
     let mut text = String::new();
     let mut chunks = 0;
@@ -86,7 +86,7 @@ async fn predict_stream_yields_chunks_in_order() {
 #[wasm_bindgen_test]
 async fn predict_stream_text_helper_decodes_everything() {
     let c = client(&[]);
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":3,"interval_ms":5,"text":"héllo wörld ✓"}"#), JsValue::UNDEFINED)).await;
+    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":3,"interval_ms":5,"text":"héllo wörld ✓"}"#), None)).await;
     assert_eq!(call0(&stream, "text").await.unwrap().as_string().unwrap(), "héllo wörld ✓");
 }
 
@@ -94,12 +94,12 @@ async fn predict_stream_text_helper_decodes_everything() {
 async fn async_predict_then_wait_until_succeeded() {
     let c = client(&[]);
     let input = json(r#"{"x":1,"mock_queue_ms":50,"mock_run_ms":50}"#);
-    let r = ok(c.async_predict(input, obj(&[("priority", 1.into()), ("maxTimeInQueueSeconds", 60.into())]))).await;
+    let r = ok(c.async_predict(input, Some(obj(&[("priority", 1.into()), ("maxTimeInQueueSeconds", 60.into())])))).await;
     let id = s(&r, "requestId");
     assert_eq!(id.len(), 32);
     let body = s(&last_request().await, "body");
     assert!(body.contains(r#""priority":1"#) && body.contains(r#""model_input":{"#), "{body}");
-    let status = ok(c.wait_for_async_request(id.clone(), obj(&[("pollIntervalMs", 20.into())]))).await;
+    let status = ok(c.wait_for_async_request(id.clone(), Some(obj(&[("pollIntervalMs", 20.into())])))).await;
     assert_eq!(s(&status, "status"), "SUCCEEDED");
     assert_eq!(s(&status, "request_id"), id);
 }
@@ -107,17 +107,17 @@ async fn async_predict_then_wait_until_succeeded() {
 #[wasm_bindgen_test]
 async fn async_request_status_and_cancel() {
     let c = client(&[]);
-    let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), JsValue::UNDEFINED)).await;
+    let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), None)).await;
     let id = s(&r, "requestId");
-    let st = ok(c.async_request(id.clone(), JsValue::UNDEFINED)).await;
+    let st = ok(c.async_request(id.clone(), None)).await;
     assert_eq!(s(&st, "status"), "QUEUED");
     assert_eq!(s(&last_request().await, "path"), format!("/async_request/{id}"));
-    let q = ok(c.async_queue_status(JsValue::UNDEFINED)).await;
+    let q = ok(c.async_queue_status(Some(JsValue::UNDEFINED))).await;
     assert!(get(&q, "num_queued_requests").as_f64().unwrap() >= 1.0, "{}", describe(&q));
-    let cancel = ok(c.cancel_async_request(id.clone(), JsValue::UNDEFINED)).await;
+    let cancel = ok(c.cancel_async_request(id.clone(), None)).await;
     assert_eq!(get(&cancel, "canceled"), JsValue::TRUE);
     assert_eq!(s(&last_request().await, "method"), "DELETE");
-    let st = ok(c.async_request(id, JsValue::UNDEFINED)).await;
+    let st = ok(c.async_request(id, None)).await;
     assert_eq!(s(&st, "status"), "CANCELED");
 }
 
@@ -130,18 +130,18 @@ async fn async_predict_options_are_checked_before_sending() {
         obj(&[("inferenceRetryConfig", obj(&[("maxAttempts", 11.into())]))]),
         obj(&[("webhookEndpoint", "ftp://x".into())]),
     ] {
-        err(c.async_predict(json("{}"), bad), "ConfigurationError").await;
+        err(c.async_predict(json("{}"), Some(bad)), "ConfigurationError").await;
     }
-    err(c.async_predict(json("[1,2]"), JsValue::UNDEFINED), "ConfigurationError").await;
-    err(c.async_request("../../predict".into(), JsValue::UNDEFINED), "ConfigurationError").await;
+    err(c.async_predict(json("[1,2]"), None), "ConfigurationError").await;
+    err(c.async_request("../../predict".into(), None), "ConfigurationError").await;
 }
 
 #[wasm_bindgen_test]
 async fn wait_can_be_aborted() {
     let c = client(&[]);
-    let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), JsValue::UNDEFINED)).await;
+    let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), None)).await;
     let ctl = abort_controller();
-    let p = c.wait_for_async_request(s(&r, "requestId"), obj(&[("signal", ctl.signal().into()), ("pollIntervalMs", 50.into())]));
+    let p = c.wait_for_async_request(s(&r, "requestId"), Some(obj(&[("signal", ctl.signal().into()), ("pollIntervalMs", 50.into())])));
     sleep(120).await;
     ctl.abort();
     err(p, "AbortError").await;
@@ -150,7 +150,7 @@ async fn wait_can_be_aborted() {
 #[wasm_bindgen_test]
 async fn wake_resolves() {
     let c = client(&[]);
-    let v = ok(c.wake(JsValue::UNDEFINED)).await;
+    let v = ok(c.wake(Some(JsValue::UNDEFINED))).await;
     assert!(v.is_undefined());
     let last = last_request().await;
     assert_eq!(s(&last, "method"), "POST");
@@ -160,18 +160,18 @@ async fn wake_resolves() {
 #[wasm_bindgen_test]
 async fn sync_routes_with_every_method() {
     let c = client(&[]);
-    let h = ok(c.sync("GET".into(), "/health".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
+    let h = ok(c.sync("GET".into(), "/health".into(), Some(JsValue::UNDEFINED), None)).await;
     assert_eq!(s(&h, "status"), "ok");
-    let put = ok(c.sync("put".into(), "items/w1".into(), json(r#"{"a":1}"#), JsValue::UNDEFINED)).await;
+    let put = ok(c.sync("put".into(), "items/w1".into(), Some(json(r#"{"a":1}"#)), None)).await;
     assert_eq!(stringify(&get(&put, "item")), r#"{"a":1}"#);
     assert_eq!(s(&last_request().await, "path"), "/environments/production/sync/items/w1");
-    let got = ok(c.sync("GET".into(), "items/w1?x=1 2".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
+    let got = ok(c.sync("GET".into(), "items/w1?x=1 2".into(), Some(JsValue::UNDEFINED), None)).await;
     assert_eq!(stringify(&get(&got, "item")), r#"{"a":1}"#);
-    ok(c.sync("DELETE".into(), "items/w1".into(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
-    let e = err(c.sync("GET".into(), "items/w1".into(), JsValue::UNDEFINED, JsValue::UNDEFINED), "NotFoundError").await;
+    ok(c.sync("DELETE".into(), "items/w1".into(), Some(JsValue::UNDEFINED), None)).await;
+    let e = err(c.sync("GET".into(), "items/w1".into(), Some(JsValue::UNDEFINED), None), "NotFoundError").await;
     assert_eq!(s(&e, "message"), "Item not found");
-    err(c.sync("GET".into(), "../predict".into(), JsValue::UNDEFINED, JsValue::UNDEFINED), "ConfigurationError").await;
-    err(c.sync("GE T".into(), "health".into(), JsValue::UNDEFINED, JsValue::UNDEFINED), "ConfigurationError").await;
+    err(c.sync("GET".into(), "../predict".into(), Some(JsValue::UNDEFINED), None), "ConfigurationError").await;
+    err(c.sync("GE T".into(), "health".into(), Some(JsValue::UNDEFINED), None), "ConfigurationError").await;
 }
 
 #[wasm_bindgen_test]
@@ -208,7 +208,7 @@ async fn bad_configuration_is_refused_before_any_request() {
         obj(&[("modelId", "abc".into())]),
     ];
     for opts in cases {
-        let e = Baseten::new(opts).err().expect("must be refused");
+        let e = Baseten::new(Some(opts)).err().expect("must be refused");
         assert_eq!(s(&e, "name"), "ConfigurationError", "{}", describe(&e));
         assert!(!s(&e, "message").contains("X-Evil"));
     }
@@ -223,8 +223,8 @@ async fn model_host_urls_are_built_from_the_id() {
         *s2.borrow_mut() = url;
         js_sys::Promise::reject(&JsValue::from_str("offline"))
     });
-    let c = Baseten::new(obj(&[("apiKey", KEY.into()), ("modelId", "abc123".into()), ("fetch", f.as_ref().clone())])).unwrap();
-    let e = err(c.predict(json("{}"), JsValue::UNDEFINED), "APIConnectionError").await;
+    let c = Baseten::new(Some(obj(&[("apiKey", KEY.into()), ("modelId", "abc123".into()), ("fetch", f.as_ref().clone())]))).unwrap();
+    let e = err(c.predict(json("{}"), None), "APIConnectionError").await;
     assert!(s(&e, "message").contains("offline"));
     assert_eq!(*seen.borrow(), "https://model-abc123.api.baseten.co/environments/production/predict");
 }
@@ -233,7 +233,7 @@ async fn model_host_urls_are_built_from_the_id() {
 async fn abort_mid_stream_rejects_the_pending_read() {
     let c = client(&[]);
     let ctl = abort_controller();
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), obj(&[("signal", ctl.signal().into())]))).await;
+    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), Some(obj(&[("signal", ctl.signal().into())])))).await;
     let first = next(&stream).await.unwrap();
     assert_eq!(get(&first, "done"), JsValue::FALSE);
     let pending = {
@@ -250,13 +250,13 @@ async fn an_aborted_signal_fails_at_once() {
     let c = client(&[]);
     let ctl = abort_controller();
     ctl.abort();
-    err(c.predict(json("{}"), obj(&[("signal", ctl.signal().into())])), "AbortError").await;
+    err(c.predict(json("{}"), Some(obj(&[("signal", ctl.signal().into())]))), "AbortError").await;
 }
 
 #[wasm_bindgen_test]
 async fn return_aborts_and_ends_the_stream() {
     let c = client(&[]);
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), JsValue::UNDEFINED)).await;
+    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), None)).await;
     next(&stream).await.unwrap();
     let r = call0(&stream, "return").await.unwrap();
     assert_eq!(get(&r, "done"), JsValue::TRUE);
@@ -268,14 +268,14 @@ async fn return_aborts_and_ends_the_stream() {
 async fn timeouts_are_typed() {
     let c = client(&[]);
     let e = err(
-        c.predict(json("{}"), obj(&[("timeoutMs", 150.into()), ("headers", obj(&[("x-mock-fault", "stall-headers:3000".into())]))])),
+        c.predict(json("{}"), Some(obj(&[("timeoutMs", 150.into()), ("headers", obj(&[("x-mock-fault", "stall-headers:3000".into())]))]))),
         "TimeoutError",
     )
     .await;
     assert_eq!(s(&e, "code"), "deadline");
     let stream = ok(c.predict_stream(
         json(r#"{"stream":true,"n":5,"interval_ms":1000}"#),
-        obj(&[("idleTimeoutMs", 150.into())]),
+        Some(obj(&[("idleTimeoutMs", 150.into())])),
     ))
     .await;
     let mut seen = None;

@@ -37,7 +37,7 @@ pub fn stringify(v: &JsValue) -> String {
 pub fn client(extra: &[(&str, JsValue)]) -> Baseten {
     let mut pairs = vec![("apiKey", JsValue::from_str(KEY)), ("baseUrl", JsValue::from_str(&mock()))];
     pairs.extend(extra.iter().cloned());
-    Baseten::new(obj(&pairs)).unwrap_or_else(|e| panic!("client: {}", stringify(&get(&e, "message"))))
+    Baseten::new(Some(obj(&pairs))).unwrap_or_else(|e| panic!("client: {}", stringify(&get(&e, "message"))))
 }
 
 /// `v[k]`.

@@ -1,0 +1,179 @@
+//! The OpenAI-compatible calls, shaped like openai-node: `client.chat.completions.create`,
+//! `client.completions.create`, `client.embeddings.create`, `client.models.list`, against
+//! `openaiBaseUrl` (default: the model's `.../sync/v1`).
+
+use std::rc::Rc;
+
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::call::{to_json, Accept, CallOpts, Client};
+use super::client::Baseten;
+use super::event_stream::ChatCompletionStream;
+use crate::core::error::{Error, Result};
+use crate::core::url::{join, Route};
+use crate::web::stream::ResponseStream;
+
+impl Client {
+    /// `{openaiBaseUrl}/{path}`.
+    fn openai_url(&self, path: &str) -> Result<String> {
+        let base = match &self.openai_base {
+            Some(base) => base.clone(),
+            None => self.endpoint.url(Route::OpenAiBase)?,
+        };
+        Ok(join(&base, path))
+    }
+}
+
+/// POSTs an OpenAI request body; with `"stream": true` resolves to a `ChatCompletionStream`.
+async fn create(client: Rc<Client>, path: &'static str, body: JsValue, options: JsValue) -> Result<JsValue> {
+    if !body.is_object() || js_sys::Array::is_array(&body) {
+        return Err(Error::config("the request body must be an object"));
+    }
+    let call = CallOpts::read(&options)?;
+    let url = client.openai_url(path)?;
+    let stream = Reflect::get(&body, &"stream".into())
+        .map(|v| v.as_bool() == Some(true))
+        .unwrap_or(false);
+    let text = to_json(&body, "body")?;
+    if !stream {
+        return client.json("POST", &url, Some(&text), &call).await;
+    }
+    let started = client
+        .start("POST", &url, Some(&text), Accept::EventStream, &call)
+        .await?;
+    let body = ResponseStream::new(&started.response, started.guard, started.deadline, started.idle_ms);
+    Ok(ChatCompletionStream::into_js(client, body, started.request_id))
+}
+
+fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promise
+where
+    Fut: std::future::Future<Output = Result<JsValue>> + 'static,
+{
+    let c = client.clone();
+    let f = fut(client.clone());
+    wasm_bindgen_futures::future_to_promise(async move { f.await.map_err(|e| c.fail(e)) })
+}
+
+/// `client.chat`.
+#[wasm_bindgen]
+pub struct Chat {
+    client: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl Chat {
+    /// `client.chat.completions`.
+    #[wasm_bindgen(getter)]
+    pub fn completions(&self) -> ChatCompletions {
+        ChatCompletions { client: self.client.clone() }
+    }
+}
+
+/// `client.chat.completions`.
+#[wasm_bindgen]
+pub struct ChatCompletions {
+    client: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl ChatCompletions {
+    /// `POST {openaiBaseUrl}/chat/completions`. Resolves to the `chat.completion`, or with
+    /// `stream: true` to a `ChatCompletionStream` once the headers arrive.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ChatCompletionCreateParams")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let options = options.unwrap_or_default();
+        spawn(&self.client, |c| create(c, "chat/completions", body, options))
+    }
+}
+
+/// `client.completions`.
+#[wasm_bindgen]
+pub struct Completions {
+    client: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl Completions {
+    /// `POST {openaiBaseUrl}/completions` (legacy text completions), streaming as for chat.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompletionCreateParams")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let options = options.unwrap_or_default();
+        spawn(&self.client, |c| create(c, "completions", body, options))
+    }
+}
+
+/// `client.embeddings`.
+#[wasm_bindgen]
+pub struct Embeddings {
+    client: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl Embeddings {
+    /// `POST {openaiBaseUrl}/embeddings`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<CreateEmbeddingResponse>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EmbeddingCreateParams")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let options = options.unwrap_or_default();
+        spawn(&self.client, |c| create(c, "embeddings", body, options))
+    }
+}
+
+/// `client.models`.
+#[wasm_bindgen]
+pub struct Models {
+    client: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl Models {
+    /// `GET {openaiBaseUrl}/models`: `{ object: "list", data: [...] }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ModelList>")]
+    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let options = options.unwrap_or_default();
+        spawn(&self.client, |c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.openai_url("models")?;
+            c.json("GET", &url, None, &call).await
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Baseten {
+    /// The OpenAI-compatible chat API: `client.chat.completions.create(...)`.
+    #[wasm_bindgen(getter)]
+    pub fn chat(&self) -> Chat {
+        Chat { client: self.client() }
+    }
+
+    /// The OpenAI-compatible completions API.
+    #[wasm_bindgen(getter)]
+    pub fn completions(&self) -> Completions {
+        Completions { client: self.client() }
+    }
+
+    /// The OpenAI-compatible embeddings API.
+    #[wasm_bindgen(getter)]
+    pub fn embeddings(&self) -> Embeddings {
+        Embeddings { client: self.client() }
+    }
+
+    /// The OpenAI-compatible model list.
+    #[wasm_bindgen(getter)]
+    pub fn models(&self) -> Models {
+        Models { client: self.client() }
+    }
+}
