@@ -1,0 +1,240 @@
+//! Embeddings, models and rerank: deterministic numbers derived from hashes of the text.
+
+use crate::reply::{bad_request, openai_error, Reply};
+use crate::req::Req;
+use crate::util;
+use base64::Engine;
+use hyper::StatusCode;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Default embedding size.
+const DEFAULT_DIMENSIONS: u64 = 8;
+/// Largest embedding size.
+const MAX_DIMENSIONS: u64 = 8192;
+/// Fixed `created` of the mock model.
+const MODEL_CREATED: u64 = 1_700_000_000;
+
+/// A 400 in OpenAI's shape.
+fn invalid(message: &str, param: &str) -> Reply {
+    openai_error(
+        StatusCode::BAD_REQUEST,
+        message,
+        "invalid_request_error",
+        Some(param),
+    )
+}
+
+/// A unit-length vector derived from the text.
+pub fn vector(text: &str, dims: usize) -> Vec<f32> {
+    let mut v = Vec::with_capacity(dims);
+    let mut block = 0u32;
+    while v.len() < dims {
+        let digest = Sha256::new()
+            .chain_update(text.as_bytes())
+            .chain_update(block.to_le_bytes())
+            .finalize();
+        for word in digest.chunks(4) {
+            if v.len() == dims {
+                break;
+            }
+            let n = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+            v.push((n as f64 / u32::MAX as f64 * 2.0 - 1.0) as f32);
+        }
+        block += 1;
+    }
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
+/// The texts of an `input`: a string, strings, or token arrays (joined as text).
+fn inputs(input: Option<&Value>) -> Result<Vec<String>, String> {
+    let tokens = |a: &[Value]| -> Option<String> {
+        let nums: Option<Vec<String>> = a
+            .iter()
+            .map(|t| t.as_u64().map(|n| n.to_string()))
+            .collect();
+        nums.map(|n| n.join(" "))
+    };
+    match input {
+        Some(Value::String(s)) => Ok(vec![s.clone()]),
+        Some(Value::Array(items)) if !items.is_empty() => {
+            if items.iter().all(Value::is_number) {
+                return tokens(items)
+                    .map(|t| vec![t])
+                    .ok_or_else(|| "bad token array".into());
+            }
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Array(a) => tokens(a),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| "'input' items must be strings or token arrays".into())
+        }
+        _ => Err("'input' must be a string or a non-empty array".into()),
+    }
+}
+
+/// `POST /v1/embeddings`.
+pub fn embeddings(req: &Req) -> Reply {
+    let obj = match req.json_object() {
+        Ok(o) => o,
+        Err(msg) => return invalid(&msg, "input"),
+    };
+    let texts = match inputs(obj.get("input")) {
+        Ok(t) => t,
+        Err(msg) => return invalid(&msg, "input"),
+    };
+    let dims = match obj.get("dimensions") {
+        None | Some(Value::Null) => DEFAULT_DIMENSIONS,
+        Some(v) => match v.as_u64().filter(|d| (1..=MAX_DIMENSIONS).contains(d)) {
+            Some(d) => d,
+            None => return invalid("'dimensions' must be an integer in 1..=8192", "dimensions"),
+        },
+    } as usize;
+    let base64 = match obj.get("encoding_format").and_then(Value::as_str) {
+        None | Some("float") => false,
+        Some("base64") => true,
+        Some(_) => {
+            return invalid(
+                "'encoding_format' must be float or base64",
+                "encoding_format",
+            )
+        }
+    };
+    let data: Vec<Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let v = vector(text, dims);
+            let embedding = if base64 {
+                let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                json!(base64::engine::general_purpose::STANDARD.encode(bytes))
+            } else {
+                json!(v)
+            };
+            json!({"object": "embedding", "index": index, "embedding": embedding})
+        })
+        .collect();
+    let tokens: usize = texts
+        .iter()
+        .map(|t| t.split_whitespace().count().max(1))
+        .sum();
+    let model = obj
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or("mock-model");
+    Reply::json(
+        StatusCode::OK,
+        &json!({
+            "object": "list", "data": data, "model": model,
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }),
+    )
+}
+
+/// One model object.
+pub fn model_object(id: &str) -> Value {
+    json!({"id": id, "object": "model", "created": MODEL_CREATED, "owned_by": "baseten-mock"})
+}
+
+/// `GET /v1/models`.
+pub fn models() -> Reply {
+    Reply::json(
+        StatusCode::OK,
+        &json!({"object": "list", "data": [model_object("mock-model")]}),
+    )
+}
+
+/// `GET /v1/models/{id}`: any id is served.
+pub fn model(id: &str) -> Reply {
+    Reply::json(StatusCode::OK, &model_object(id))
+}
+
+/// A relevance score in (0, 1): shared lowercase words, plus a small hash-based tiebreak.
+pub fn score(query: &str, text: &str) -> f64 {
+    let text_words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let query_words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let shared = query_words
+        .iter()
+        .filter(|w| text_words.contains(w))
+        .count();
+    let base = (shared as f64 + 1.0) / (query_words.len() as f64 + 2.0);
+    let jitter = u32::from_str_radix(&util::short_hash(&format!("{query}\u{0}{text}"), 8), 16)
+        .unwrap_or(0) as f64
+        / u32::MAX as f64;
+    base * 0.9 + jitter * 0.05
+}
+
+/// `POST /rerank` (TEI style): `{query, texts, return_text?}` -> `[{index, score, text?}]`,
+/// best first.
+pub fn rerank(req: &Req) -> Reply {
+    let obj = match req.json_object() {
+        Ok(o) => o,
+        Err(msg) => return bad_request(&msg),
+    };
+    let Some(query) = obj.get("query").and_then(Value::as_str) else {
+        return bad_request("'query' must be a string");
+    };
+    let texts: Option<Vec<&str>> = obj
+        .get("texts")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+        .unwrap_or(None);
+    let Some(texts) = texts.filter(|t| !t.is_empty()) else {
+        return bad_request("'texts' must be a non-empty array of strings");
+    };
+    let return_text = obj.get("return_text").and_then(Value::as_bool) == Some(true);
+    let mut ranked: Vec<(usize, f64)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, score(query, t)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let out: Vec<Value> = ranked
+        .into_iter()
+        .map(|(index, score)| {
+            let mut entry = json!({"index": index, "score": score});
+            if return_text {
+                entry["text"] = json!(texts[index]);
+            }
+            entry
+        })
+        .collect();
+    Reply::json(StatusCode::OK, &Value::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_are_deterministic_unit_length() {
+        let a = vector("hello", 20);
+        assert_eq!(a, vector("hello", 20));
+        assert_ne!(a, vector("hellp", 20));
+        let norm: f32 = a.iter().map(|x| x * x).sum();
+        assert!((norm - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn inputs_forms() {
+        assert_eq!(inputs(Some(&json!("a"))).unwrap(), vec!["a"]);
+        assert_eq!(inputs(Some(&json!(["a", "b"]))).unwrap(), vec!["a", "b"]);
+        assert_eq!(inputs(Some(&json!([1, 2]))).unwrap(), vec!["1 2"]);
+        assert!(inputs(Some(&json!([]))).is_err());
+        assert!(inputs(Some(&json!([{}]))).is_err());
+        assert!(inputs(None).is_err());
+    }
+
+    #[test]
+    fn overlap_scores_higher() {
+        assert!(score("red apple", "a red apple") > score("red apple", "blue sky"));
+    }
+}

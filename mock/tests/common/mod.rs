@@ -1,0 +1,119 @@
+//! Shared helpers for the mock's integration tests: an in-process server and a client.
+
+#![allow(dead_code)]
+
+use baseten_mock::{Config, Server};
+use std::time::{Duration, Instant};
+
+/// A running mock plus a client for it.
+pub struct Mock {
+    /// Keeps the server alive for the test.
+    pub server: Server,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+}
+
+/// Starts a quiet mock with no token pacing.
+pub async fn start() -> Mock {
+    start_with(0.0).await
+}
+
+/// Starts a quiet mock with the given default token rate.
+pub async fn start_with(token_rate: f64) -> Mock {
+    let cfg = Config {
+        token_rate,
+        quiet: true,
+        ..Config::default()
+    };
+    let server = baseten_mock::start(cfg).await.expect("mock starts");
+    let url = server.url();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client builds");
+    Mock {
+        server,
+        url,
+        client,
+    }
+}
+
+impl Mock {
+    /// A POST to `path` with the test key and a JSON body.
+    pub fn post(&self, path: &str, body: serde_json::Value) -> reqwest::RequestBuilder {
+        self.client
+            .post(format!("{}{path}", self.url))
+            .bearer_auth("test-key")
+            .json(&body)
+    }
+
+    /// A GET to `path` with the test key.
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .bearer_auth("test-key")
+    }
+
+    /// A GET of one of the mock's own routes, parsed as JSON.
+    pub async fn mock_json(&self, path: &str) -> serde_json::Value {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("introspection answers")
+            .json()
+            .await
+            .expect("introspection is JSON")
+    }
+}
+
+/// Reads a body chunk by chunk, with the time each arrived; Err if the body broke.
+pub async fn chunks(mut resp: reqwest::Response) -> Result<Vec<(Instant, Vec<u8>)>, Vec<u8>> {
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                seen.extend_from_slice(&c);
+                out.push((Instant::now(), c.to_vec()));
+            }
+            Ok(None) => return Ok(out),
+            Err(_) => return Err(seen),
+        }
+    }
+}
+
+/// All bytes of a body that ends cleanly.
+pub async fn body(resp: reqwest::Response) -> Vec<u8> {
+    resp.bytes().await.expect("body ends cleanly").to_vec()
+}
+
+/// The SSE events of a body (split on blank lines).
+pub fn events(body: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(body)
+        .split("\n\n")
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The JSON payloads of the `data:` events, skipping `[DONE]`.
+pub fn data_json(body: &[u8]) -> Vec<serde_json::Value> {
+    events(body)
+        .iter()
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|d| *d != "[DONE]")
+        .map(|d| serde_json::from_str(d).expect("data is JSON"))
+        .collect()
+}
+
+/// A chat request body for `text`.
+pub fn chat_body(text: &str, stream: bool) -> serde_json::Value {
+    serde_json::json!({
+        "model": "m",
+        "messages": [{"role": "user", "content": text}],
+        "stream": stream,
+    })
+}
