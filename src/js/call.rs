@@ -65,7 +65,7 @@ impl Timeouts {
 
 /// Per-call options common to every method: `signal`, timeouts, extra `headers`.
 pub struct CallOpts {
-    signal: Option<web_sys::AbortSignal>,
+    signals: Vec<web_sys::AbortSignal>,
     timeouts: Timeouts,
     headers: Vec<(String, String)>,
 }
@@ -75,7 +75,7 @@ impl CallOpts {
     pub fn read(value: &JsValue) -> Result<CallOpts> {
         let o = Opts::new(value, "options")?;
         Ok(CallOpts {
-            signal: o.signal("signal")?,
+            signals: o.signal("signal")?.into_iter().collect(),
             timeouts: Timeouts::read(&o)?,
             headers: o.headers("headers")?,
         })
@@ -86,7 +86,7 @@ impl CallOpts {
     /// Options carrying only `signal` (for calls made on behalf of a helper such as polling).
     pub fn with_signal(signal: web_sys::AbortSignal) -> CallOpts {
         CallOpts {
-            signal: Some(signal),
+            signals: vec![signal],
             timeouts: Timeouts::default(),
             headers: Vec::new(),
         }
@@ -196,7 +196,7 @@ impl Client {
         if streaming && timeouts.idle.is_none() {
             timeouts.idle = Some(DEFAULT_IDLE_TIMEOUT_MS);
         }
-        let guard = CallGuard::new(call.signal.clone())?;
+        let guard = CallGuard::linked(call.signals.iter().cloned())?;
         let deadline = timeouts.total.map(|ms| guard.arm(ms, "deadline"));
         let headers_timer = timeouts.headers.map(|ms| guard.arm(ms, "headers_timeout"));
         let headers = self.request_headers(body.is_some(), accept, call);

@@ -51,7 +51,7 @@ impl Shared {
 /// Owns the call's `AbortController`. Aborts on drop unless [`CallGuard::finish`] was called.
 pub struct CallGuard {
     shared: Rc<Shared>,
-    user: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    user: Vec<(AbortSignal, Closure<dyn FnMut()>)>,
     finished: bool,
 }
 
@@ -59,6 +59,11 @@ impl CallGuard {
     /// A guard linked to the caller's optional `signal`. Fails with an abort error at once when
     /// that signal has already fired.
     pub fn new(user_signal: Option<AbortSignal>) -> Result<CallGuard, Error> {
+        CallGuard::linked(user_signal.into_iter())
+    }
+
+    /// A guard stopped by any of `signals` (a caller's signal, a batch's, a hedge's).
+    pub fn linked(signals: impl Iterator<Item = AbortSignal>) -> Result<CallGuard, Error> {
         let controller = AbortController::new()
             .map_err(|_| Error::new(ErrorKind::Configuration, "AbortController is not available"))?;
         let shared = Rc::new(Shared {
@@ -69,10 +74,10 @@ impl CallGuard {
         });
         let mut guard = CallGuard {
             shared,
-            user: None,
+            user: Vec::new(),
             finished: false,
         };
-        if let Some(signal) = user_signal {
+        for signal in signals {
             if signal.aborted() {
                 return Err(aborted_error());
             }
@@ -84,7 +89,7 @@ impl CallGuard {
             });
             let _ = signal
                 .add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-            guard.user = Some((signal, listener));
+            guard.user.push((signal, listener));
         }
         Ok(guard)
     }
@@ -165,7 +170,7 @@ impl CallGuard {
 
 impl Drop for CallGuard {
     fn drop(&mut self) {
-        if let Some((signal, listener)) = self.user.take() {
+        for (signal, listener) in self.user.drain(..) {
             let _ = signal
                 .remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
         }

@@ -163,3 +163,32 @@ async fn embeddings_models_completions_and_a_custom_base() {
     assert!(error.is_none() && !parts.is_empty());
     let _ = JsFuture::from(Promise::resolve(&JsValue::NULL)).await;
 }
+
+#[wasm_bindgen_test]
+async fn abort_before_the_response_and_after_the_end() {
+    let c = client(&[]);
+    let ctl = abort_controller();
+    let opts = with_headers(&[("x-mock-fault", "stall-headers:3000")]);
+    js_sys::Reflect::set(&opts, &"signal".into(), &ctl.signal()).unwrap();
+    let pending = create(&c, chat_body(true, ""), opts);
+    sleep(100).await;
+    ctl.abort();
+    err(pending, "AbortError").await;
+
+    // The headers timeout is its own typed error.
+    let opts = with_headers(&[("x-mock-fault", "stall-headers:3000")]);
+    js_sys::Reflect::set(&opts, &"headersTimeoutMs".into(), &100.into()).unwrap();
+    let e = err(create(&c, chat_body(true, ""), opts), "TimeoutError").await;
+    assert_eq!(s(&e, "code"), "headers_timeout");
+
+    // After the end, abort() is harmless and the stream stays done.
+    let stream = ok(create(&c, chat_body(true, ""), with_headers(&[("x-mock-token-rate", "0")]))).await;
+    let (_, error) = drain(&stream).await;
+    assert!(error.is_none());
+    let f: Function = get(&stream, "abort").unchecked_into();
+    f.call0(&stream).unwrap();
+    let r = next(&stream).await.expect("no error after the end");
+    assert_eq!(get(&r, "done"), JsValue::TRUE);
+    let done = call0(&stream, "finalChatCompletion").await.expect("the assembled completion stays available");
+    assert_eq!(s(&done, "object"), "chat.completion");
+}
