@@ -210,6 +210,34 @@ pub fn rerank(req: &Req) -> Reply {
     Reply::json(StatusCode::OK, &Value::Array(out))
 }
 
+/// `POST sync/predict` as a text-classification server (TEI/BEI style) answers it:
+/// `{"inputs": ["text", ...]}` -> one `[{label, score}, ...]` list per input, in input order.
+pub fn classify(req: &Req) -> Reply {
+    let obj = match req.json_object() {
+        Ok(o) => o,
+        Err(msg) => return bad_request(&msg),
+    };
+    let inputs: Option<Vec<&str>> = obj
+        .get("inputs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+        .unwrap_or(None);
+    let Some(inputs) = inputs.filter(|t| !t.is_empty()) else {
+        return bad_request("'inputs' must be a non-empty array of strings");
+    };
+    let out: Vec<Value> = inputs
+        .iter()
+        .map(|text| {
+            let positive = score("good great", text);
+            json!([
+                {"label": "positive", "score": positive},
+                {"label": "negative", "score": 1.0 - positive},
+            ])
+        })
+        .collect();
+    Reply::json(StatusCode::OK, &Value::Array(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 //! `P/sync/{route}`: the mock's "custom server" behind Baseten's passthrough, FastAPI-style.
-//! `/health`, `/items/{id}` (GET, POST, PUT, DELETE), `/rerank` and the OpenAI `/v1/...` routes.
+//! `/health`, `/items/{id}` (GET, POST, PUT, DELETE), `/rerank`, `/predict` (classify) and the OpenAI `/v1/...` routes.
 
 use crate::reply::{fastapi_error, Reply};
 use crate::req::Req;
@@ -17,8 +17,9 @@ pub async fn route(state: &Arc<State>, req: &Req, route: &[&str]) -> Reply {
         }
         ["items", id] => items(state, req, &util::pct_decode(id, false)),
         ["rerank"] if req.method == Method::POST => embeddings::rerank(req),
+        ["predict"] if req.method == Method::POST => embeddings::classify(req),
         ["v1", rest @ ..] => openai::route(state, req, rest).await,
-        ["health"] | ["rerank"] => {
+        ["health"] | ["rerank"] | ["predict"] => {
             fastapi_error(StatusCode::METHOD_NOT_ALLOWED, json!("Method Not Allowed"))
         }
         _ => fastapi_error(StatusCode::NOT_FOUND, json!("Not Found")),
