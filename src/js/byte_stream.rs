@@ -26,7 +26,12 @@ pub struct ByteStream {
 
 impl ByteStream {
     /// Wraps a started streaming response as a JS async iterable.
-    pub fn into_js(client: Rc<Client>, body: ResponseStream, request_id: Option<String>, status: u16) -> JsValue {
+    pub fn into_js(
+        client: Rc<Client>,
+        body: ResponseStream,
+        request_id: Option<String>,
+        status: u16,
+    ) -> JsValue {
         let stream = ByteStream {
             client,
             stopper: body.stopper(),
@@ -41,7 +46,9 @@ impl ByteStream {
 
 /// Takes the next chunk, leaving the body in place for the next call (never holding a borrow
 /// across the await: the body is moved out while it is read).
-async fn next_chunk(cell: Rc<RefCell<Option<ResponseStream>>>) -> Result<Option<js_sys::Uint8Array>, Error> {
+async fn next_chunk(
+    cell: Rc<RefCell<Option<ResponseStream>>>,
+) -> Result<Option<js_sys::Uint8Array>, Error> {
     let Some(mut body) = cell.borrow_mut().take() else {
         return Ok(None);
     };
@@ -69,7 +76,10 @@ impl ByteStream {
     }
 
     /// Stops the stream and aborts the request (called by `for await` on `break`).
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<Uint8Array, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<Uint8Array, undefined>>"
+    )]
     pub fn return_(&self) -> js_sys::Promise {
         self.abort();
         self.body.borrow_mut().take();
@@ -98,7 +108,9 @@ impl ByteStream {
             }
             String::from_utf8(bytes)
                 .map(|s| JsValue::from_str(&s))
-                .map_err(|_| client.fail(Error::new(ErrorKind::Decode, "the body is not valid UTF-8")))
+                .map_err(|_| {
+                    client.fail(Error::new(ErrorKind::Decode, "the body is not valid UTF-8"))
+                })
         })
     }
 

@@ -7,13 +7,16 @@ use web_sys::Response;
 use super::errors;
 use super::options::Opts;
 use crate::core::auth::{ApiKey, AuthScheme};
+use crate::core::batch::Budget;
 use crate::core::classify;
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::retry::{RetryHints, RetryPolicy};
 use crate::core::url::Endpoint;
 use crate::web::abort::CallGuard;
 use crate::web::body;
 use crate::web::fetch::{Fetch, HttpRequest};
-use crate::web::timer::Timeout;
+use crate::web::timer::{now_ms, Timeout};
+use std::rc::Rc;
 
 /// Default overall deadline of a non-streaming call, and of the headers of a streaming one.
 pub const DEFAULT_TIMEOUT_MS: f64 = 600_000.0;
@@ -31,6 +34,9 @@ pub struct Client {
     headers: Vec<(String, String)>,
     fetch: Fetch,
     timeouts: Timeouts,
+    retry: RetryPolicy,
+    /// The largest SSE event a stream accepts (the decoder's default when `None`).
+    pub max_event_bytes: Option<usize>,
 }
 
 /// The three deadlines of a call, in milliseconds.
@@ -68,6 +74,9 @@ pub struct CallOpts {
     signals: Vec<web_sys::AbortSignal>,
     timeouts: Timeouts,
     headers: Vec<(String, String)>,
+    max_retries: Option<u32>,
+    /// Retries shared by the requests of one batch call.
+    pub retry_budget: Option<Rc<Budget>>,
 }
 
 impl CallOpts {
@@ -78,6 +87,8 @@ impl CallOpts {
             signals: o.signal("signal")?.into_iter().collect(),
             timeouts: Timeouts::read(&o)?,
             headers: o.headers("headers")?,
+            max_retries: read_max_retries(&o)?,
+            retry_budget: None,
         })
     }
 }
@@ -89,7 +100,38 @@ impl CallOpts {
             signals: vec![signal],
             timeouts: Timeouts::default(),
             headers: Vec::new(),
+            max_retries: None,
+            retry_budget: None,
         }
+    }
+
+    /// Options for one request of a batch: the batch's signal (plus a hedge's), the
+    /// per-request timeout, the batch's headers, retries and retry budget.
+    pub fn for_batch(
+        signals: Vec<web_sys::AbortSignal>,
+        timeouts: Timeouts,
+        headers: Vec<(String, String)>,
+        max_retries: u32,
+        retry_budget: Rc<Budget>,
+    ) -> CallOpts {
+        CallOpts {
+            signals,
+            timeouts,
+            headers,
+            max_retries: Some(max_retries),
+            retry_budget: Some(retry_budget),
+        }
+    }
+}
+
+/// Reads `maxRetries` (a whole number from 0 to 10).
+pub fn read_max_retries(o: &Opts) -> Result<Option<u32>> {
+    match o.number("maxRetries")? {
+        None => Ok(None),
+        Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => Ok(Some(n as u32)),
+        Some(_) => Err(Error::config(
+            "maxRetries must be a whole number from 0 to 10",
+        )),
     }
 }
 
@@ -138,7 +180,12 @@ impl Client {
         headers: Vec<(String, String)>,
         fetch: Fetch,
         timeouts: Timeouts,
+        max_retries: Option<u32>,
     ) -> Client {
+        let mut retry = RetryPolicy::default();
+        if let Some(n) = max_retries {
+            retry.max_retries = n;
+        }
         Client {
             endpoint,
             openai_base,
@@ -147,6 +194,8 @@ impl Client {
             headers,
             fetch,
             timeouts,
+            retry,
+            max_event_bytes: None,
         }
     }
 
@@ -159,7 +208,12 @@ impl Client {
         errors::to_js(&err)
     }
 
-    fn request_headers(&self, body: bool, accept: Accept, call: &CallOpts) -> Vec<(String, String)> {
+    fn request_headers(
+        &self,
+        body: bool,
+        accept: Accept,
+        call: &CallOpts,
+    ) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::with_capacity(4 + self.headers.len());
         if let Some(key) = &self.key {
             out.push(("authorization".into(), key.header_value(self.scheme)));
@@ -198,7 +252,6 @@ impl Client {
         }
         let guard = CallGuard::linked(call.signals.iter().cloned())?;
         let deadline = timeouts.total.map(|ms| guard.arm(ms, "deadline"));
-        let headers_timer = timeouts.headers.map(|ms| guard.arm(ms, "headers_timeout"));
         let headers = self.request_headers(body.is_some(), accept, call);
         let request = HttpRequest {
             method,
@@ -206,22 +259,72 @@ impl Client {
             headers: &headers,
             body,
         };
-        let response = self.fetch.send(&request, &guard).await?;
+        let mut policy = self.retry;
+        if let Some(n) = call.max_retries {
+            policy.max_retries = n;
+        }
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let (err, hints) = match self.attempt(&request, &guard, timeouts.headers).await {
+                Ok((response, request_id)) => {
+                    return Ok(Started {
+                        response,
+                        guard,
+                        deadline,
+                        idle_ms: timeouts.idle,
+                        request_id,
+                    })
+                }
+                Err(failure) => failure,
+            };
+            let delay = policy
+                .next_delay(attempt, &err, &hints, now_ms(), js_sys::Math::random())
+                .filter(|_| call.retry_budget.as_ref().is_none_or(|b| b.try_take()));
+            let Some(delay) = delay else {
+                return Err(Error {
+                    attempts: attempt,
+                    ..err
+                });
+            };
+            if let Err(stop) = guard.sleep(delay).await {
+                return Err(Error {
+                    attempts: attempt,
+                    ..stop
+                });
+            }
+        }
+    }
+
+    /// One attempt: the response if it succeeded, else its error and what it said about
+    /// retrying. A stop (abort, timeout) while the attempt runs is reported as such.
+    async fn attempt(
+        &self,
+        request: &HttpRequest<'_>,
+        guard: &CallGuard,
+        headers_timeout: Option<f64>,
+    ) -> std::result::Result<(Response, Option<String>), (Error, RetryHints)> {
+        let headers_timer = headers_timeout.map(|ms| guard.arm(ms, "headers_timeout"));
+        let response = match self.fetch.send(request, guard).await {
+            Ok(r) => r,
+            Err(e) => return Err((e, RetryHints::default())),
+        };
         drop(headers_timer);
         let get = |name: &str| response.headers().get(name).ok().flatten();
         let request_id = classify::request_id(&get);
         let status = response.status();
-        if !(200..300).contains(&status) {
-            let text = body::text(&response, &guard).await?;
-            return Err(classify::classify(status, &get, &text));
+        if (200..300).contains(&status) {
+            return Ok((response, request_id));
         }
-        Ok(Started {
-            response,
-            guard,
-            deadline,
-            idle_ms: timeouts.idle,
-            request_id,
-        })
+        let hints = RetryHints {
+            retry_after_ms: get("retry-after-ms"),
+            retry_after: get("retry-after"),
+            should_retry: get("x-should-retry"),
+        };
+        match body::text(&response, guard).await {
+            Ok(text) => Err((classify::classify(status, &get, &text), hints)),
+            Err(e) => Err((e, RetryHints::default())),
+        }
     }
 
     /// A whole JSON call: the parsed body (`null` when empty; a string for a `text/plain` body
@@ -273,5 +376,9 @@ pub fn to_json(value: &JsValue, what: &str) -> Result<String> {
     js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::config(format!("{what} cannot be serialised to JSON (a cycle or a BigInt?)")))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "{what} cannot be serialised to JSON (a cycle or a BigInt?)"
+            ))
+        })
 }

@@ -40,7 +40,12 @@ fn read_client(options: &JsValue) -> Result<Client> {
     let deployment = o.string("deployment")?;
     let development = o.boolean("development")?.unwrap_or(false);
     let production = o.boolean("production")?.unwrap_or(false);
-    let chosen = [named.is_some(), deployment.is_some(), development, production];
+    let chosen = [
+        named.is_some(),
+        deployment.is_some(),
+        development,
+        production,
+    ];
     if chosen.iter().filter(|c| **c).count() > 1 {
         return Err(Error::config(
             "set at most one of environment, deployment, development and production",
@@ -78,7 +83,12 @@ fn read_client(options: &JsValue) -> Result<Client> {
         Some(f) => Fetch::Injected(f),
         None => Fetch::Global,
     };
-    Ok(Client::new(
+    let max_event_bytes = match o.number("maxEventBytes")? {
+        None => None,
+        Some(n) if n.fract() == 0.0 && n >= 1.0 && n <= 1e9 => Some(n as usize),
+        Some(_) => return Err(Error::config("maxEventBytes must be a whole number of bytes from 1")),
+    };
+    let mut client = Client::new(
         endpoint,
         openai_base,
         key,
@@ -86,7 +96,10 @@ fn read_client(options: &JsValue) -> Result<Client> {
         o.headers("headers")?,
         fetch,
         Timeouts::read(&o)?,
-    ))
+        super::call::read_max_retries(&o)?,
+    );
+    client.max_event_bytes = max_event_bytes;
+    Ok(client)
 }
 
 impl Baseten {
@@ -109,7 +122,9 @@ impl Baseten {
 }
 
 fn field(obj: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+    Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 async fn stream_call(
@@ -119,10 +134,22 @@ async fn stream_call(
     body: Option<String>,
     call: CallOpts,
 ) -> Result<JsValue> {
-    let started = client.start(method, &url, body.as_deref(), Accept::Stream, &call).await?;
+    let started = client
+        .start(method, &url, body.as_deref(), Accept::Stream, &call)
+        .await?;
     let status = started.response.status();
-    let body = ResponseStream::new(&started.response, started.guard, started.deadline, started.idle_ms);
-    Ok(ByteStream::into_js(client, body, started.request_id, status))
+    let body = ResponseStream::new(
+        &started.response,
+        started.guard,
+        started.deadline,
+        started.idle_ms,
+    );
+    Ok(ByteStream::into_js(
+        client,
+        body,
+        started.request_id,
+        status,
+    ))
 }
 
 fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
@@ -148,9 +175,13 @@ fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
 fn check_method(method: &str) -> Result<String> {
     let ok = !method.is_empty()
         && method.len() <= 16
-        && method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
     if !ok {
-        return Err(Error::config("method must be an HTTP method such as GET or POST"));
+        return Err(Error::config(
+            "method must be an HTTP method such as GET or POST",
+        ));
     }
     Ok(method.to_ascii_uppercase())
 }
@@ -160,10 +191,14 @@ impl Baseten {
     /// Creates a client. Throws a `ConfigurationError` for a bad option (an id that could
     /// change the host, a CR/LF in a header, two environments at once, ...).
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: Option<JsValue>) -> std::result::Result<Baseten, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: Option<JsValue>,
+    ) -> std::result::Result<Baseten, JsValue> {
         let options = options.unwrap_or_default();
         match read_client(&options) {
-            Ok(client) => Ok(Baseten { client: Rc::new(client) }),
+            Ok(client) => Ok(Baseten {
+                client: Rc::new(client),
+            }),
             Err(e) => {
                 let key = Opts::new(&options, "options")
                     .ok()
@@ -179,7 +214,11 @@ impl Baseten {
 
     /// `POST .../predict` with `input` as JSON; resolves to the parsed JSON answer.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
-    pub fn predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn predict(
+        &self,
+        input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
@@ -192,7 +231,11 @@ impl Baseten {
     /// `POST .../predict` answered with a streamed body: resolves, once the headers arrive, to
     /// a `ByteStream` (an async iterable of `Uint8Array` chunks).
     #[wasm_bindgen(js_name = predictStream, unchecked_return_type = "Promise<ByteStream>")]
-    pub fn predict_stream(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn predict_stream(
+        &self,
+        input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
@@ -204,7 +247,11 @@ impl Baseten {
 
     /// `POST .../async_predict`; resolves to `{ requestId }`. Option ranges are checked first.
     #[wasm_bindgen(js_name = asyncPredict, unchecked_return_type = "Promise<{ requestId: string }>")]
-    pub fn async_predict(&self, input: JsValue, #[wasm_bindgen(unchecked_param_type = "AsyncPredictOptions")] options: Option<JsValue>) -> Promise {
+    pub fn async_predict(
+        &self,
+        input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AsyncPredictOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
@@ -214,7 +261,10 @@ impl Baseten {
             let body = opts.body(&to_json(&input, "input")?)?;
             let answer = c.json("POST", &url, Some(&body), &call).await?;
             let id = field(&answer, "request_id").ok_or_else(|| {
-                Error::new(ErrorKind::Decode, "async_predict answered without a request_id")
+                Error::new(
+                    ErrorKind::Decode,
+                    "async_predict answered without a request_id",
+                )
             })?;
             let out = Object::new();
             let _ = Reflect::set(&out, &"requestId".into(), &JsValue::from_str(&id));
@@ -224,7 +274,11 @@ impl Baseten {
 
     /// `GET /async_request/{id}`: the request's status object, as the server sent it.
     #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
-    pub fn async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn async_request(
+        &self,
+        request_id: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
@@ -236,7 +290,11 @@ impl Baseten {
     /// `DELETE /async_request/{id}`: `{ request_id, canceled, message }` (only queued requests
     /// can be canceled).
     #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "Promise<CancelAsyncResult>")]
-    pub fn cancel_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn cancel_async_request(
+        &self,
+        request_id: String,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
@@ -247,7 +305,10 @@ impl Baseten {
 
     /// `GET .../async_queue_status`.
     #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "Promise<AsyncQueueStatus>")]
-    pub fn async_queue_status(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn async_queue_status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
@@ -260,21 +321,31 @@ impl Baseten {
     /// `pollIntervalMs` (1000) by 1.5x up to `maxPollIntervalMs` (10000); resolves to the final
     /// status object. `signal` and `timeoutMs` stop the wait.
     #[wasm_bindgen(js_name = waitForAsyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
-    pub fn wait_for_async_request(&self, request_id: String, #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<JsValue>) -> Promise {
+    pub fn wait_for_async_request(
+        &self,
+        request_id: String,
+        #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
             let mut interval = o.millis("pollIntervalMs")?.unwrap_or(1000.0).max(1.0);
-            let max_interval = o.millis("maxPollIntervalMs")?.unwrap_or(10_000.0).max(interval);
+            let max_interval = o
+                .millis("maxPollIntervalMs")?
+                .unwrap_or(10_000.0)
+                .max(interval);
             let guard = CallGuard::new(o.signal("signal")?)?;
             let _deadline = o.millis("timeoutMs")?.map(|ms| guard.arm(ms, "deadline"));
             let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
             let call = CallOpts::with_signal(guard.signal());
             loop {
-                let status = c.json("GET", &url, None, &call).await.map_err(|e| match guard.reason() {
-                    Some(r) => crate::web::abort::stop_error(r),
-                    None => e,
-                })?;
+                let status =
+                    c.json("GET", &url, None, &call)
+                        .await
+                        .map_err(|e| match guard.reason() {
+                            Some(r) => crate::web::abort::stop_error(r),
+                            None => e,
+                        })?;
                 if field(&status, "status").is_some_and(|s| async_predict::is_terminal(&s)) {
                     return Ok(status);
                 }
@@ -286,7 +357,10 @@ impl Baseten {
 
     /// `POST .../wake`: asks a scaled-to-zero deployment to start (answered 202 at once).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn wake(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn wake(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
@@ -299,13 +373,21 @@ impl Baseten {
     /// Any method on `.../sync/{route}`, passed through to the model's own server. `body`
     /// (unless `undefined`) is sent as JSON. With `{ stream: true }` resolves to a `ByteStream`.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
-    pub fn sync(&self, method: String, route: String, #[wasm_bindgen(unchecked_param_type = "unknown")] body: Option<JsValue>, #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: Option<JsValue>) -> Promise {
+    pub fn sync(
+        &self,
+        method: String,
+        route: String,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] body: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         let body = body.unwrap_or_default();
         self.spawn(|c| async move {
             let method = check_method(&method)?;
             let call = CallOpts::read(&options)?;
-            let stream = Opts::new(&options, "options")?.boolean("stream")?.unwrap_or(false);
+            let stream = Opts::new(&options, "options")?
+                .boolean("stream")?
+                .unwrap_or(false);
             let url = c.endpoint.url(Route::Sync(&route))?;
             let body = if body.is_undefined() {
                 None

@@ -17,7 +17,9 @@ pub fn to_js(err: &Error) -> JsValue {
     set("kind", JsValue::from_str(err.kind.as_str()));
     set(
         "status",
-        err.status.map(|s| JsValue::from(s as u32)).unwrap_or(JsValue::NULL),
+        err.status
+            .map(|s| JsValue::from(s as u32))
+            .unwrap_or(JsValue::NULL),
     );
     set("requestId", opt_str(&err.request_id));
     set("code", opt_str(&err.code));
@@ -26,4 +28,3 @@ pub fn to_js(err: &Error) -> JsValue {
     set("attempts", JsValue::from(err.attempts));
     make_error(err.kind.js_name(), &err.message, &props)
 }
-

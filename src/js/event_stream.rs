@@ -12,6 +12,7 @@ use super::helpers::{iter_result, make_async_iterable};
 use super::serial::Serial;
 use crate::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
 use crate::core::error::{Error, ErrorKind};
+use crate::core::sse::SseDecoder;
 use crate::web::abort::Stopper;
 use crate::web::stream::ResponseStream;
 
@@ -110,7 +111,10 @@ impl Shared {
                     Ok(None) => {
                         let done = matches!(view, View::Sse) && me.mark_sse_done();
                         return Ok(if done {
-                            iter_result(&js_sys::Uint8Array::from(&b"data: [DONE]\n\n"[..]).into(), false)
+                            iter_result(
+                                &js_sys::Uint8Array::from(&b"data: [DONE]\n\n"[..]).into(),
+                                false,
+                            )
                         } else {
                             iter_result(&JsValue::UNDEFINED, true)
                         });
@@ -162,12 +166,19 @@ pub struct ChatCompletionStream {
 
 impl ChatCompletionStream {
     /// Wraps a started SSE response.
-    pub fn into_js(client: Rc<Client>, body: ResponseStream, request_id: Option<String>) -> JsValue {
+    pub fn into_js(
+        client: Rc<Client>,
+        body: ResponseStream,
+        request_id: Option<String>,
+    ) -> JsValue {
         let shared = Shared {
             stopper: body.stopper(),
             cell: Rc::new(RefCell::new(Some(Inner {
                 body,
-                rules: ChatStream::new(),
+                rules: match client.max_event_bytes {
+                    Some(n) => ChatStream::with_decoder(SseDecoder::with_max_event_size(n)),
+                    None => ChatStream::new(),
+                },
                 acc: Accumulator::new(),
                 ended: false,
             }))),
@@ -183,13 +194,18 @@ impl ChatCompletionStream {
 #[wasm_bindgen]
 impl ChatCompletionStream {
     /// The next chunk object.
-    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>")]
+    #[wasm_bindgen(
+        unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>"
+    )]
     pub fn next(&self) -> js_sys::Promise {
         self.shared.next(View::Objects)
     }
 
     /// Stops the stream and aborts the request (called by `for await` on `break`).
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>"
+    )]
     pub fn return_(&self) -> js_sys::Promise {
         self.shared.stop()
     }
@@ -203,7 +219,12 @@ impl ChatCompletionStream {
     /// for completions), skipping chunks without text.
     #[wasm_bindgen(js_name = textStream, unchecked_return_type = "TextDeltaStream")]
     pub fn text_stream(&self) -> JsValue {
-        make_async_iterable(TextDeltaStream { shared: self.shared.clone() }.into())
+        make_async_iterable(
+            TextDeltaStream {
+                shared: self.shared.clone(),
+            }
+            .into(),
+        )
     }
 
     /// Reads the rest of the stream and resolves to the assembled `chat.completion` (message
@@ -222,7 +243,12 @@ impl ChatCompletionStream {
             let json = match me.result.borrow().as_ref() {
                 Some(Ok(json)) => json.clone(),
                 Some(Err(e)) => return Err(me.client.fail(e.clone())),
-                None => return Err(me.client.fail(Error::new(ErrorKind::Aborted, "the stream was closed before its end"))),
+                None => {
+                    return Err(me.client.fail(Error::new(
+                        ErrorKind::Aborted,
+                        "the stream was closed before its end",
+                    )))
+                }
             };
             js_sys::JSON::parse(&json)
         })
@@ -232,7 +258,10 @@ impl ChatCompletionStream {
     /// (`data: {...}\n\n` ... `data: [DONE]\n\n`), for answering a browser from a worker.
     #[wasm_bindgen(js_name = sseSource, unchecked_return_type = "SseByteSource")]
     pub fn sse_source(&self) -> JsValue {
-        SseByteSource { shared: self.shared.clone() }.into()
+        SseByteSource {
+            shared: self.shared.clone(),
+        }
+        .into()
     }
 
     /// The response's request id.
@@ -257,7 +286,10 @@ impl TextDeltaStream {
     }
 
     /// Stops the stream and aborts the request.
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<string, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<string, undefined>>"
+    )]
     pub fn return_(&self) -> js_sys::Promise {
         self.shared.stop()
     }
@@ -278,7 +310,10 @@ impl SseByteSource {
     }
 
     /// Stops the stream and aborts the request.
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<Uint8Array, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<Uint8Array, undefined>>"
+    )]
     pub fn return_(&self) -> js_sys::Promise {
         self.shared.stop()
     }

@@ -26,7 +26,12 @@ impl Client {
 }
 
 /// POSTs an OpenAI request body; with `"stream": true` resolves to a `ChatCompletionStream`.
-async fn create(client: Rc<Client>, path: &'static str, body: JsValue, options: JsValue) -> Result<JsValue> {
+async fn create(
+    client: Rc<Client>,
+    path: &'static str,
+    body: JsValue,
+    options: JsValue,
+) -> Result<JsValue> {
     if !body.is_object() || js_sys::Array::is_array(&body) {
         return Err(Error::config("the request body must be an object"));
     }
@@ -42,8 +47,17 @@ async fn create(client: Rc<Client>, path: &'static str, body: JsValue, options: 
     let started = client
         .start("POST", &url, Some(&text), Accept::EventStream, &call)
         .await?;
-    let body = ResponseStream::new(&started.response, started.guard, started.deadline, started.idle_ms);
-    Ok(ChatCompletionStream::into_js(client, body, started.request_id))
+    let body = ResponseStream::new(
+        &started.response,
+        started.guard,
+        started.deadline,
+        started.idle_ms,
+    );
+    Ok(ChatCompletionStream::into_js(
+        client,
+        body,
+        started.request_id,
+    ))
 }
 
 fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promise
@@ -66,7 +80,9 @@ impl Chat {
     /// `client.chat.completions`.
     #[wasm_bindgen(getter)]
     pub fn completions(&self) -> ChatCompletions {
-        ChatCompletions { client: self.client.clone() }
+        ChatCompletions {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -87,7 +103,9 @@ impl ChatCompletions {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
         let options = options.unwrap_or_default();
-        spawn(&self.client, |c| create(c, "chat/completions", body, options))
+        spawn(&self.client, |c| {
+            create(c, "chat/completions", body, options)
+        })
     }
 }
 
@@ -141,7 +159,10 @@ pub struct Models {
 impl Models {
     /// `GET {openaiBaseUrl}/models`: `{ object: "list", data: [...] }`.
     #[wasm_bindgen(unchecked_return_type = "Promise<ModelList>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let options = options.unwrap_or_default();
         spawn(&self.client, |c| async move {
             let call = CallOpts::read(&options)?;
@@ -156,24 +177,32 @@ impl Baseten {
     /// The OpenAI-compatible chat API: `client.chat.completions.create(...)`.
     #[wasm_bindgen(getter)]
     pub fn chat(&self) -> Chat {
-        Chat { client: self.client() }
+        Chat {
+            client: self.client(),
+        }
     }
 
     /// The OpenAI-compatible completions API.
     #[wasm_bindgen(getter)]
     pub fn completions(&self) -> Completions {
-        Completions { client: self.client() }
+        Completions {
+            client: self.client(),
+        }
     }
 
     /// The OpenAI-compatible embeddings API.
     #[wasm_bindgen(getter)]
     pub fn embeddings(&self) -> Embeddings {
-        Embeddings { client: self.client() }
+        Embeddings {
+            client: self.client(),
+        }
     }
 
     /// The OpenAI-compatible model list.
     #[wasm_bindgen(getter)]
     pub fn models(&self) -> Models {
-        Models { client: self.client() }
+        Models {
+            client: self.client(),
+        }
     }
 }

@@ -42,7 +42,10 @@ impl<'a> Opts<'a> {
     pub fn string(&self, key: &str) -> Result<Option<String>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_string().map(Some).ok_or_else(|| self.wrong(key, "a string")),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| self.wrong(key, "a string")),
         }
     }
 
@@ -69,7 +72,10 @@ impl<'a> Opts<'a> {
     pub fn boolean(&self, key: &str) -> Result<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_bool().map(Some).ok_or_else(|| self.wrong(key, "a boolean")),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| self.wrong(key, "a boolean")),
         }
     }
 
@@ -77,7 +83,10 @@ impl<'a> Opts<'a> {
     pub fn function(&self, key: &str) -> Result<Option<Function>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.dyn_into::<Function>().map(Some).map_err(|_| self.wrong(key, "a function")),
+            Some(v) => v
+                .dyn_into::<Function>()
+                .map(Some)
+                .map_err(|_| self.wrong(key, "a function")),
         }
     }
 
@@ -118,7 +127,9 @@ impl<'a> Opts<'a> {
         let entries: JsValue = match Reflect::get(&v, &"entries".into()) {
             Ok(f) if f.is_function() => {
                 let f: Function = f.unchecked_into();
-                let iter = f.call0(&v).map_err(|_| self.wrong(key, "iterable headers"))?;
+                let iter = f
+                    .call0(&v)
+                    .map_err(|_| self.wrong(key, "iterable headers"))?;
                 js_sys::Array::from(&iter).into()
             }
             _ => Object::entries(v.unchecked_ref()).into(),

@@ -41,6 +41,10 @@ export interface BasetenOptions {
   headersTimeoutMs?: number;
   /** Longest silence between two chunks of a stream (default 300000). */
   idleTimeoutMs?: number;
+  /** Retries of a failed request (0..10, default 2): 408, 409, 429, 5xx and connection errors. */
+  maxRetries?: number;
+  /** The largest server-sent event a stream accepts (default 16 MiB). */
+  maxEventBytes?: number;
 }
 
 /** Per-call options accepted by every method. */
@@ -50,6 +54,8 @@ export interface CallOptions {
   headersTimeoutMs?: number;
   idleTimeoutMs?: number;
   headers?: Record<string, string> | Headers;
+  /** Retries of this call (0..10). */
+  maxRetries?: number;
 }
 
 /** Options of `sync(...)`. */

@@ -8,7 +8,10 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use super::support::*;
 
 fn fault(spec: &str) -> Option<JsValue> {
-    Some(obj(&[("headers", obj(&[("x-mock-fault", JsValue::from_str(spec))]))]))
+    Some(obj(&[(
+        "headers",
+        obj(&[("x-mock-fault", JsValue::from_str(spec))]),
+    )]))
 }
 
 #[wasm_bindgen_test]
@@ -16,22 +19,38 @@ async fn predict_echoes_json_with_bearer_auth() {
     let c = client(&[]);
     let out = ok(c.predict(json(r#"{"prompt":"hi","n":[1,2]}"#), None)).await;
     assert_eq!(stringify(&out), r#"{"prompt":"hi","n":[1,2]}"#);
-    assert_eq!(last_header("authorization").await.as_deref(), Some("Bearer test-key"));
-    assert_eq!(last_header("accept").await.as_deref(), Some("application/json"));
-    assert_eq!(s(&last_request().await, "path"), "/environments/production/predict");
+    assert_eq!(
+        last_header("authorization").await.as_deref(),
+        Some("Bearer test-key")
+    );
+    assert_eq!(
+        last_header("accept").await.as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        s(&last_request().await, "path"),
+        "/environments/production/predict"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn api_key_scheme_is_sent_when_asked() {
     let c = client(&[("authScheme", "api-key".into())]);
     ok(c.predict(json(r#"{"a":1}"#), None)).await;
-    assert_eq!(last_header("authorization").await.as_deref(), Some("Api-Key test-key"));
+    assert_eq!(
+        last_header("authorization").await.as_deref(),
+        Some("Api-Key test-key")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn environment_forms_reach_their_paths() {
     let cases: [(&str, JsValue, &str); 4] = [
-        ("environment", "staging".into(), "/environments/staging/predict"),
+        (
+            "environment",
+            "staging".into(),
+            "/environments/staging/predict",
+        ),
         ("deployment", "dep123".into(), "/deployment/dep123/predict"),
         ("development", JsValue::TRUE, "/development/predict"),
         ("production", JsValue::TRUE, "/production/predict"),
@@ -46,10 +65,16 @@ async fn environment_forms_reach_their_paths() {
 #[wasm_bindgen_test]
 async fn wrong_key_is_an_authentication_error_that_never_shows_the_key() {
     let secret = "sk-SECRET-never-show-1234";
-    let c = Baseten::new(Some(obj(&[("apiKey", secret.into()), ("baseUrl", mock().into())]))).unwrap();
+    let c = Baseten::new(Some(obj(&[
+        ("apiKey", secret.into()),
+        ("baseUrl", mock().into()),
+    ])))
+    .unwrap();
     let e = err(c.predict(json("{}"), None), "AuthenticationError").await;
     assert_eq!(get(&e, "status").as_f64(), Some(401.0));
-    assert!(get(&e, "requestId").as_string().is_some_and(|id| !id.is_empty()));
+    assert!(get(&e, "requestId")
+        .as_string()
+        .is_some_and(|id| !id.is_empty()));
     assert_eq!(get(&e, "retryable"), JsValue::FALSE);
     let all = format!(
         "{} {} {} {}",
@@ -64,7 +89,8 @@ async fn wrong_key_is_an_authentication_error_that_never_shows_the_key() {
 #[wasm_bindgen_test]
 async fn predict_stream_yields_chunks_in_order() {
     let c = client(&[]);
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":4,"interval_ms":20}"#), None)).await;
+    let stream =
+        ok(c.predict_stream(json(r#"{"stream":true,"n":4,"interval_ms":20}"#), None)).await;
     assert_eq!(get(&stream, "status").as_f64(), Some(200.0));
     let mut text = String::new();
     let mut chunks = 0;
@@ -78,7 +104,11 @@ async fn predict_stream_yields_chunks_in_order() {
     }
     assert_eq!(text, "chunk 0\nchunk 1\nchunk 2\nchunk 3\n");
     assert!(chunks >= 2, "paced chunks arrive separately, got {chunks}");
-    assert_eq!(last_header("accept").await.as_deref(), Some("*/*"), "streams must not ask for JSON");
+    assert_eq!(
+        last_header("accept").await.as_deref(),
+        Some("*/*"),
+        "streams must not ask for JSON"
+    );
     let r = next(&stream).await.unwrap();
     assert_eq!(get(&r, "done").as_bool(), Some(true), "done stays done");
 }
@@ -86,20 +116,38 @@ async fn predict_stream_yields_chunks_in_order() {
 #[wasm_bindgen_test]
 async fn predict_stream_text_helper_decodes_everything() {
     let c = client(&[]);
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":3,"interval_ms":5,"text":"héllo wörld ✓"}"#), None)).await;
-    assert_eq!(call0(&stream, "text").await.unwrap().as_string().unwrap(), "héllo wörld ✓");
+    let stream = ok(c.predict_stream(
+        json(r#"{"stream":true,"n":3,"interval_ms":5,"text":"héllo wörld ✓"}"#),
+        None,
+    ))
+    .await;
+    assert_eq!(
+        call0(&stream, "text").await.unwrap().as_string().unwrap(),
+        "héllo wörld ✓"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn async_predict_then_wait_until_succeeded() {
     let c = client(&[]);
     let input = json(r#"{"x":1,"mock_queue_ms":50,"mock_run_ms":50}"#);
-    let r = ok(c.async_predict(input, Some(obj(&[("priority", 1.into()), ("maxTimeInQueueSeconds", 60.into())])))).await;
+    let r = ok(c.async_predict(
+        input,
+        Some(obj(&[
+            ("priority", 1.into()),
+            ("maxTimeInQueueSeconds", 60.into()),
+        ])),
+    ))
+    .await;
     let id = s(&r, "requestId");
     assert_eq!(id.len(), 32);
     let body = s(&last_request().await, "body");
-    assert!(body.contains(r#""priority":1"#) && body.contains(r#""model_input":{"#), "{body}");
-    let status = ok(c.wait_for_async_request(id.clone(), Some(obj(&[("pollIntervalMs", 20.into())])))).await;
+    assert!(
+        body.contains(r#""priority":1"#) && body.contains(r#""model_input":{"#),
+        "{body}"
+    );
+    let status =
+        ok(c.wait_for_async_request(id.clone(), Some(obj(&[("pollIntervalMs", 20.into())])))).await;
     assert_eq!(s(&status, "status"), "SUCCEEDED");
     assert_eq!(s(&status, "request_id"), id);
 }
@@ -111,9 +159,16 @@ async fn async_request_status_and_cancel() {
     let id = s(&r, "requestId");
     let st = ok(c.async_request(id.clone(), None)).await;
     assert_eq!(s(&st, "status"), "QUEUED");
-    assert_eq!(s(&last_request().await, "path"), format!("/async_request/{id}"));
+    assert_eq!(
+        s(&last_request().await, "path"),
+        format!("/async_request/{id}")
+    );
     let q = ok(c.async_queue_status(Some(JsValue::UNDEFINED))).await;
-    assert!(get(&q, "num_queued_requests").as_f64().unwrap() >= 1.0, "{}", describe(&q));
+    assert!(
+        get(&q, "num_queued_requests").as_f64().unwrap() >= 1.0,
+        "{}",
+        describe(&q)
+    );
     let cancel = ok(c.cancel_async_request(id.clone(), None)).await;
     assert_eq!(get(&cancel, "canceled"), JsValue::TRUE);
     assert_eq!(s(&last_request().await, "method"), "DELETE");
@@ -133,7 +188,11 @@ async fn async_predict_options_are_checked_before_sending() {
         err(c.async_predict(json("{}"), Some(bad)), "ConfigurationError").await;
     }
     err(c.async_predict(json("[1,2]"), None), "ConfigurationError").await;
-    err(c.async_request("../../predict".into(), None), "ConfigurationError").await;
+    err(
+        c.async_request("../../predict".into(), None),
+        "ConfigurationError",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -141,7 +200,13 @@ async fn wait_can_be_aborted() {
     let c = client(&[]);
     let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), None)).await;
     let ctl = abort_controller();
-    let p = c.wait_for_async_request(s(&r, "requestId"), Some(obj(&[("signal", ctl.signal().into()), ("pollIntervalMs", 50.into())])));
+    let p = c.wait_for_async_request(
+        s(&r, "requestId"),
+        Some(obj(&[
+            ("signal", ctl.signal().into()),
+            ("pollIntervalMs", 50.into()),
+        ])),
+    );
     sleep(120).await;
     ctl.abort();
     err(p, "AbortError").await;
@@ -160,36 +225,126 @@ async fn wake_resolves() {
 #[wasm_bindgen_test]
 async fn sync_routes_with_every_method() {
     let c = client(&[]);
-    let h = ok(c.sync("GET".into(), "/health".into(), Some(JsValue::UNDEFINED), None)).await;
+    let h = ok(c.sync(
+        "GET".into(),
+        "/health".into(),
+        Some(JsValue::UNDEFINED),
+        None,
+    ))
+    .await;
     assert_eq!(s(&h, "status"), "ok");
-    let put = ok(c.sync("put".into(), "items/w1".into(), Some(json(r#"{"a":1}"#)), None)).await;
+    let put = ok(c.sync(
+        "put".into(),
+        "items/w1".into(),
+        Some(json(r#"{"a":1}"#)),
+        None,
+    ))
+    .await;
     assert_eq!(stringify(&get(&put, "item")), r#"{"a":1}"#);
-    assert_eq!(s(&last_request().await, "path"), "/environments/production/sync/items/w1");
-    let got = ok(c.sync("GET".into(), "items/w1?x=1 2".into(), Some(JsValue::UNDEFINED), None)).await;
+    assert_eq!(
+        s(&last_request().await, "path"),
+        "/environments/production/sync/items/w1"
+    );
+    let got = ok(c.sync(
+        "GET".into(),
+        "items/w1?x=1 2".into(),
+        Some(JsValue::UNDEFINED),
+        None,
+    ))
+    .await;
     assert_eq!(stringify(&get(&got, "item")), r#"{"a":1}"#);
-    ok(c.sync("DELETE".into(), "items/w1".into(), Some(JsValue::UNDEFINED), None)).await;
-    let e = err(c.sync("GET".into(), "items/w1".into(), Some(JsValue::UNDEFINED), None), "NotFoundError").await;
+    ok(c.sync(
+        "DELETE".into(),
+        "items/w1".into(),
+        Some(JsValue::UNDEFINED),
+        None,
+    ))
+    .await;
+    let e = err(
+        c.sync(
+            "GET".into(),
+            "items/w1".into(),
+            Some(JsValue::UNDEFINED),
+            None,
+        ),
+        "NotFoundError",
+    )
+    .await;
     assert_eq!(s(&e, "message"), "Item not found");
-    err(c.sync("GET".into(), "../predict".into(), Some(JsValue::UNDEFINED), None), "ConfigurationError").await;
-    err(c.sync("GE T".into(), "health".into(), Some(JsValue::UNDEFINED), None), "ConfigurationError").await;
+    err(
+        c.sync(
+            "GET".into(),
+            "../predict".into(),
+            Some(JsValue::UNDEFINED),
+            None,
+        ),
+        "ConfigurationError",
+    )
+    .await;
+    err(
+        c.sync(
+            "GE T".into(),
+            "health".into(),
+            Some(JsValue::UNDEFINED),
+            None,
+        ),
+        "ConfigurationError",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn error_shapes_become_typed_errors() {
     let c = client(&[]);
-    let e = err(c.predict(json("{}"), fault("status:429:openai")), "RateLimitError").await;
+    let e = err(
+        c.predict(json("{}"), fault("status:429:openai")),
+        "RateLimitError",
+    )
+    .await;
     assert_eq!(get(&e, "retryable"), JsValue::TRUE);
     assert!(get(&e, "code").as_string().is_some(), "{}", describe(&e));
     assert!(get(&e, "body").as_string().unwrap().contains("error"));
-    let e = err(c.predict(json("{}"), fault("status:500:truss")), "InternalServerError").await;
+    let e = err(
+        c.predict(json("{}"), fault("status:500:truss")),
+        "InternalServerError",
+    )
+    .await;
     assert!(get(&e, "code").as_string().is_some());
-    err(c.predict(json("{}"), fault("status:404:fastapi")), "NotFoundError").await;
-    err(c.predict(json("{}"), fault("status:400:text")), "BadRequestError").await;
-    let e = err(c.predict(json("{}"), fault("status:502:html")), "InternalServerError").await;
-    assert!(!s(&e, "message").contains('<'), "HTML is summarised: {}", s(&e, "message"));
-    err(c.predict(json("{}"), fault("status:403")), "PermissionDeniedError").await;
-    err(c.predict(json("{}"), fault("status:413")), "PayloadTooLargeError").await;
-    err(c.predict(json("{}"), fault("status:422:fastapi")), "UnprocessableEntityError").await;
+    err(
+        c.predict(json("{}"), fault("status:404:fastapi")),
+        "NotFoundError",
+    )
+    .await;
+    err(
+        c.predict(json("{}"), fault("status:400:text")),
+        "BadRequestError",
+    )
+    .await;
+    let e = err(
+        c.predict(json("{}"), fault("status:502:html")),
+        "InternalServerError",
+    )
+    .await;
+    assert!(
+        !s(&e, "message").contains('<'),
+        "HTML is summarised: {}",
+        s(&e, "message")
+    );
+    err(
+        c.predict(json("{}"), fault("status:403")),
+        "PermissionDeniedError",
+    )
+    .await;
+    err(
+        c.predict(json("{}"), fault("status:413")),
+        "PayloadTooLargeError",
+    )
+    .await;
+    err(
+        c.predict(json("{}"), fault("status:422:fastapi")),
+        "UnprocessableEntityError",
+    )
+    .await;
     let e = err(c.predict(json("{}"), fault("status:402")), "APIError").await;
     assert_eq!(get(&e, "status").as_f64(), Some(402.0));
 }
@@ -199,12 +354,35 @@ async fn bad_configuration_is_refused_before_any_request() {
     let cases = [
         obj(&[("apiKey", KEY.into()), ("modelId", "abc.evil.com".into())]),
         obj(&[("apiKey", KEY.into()), ("modelId", "abc/../x".into())]),
-        obj(&[("apiKey", "k\r\nX-Evil: 1".into()), ("modelId", "abc".into())]),
-        obj(&[("apiKey", KEY.into()), ("modelId", "abc".into()), ("headers", obj(&[("x-a", "1\r\nX-Evil: 1".into())]))]),
-        obj(&[("apiKey", KEY.into()), ("modelId", "abc".into()), ("chainId", "def".into())]),
-        obj(&[("apiKey", KEY.into()), ("modelId", "abc".into()), ("environment", "x".into()), ("development", JsValue::TRUE)]),
-        obj(&[("apiKey", KEY.into()), ("baseUrl", "http://user@127.0.0.1:1".into())]),
-        obj(&[("apiKey", KEY.into()), ("modelId", "abc".into()), ("authScheme", "basic".into())]),
+        obj(&[
+            ("apiKey", "k\r\nX-Evil: 1".into()),
+            ("modelId", "abc".into()),
+        ]),
+        obj(&[
+            ("apiKey", KEY.into()),
+            ("modelId", "abc".into()),
+            ("headers", obj(&[("x-a", "1\r\nX-Evil: 1".into())])),
+        ]),
+        obj(&[
+            ("apiKey", KEY.into()),
+            ("modelId", "abc".into()),
+            ("chainId", "def".into()),
+        ]),
+        obj(&[
+            ("apiKey", KEY.into()),
+            ("modelId", "abc".into()),
+            ("environment", "x".into()),
+            ("development", JsValue::TRUE),
+        ]),
+        obj(&[
+            ("apiKey", KEY.into()),
+            ("baseUrl", "http://user@127.0.0.1:1".into()),
+        ]),
+        obj(&[
+            ("apiKey", KEY.into()),
+            ("modelId", "abc".into()),
+            ("authScheme", "basic".into()),
+        ]),
         obj(&[("modelId", "abc".into())]),
     ];
     for opts in cases {
@@ -219,21 +397,35 @@ async fn model_host_urls_are_built_from_the_id() {
     // No request leaves: an injected fetch records the URL and fails.
     let seen = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
     let s2 = seen.clone();
-    let f = wasm_bindgen::closure::Closure::<dyn FnMut(String, JsValue) -> js_sys::Promise>::new(move |url: String, _init: JsValue| {
-        *s2.borrow_mut() = url;
-        js_sys::Promise::reject(&JsValue::from_str("offline"))
-    });
-    let c = Baseten::new(Some(obj(&[("apiKey", KEY.into()), ("modelId", "abc123".into()), ("fetch", f.as_ref().clone())]))).unwrap();
+    let f = wasm_bindgen::closure::Closure::<dyn FnMut(String, JsValue) -> js_sys::Promise>::new(
+        move |url: String, _init: JsValue| {
+            *s2.borrow_mut() = url;
+            js_sys::Promise::reject(&JsValue::from_str("offline"))
+        },
+    );
+    let c = Baseten::new(Some(obj(&[
+        ("apiKey", KEY.into()),
+        ("modelId", "abc123".into()),
+        ("fetch", f.as_ref().clone()),
+    ])))
+    .unwrap();
     let e = err(c.predict(json("{}"), None), "APIConnectionError").await;
     assert!(s(&e, "message").contains("offline"));
-    assert_eq!(*seen.borrow(), "https://model-abc123.api.baseten.co/environments/production/predict");
+    assert_eq!(
+        *seen.borrow(),
+        "https://model-abc123.api.baseten.co/environments/production/predict"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn abort_mid_stream_rejects_the_pending_read() {
     let c = client(&[]);
     let ctl = abort_controller();
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), Some(obj(&[("signal", ctl.signal().into())])))).await;
+    let stream = ok(c.predict_stream(
+        json(r#"{"stream":true,"n":20,"interval_ms":100}"#),
+        Some(obj(&[("signal", ctl.signal().into())])),
+    ))
+    .await;
     let first = next(&stream).await.unwrap();
     assert_eq!(get(&first, "done"), JsValue::FALSE);
     let pending = {
@@ -250,13 +442,18 @@ async fn an_aborted_signal_fails_at_once() {
     let c = client(&[]);
     let ctl = abort_controller();
     ctl.abort();
-    err(c.predict(json("{}"), Some(obj(&[("signal", ctl.signal().into())]))), "AbortError").await;
+    err(
+        c.predict(json("{}"), Some(obj(&[("signal", ctl.signal().into())]))),
+        "AbortError",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
 async fn return_aborts_and_ends_the_stream() {
     let c = client(&[]);
-    let stream = ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), None)).await;
+    let stream =
+        ok(c.predict_stream(json(r#"{"stream":true,"n":20,"interval_ms":100}"#), None)).await;
     next(&stream).await.unwrap();
     let r = call0(&stream, "return").await.unwrap();
     assert_eq!(get(&r, "done"), JsValue::TRUE);
@@ -268,7 +465,16 @@ async fn return_aborts_and_ends_the_stream() {
 async fn timeouts_are_typed() {
     let c = client(&[]);
     let e = err(
-        c.predict(json("{}"), Some(obj(&[("timeoutMs", 150.into()), ("headers", obj(&[("x-mock-fault", "stall-headers:3000".into())]))]))),
+        c.predict(
+            json("{}"),
+            Some(obj(&[
+                ("timeoutMs", 150.into()),
+                (
+                    "headers",
+                    obj(&[("x-mock-fault", "stall-headers:3000".into())]),
+                ),
+            ])),
+        ),
         "TimeoutError",
     )
     .await;

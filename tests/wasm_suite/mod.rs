@@ -3,4 +3,5 @@
 mod support;
 
 mod baseten;
+mod faults;
 mod openai;

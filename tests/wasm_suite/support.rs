@@ -35,9 +35,13 @@ pub fn stringify(v: &JsValue) -> String {
 
 /// A client for the mock with the test key and `extra` options.
 pub fn client(extra: &[(&str, JsValue)]) -> Baseten {
-    let mut pairs = vec![("apiKey", JsValue::from_str(KEY)), ("baseUrl", JsValue::from_str(&mock()))];
+    let mut pairs = vec![
+        ("apiKey", JsValue::from_str(KEY)),
+        ("baseUrl", JsValue::from_str(&mock())),
+    ];
     pairs.extend(extra.iter().cloned());
-    Baseten::new(Some(obj(&pairs))).unwrap_or_else(|e| panic!("client: {}", stringify(&get(&e, "message"))))
+    Baseten::new(Some(obj(&pairs)))
+        .unwrap_or_else(|e| panic!("client: {}", stringify(&get(&e, "message"))))
 }
 
 /// `v[k]`.
@@ -47,7 +51,9 @@ pub fn get(v: &JsValue, k: &str) -> JsValue {
 
 /// `v[k]` as a string (panics if it is not one).
 pub fn s(v: &JsValue, k: &str) -> String {
-    get(v, k).as_string().unwrap_or_else(|| panic!("{k} is not a string in {}", describe(v)))
+    get(v, k)
+        .as_string()
+        .unwrap_or_else(|| panic!("{k} is not a string in {}", describe(v)))
 }
 
 /// A short description of a value or error for assertion messages.
@@ -55,13 +61,18 @@ pub fn describe(v: &JsValue) -> String {
     if v.is_instance_of::<js_sys::Error>() {
         format!("{}: {}", s(v, "name"), s(v, "message"))
     } else {
-        js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        js_sys::JSON::stringify(v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
     }
 }
 
 /// Awaits a promise that must resolve.
 pub async fn ok(p: Promise) -> JsValue {
-    JsFuture::from(p).await.unwrap_or_else(|e| panic!("expected success, got {}", describe(&e)))
+    JsFuture::from(p)
+        .await
+        .unwrap_or_else(|e| panic!("expected success, got {}", describe(&e)))
 }
 
 /// Awaits a promise that must reject, and checks the error's `name`.
@@ -78,13 +89,22 @@ pub async fn err(p: Promise, name: &str) -> JsValue {
 
 /// GETs a mock introspection route (`/__mock/...`) with the global fetch.
 pub async fn mock_get(path: &str) -> JsValue {
-    let fetch: Function = Reflect::get(&js_sys::global(), &"fetch".into()).unwrap().unchecked_into();
+    let fetch: Function = Reflect::get(&js_sys::global(), &"fetch".into())
+        .unwrap()
+        .unchecked_into();
     let url = format!("{}{path}", mock());
-    let resp = JsFuture::from(fetch.call1(&JsValue::UNDEFINED, &url.into()).unwrap().unchecked_into::<Promise>())
-        .await
-        .unwrap();
+    let resp = JsFuture::from(
+        fetch
+            .call1(&JsValue::UNDEFINED, &url.into())
+            .unwrap()
+            .unchecked_into::<Promise>(),
+    )
+    .await
+    .unwrap();
     let json: Function = get(&resp, "json").unchecked_into();
-    JsFuture::from(json.call0(&resp).unwrap().unchecked_into::<Promise>()).await.unwrap()
+    JsFuture::from(json.call0(&resp).unwrap().unchecked_into::<Promise>())
+        .await
+        .unwrap()
 }
 
 /// The most recent request the mock recorded.
@@ -105,8 +125,12 @@ pub fn abort_controller() -> web_sys::AbortController {
 /// Waits `ms` milliseconds.
 pub async fn sleep(ms: i32) {
     let p = Promise::new(&mut |resolve, _| {
-        let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().unchecked_into();
-        set_timeout.call2(&JsValue::UNDEFINED, &resolve, &ms.into()).unwrap();
+        let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .unwrap()
+            .unchecked_into();
+        set_timeout
+            .call2(&JsValue::UNDEFINED, &resolve, &ms.into())
+            .unwrap();
     });
     JsFuture::from(p).await.unwrap();
 }
