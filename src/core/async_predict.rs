@@ -48,9 +48,24 @@ impl AsyncOptions {
             259_200.0,
         )?;
         if let Some(r) = &self.inference_retry_config {
-            check_int("inferenceRetryConfig.maxAttempts", r.max_attempts, 1.0, 10.0)?;
-            check_int("inferenceRetryConfig.initialDelayMs", r.initial_delay_ms, 0.0, 10_000.0)?;
-            check_int("inferenceRetryConfig.maxDelayMs", r.max_delay_ms, 0.0, 60_000.0)?;
+            check_int(
+                "inferenceRetryConfig.maxAttempts",
+                r.max_attempts,
+                1.0,
+                10.0,
+            )?;
+            check_int(
+                "inferenceRetryConfig.initialDelayMs",
+                r.initial_delay_ms,
+                0.0,
+                10_000.0,
+            )?;
+            check_int(
+                "inferenceRetryConfig.maxDelayMs",
+                r.max_delay_ms,
+                0.0,
+                60_000.0,
+            )?;
         }
         if let Some(url) = &self.webhook_endpoint {
             let lower = url.to_ascii_lowercase();
@@ -79,7 +94,11 @@ impl AsyncOptions {
             json::write_str(&mut out, url);
         }
         push_num(&mut out, "priority", self.priority);
-        push_num(&mut out, "max_time_in_queue_seconds", self.max_time_in_queue_seconds);
+        push_num(
+            &mut out,
+            "max_time_in_queue_seconds",
+            self.max_time_in_queue_seconds,
+        );
         if let Some(r) = &self.inference_retry_config {
             out.push_str(",\"inference_retry_config\":{");
             let start = out.len();
@@ -147,30 +166,67 @@ mod tests {
     #[test]
     fn ranges_are_checked() {
         let bad = [
-            AsyncOptions { priority: Some(3.0), ..Default::default() },
-            AsyncOptions { priority: Some(-1.0), ..Default::default() },
-            AsyncOptions { priority: Some(0.5), ..Default::default() },
-            AsyncOptions { max_time_in_queue_seconds: Some(9.0), ..Default::default() },
-            AsyncOptions { max_time_in_queue_seconds: Some(259_201.0), ..Default::default() },
-            AsyncOptions { max_time_in_queue_seconds: Some(f64::NAN), ..Default::default() },
-            AsyncOptions { webhook_endpoint: Some("ftp://x".into()), ..Default::default() },
-            AsyncOptions { webhook_endpoint: Some("https://x\r\nX: y".into()), ..Default::default() },
             AsyncOptions {
-                inference_retry_config: Some(InferenceRetryConfig { max_attempts: Some(11.0), ..Default::default() }),
+                priority: Some(3.0),
                 ..Default::default()
             },
             AsyncOptions {
-                inference_retry_config: Some(InferenceRetryConfig { initial_delay_ms: Some(10_001.0), ..Default::default() }),
+                priority: Some(-1.0),
                 ..Default::default()
             },
             AsyncOptions {
-                inference_retry_config: Some(InferenceRetryConfig { max_delay_ms: Some(60_001.0), ..Default::default() }),
+                priority: Some(0.5),
+                ..Default::default()
+            },
+            AsyncOptions {
+                max_time_in_queue_seconds: Some(9.0),
+                ..Default::default()
+            },
+            AsyncOptions {
+                max_time_in_queue_seconds: Some(259_201.0),
+                ..Default::default()
+            },
+            AsyncOptions {
+                max_time_in_queue_seconds: Some(f64::NAN),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("ftp://x".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https://x\r\nX: y".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                inference_retry_config: Some(InferenceRetryConfig {
+                    max_attempts: Some(11.0),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            AsyncOptions {
+                inference_retry_config: Some(InferenceRetryConfig {
+                    initial_delay_ms: Some(10_001.0),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            AsyncOptions {
+                inference_retry_config: Some(InferenceRetryConfig {
+                    max_delay_ms: Some(60_001.0),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
         ];
         for o in bad {
             let e = o.body("{}").unwrap_err();
-            assert_eq!(e.kind, crate::core::error::ErrorKind::Configuration, "{o:?}");
+            assert_eq!(
+                e.kind,
+                crate::core::error::ErrorKind::Configuration,
+                "{o:?}"
+            );
         }
         assert!(AsyncOptions::default().body("[1]").is_err());
         assert!(AsyncOptions::default().body("null").is_err());
@@ -178,7 +234,13 @@ mod tests {
 
     #[test]
     fn terminal_and_backoff() {
-        for s in ["SUCCEEDED", "FAILED", "EXPIRED", "CANCELED", "WEBHOOK_FAILED"] {
+        for s in [
+            "SUCCEEDED",
+            "FAILED",
+            "EXPIRED",
+            "CANCELED",
+            "WEBHOOK_FAILED",
+        ] {
             assert!(is_terminal(s));
         }
         for s in ["QUEUED", "IN_PROGRESS", ""] {

@@ -186,9 +186,17 @@ mod tests {
     #[test]
     fn openai_shape_numeric_and_null_code() {
         let h = headers(&[]);
-        let e = classify(400, &h, r#"{"error":{"message":"bad","type":"invalid_request_error","code":400}}"#);
+        let e = classify(
+            400,
+            &h,
+            r#"{"error":{"message":"bad","type":"invalid_request_error","code":400}}"#,
+        );
         assert_eq!(e.code.as_deref(), Some("400"));
-        let e = classify(400, &h, r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#);
+        let e = classify(
+            400,
+            &h,
+            r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#,
+        );
         assert_eq!(e.code.as_deref(), Some("invalid_request_error"));
     }
 
@@ -199,13 +207,21 @@ mod tests {
             ("x-request-id", "other"),
             ("X-BASETEN-ERROR-CODE", "600"),
         ]);
-        let e = classify(500, &h, r#"{"error":"Internal Server Error","error_code":"application_error"}"#);
+        let e = classify(
+            500,
+            &h,
+            r#"{"error":"Internal Server Error","error_code":"application_error"}"#,
+        );
         assert_eq!(e.kind, ErrorKind::Server);
         assert_eq!(e.message, "Internal Server Error");
         assert_eq!(e.code.as_deref(), Some("application_error"));
         assert_eq!(e.request_id.as_deref(), Some("bt-1"));
         let e = classify(502, &h, r#"{"error":"crashed"}"#);
-        assert_eq!(e.code.as_deref(), Some("600"), "header code is the fallback");
+        assert_eq!(
+            e.code.as_deref(),
+            Some("600"),
+            "header code is the fallback"
+        );
     }
 
     #[test]
@@ -214,7 +230,11 @@ mod tests {
         let e = classify(404, &h, r#"{"detail":"Item not found"}"#);
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert_eq!(e.message, "Item not found");
-        let e = classify(422, &h, r#"{"detail":[{"loc":["body"],"msg":"field required"}]}"#);
+        let e = classify(
+            422,
+            &h,
+            r#"{"detail":[{"loc":["body"],"msg":"field required"}]}"#,
+        );
         assert_eq!(e.kind, ErrorKind::Unprocessable);
         assert!(e.message.contains("field required"), "{}", e.message);
     }
@@ -224,7 +244,11 @@ mod tests {
         let h = headers(&[]);
         let e = classify(500, &h, "upstream connect error");
         assert_eq!(e.message, "upstream connect error");
-        let e = classify(502, &h, "<html><head><title>502 Bad Gateway</title></head></html>");
+        let e = classify(
+            502,
+            &h,
+            "<html><head><title>502 Bad Gateway</title></head></html>",
+        );
         assert_eq!(e.message, "502 Bad Gateway (HTML error page)");
         let e = classify(503, &h, "");
         assert_eq!(e.message, "HTTP 503 Service Unavailable");

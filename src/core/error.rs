@@ -292,6 +292,9 @@ mod tests {
         let mut e = Error::new(ErrorKind::RateLimited, "slow down");
         e.status = Some(429);
         e.request_id = Some("req-1".into());
-        assert_eq!(e.to_string(), "RateLimitError (429): slow down [request id req-1]");
+        assert_eq!(
+            e.to_string(),
+            "RateLimitError (429): slow down [request id req-1]"
+        );
     }
 }

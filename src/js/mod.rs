@@ -1,6 +1,7 @@
 //! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it.
 
 pub mod byte_stream;
+mod batch;
 mod call;
 pub mod client;
 mod errors;
@@ -10,3 +11,4 @@ pub mod openai;
 mod options;
 mod serial;
 mod types;
+pub mod webhook;

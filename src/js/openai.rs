@@ -16,7 +16,7 @@ use crate::web::stream::ResponseStream;
 
 impl Client {
     /// `{openaiBaseUrl}/{path}`.
-    fn openai_url(&self, path: &str) -> Result<String> {
+    pub(crate) fn openai_url(&self, path: &str) -> Result<String> {
         let base = match &self.openai_base {
             Some(base) => base.clone(),
             None => self.endpoint.url(Route::OpenAiBase)?,

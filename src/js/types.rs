@@ -126,7 +126,8 @@ export interface BasetenError extends Error {
     | "BadRequestError" | "AuthenticationError" | "PermissionDeniedError" | "NotFoundError"
     | "ConflictError" | "PayloadTooLargeError" | "UnprocessableEntityError" | "RateLimitError"
     | "InternalServerError" | "APIError" | "APIConnectionError" | "TimeoutError" | "AbortError"
-    | "DecodeError" | "TruncatedStreamError" | "StreamError" | "ConfigurationError";
+    | "DecodeError" | "TruncatedStreamError" | "StreamError" | "ConfigurationError"
+    | "WebhookVerificationError";
   kind: string;
   /** The HTTP status, when a response was received. */
   status: number | null;
@@ -266,6 +267,98 @@ export interface ChatCompletionStream {
 
 export interface TextDeltaStream {
   [Symbol.asyncIterator](): AsyncIterator<string>;
+}
+
+/** Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`), with the
+ * semantics of Baseten's performance client. */
+export interface BatchOptions {
+  /** Requests in flight at once (1..1024, default 128). */
+  maxConcurrentRequests?: number;
+  /** Items per request (1..1024, default 128). */
+  batchSize?: number;
+  /** Characters per request (50..256000); a longer item goes alone. */
+  maxCharsPerRequest?: number;
+  /** Timeout of each request. */
+  timeoutMs?: number;
+  /** Timeout of the whole call. */
+  totalTimeoutMs?: number;
+  /** Retries of one request (0..10, default 2), within the retry budget. */
+  maxRetries?: number;
+  /** Retries the whole call may spend, as a share of its requests (default 0.05). */
+  retryBudget?: number;
+  /** Send a duplicate of a request unanswered after this long (>= 45 ms); first answer wins. */
+  hedgeDelayMs?: number;
+  /** Duplicates the call may send, as a share of its requests (default 0.10). */
+  hedgeBudget?: number;
+  /** Collect per-request errors instead of failing on the first one. */
+  collectErrors?: boolean;
+  /** Called after each request with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  headers?: Record<string, string> | Headers;
+}
+
+export interface BatchTimes {
+  /** Milliseconds each request took, in request order. */
+  individualRequestTimesMs: number[];
+  totalTimeMs: number;
+  /** With `collectErrors`: each request's error, or null. */
+  errors?: (BasetenError | null)[];
+}
+
+export interface BatchPostResponse extends BatchTimes { data: unknown[] }
+
+export interface EmbedOptions extends BatchOptions {
+  model: string;
+  dimensions?: number;
+  encodingFormat?: "float" | "base64";
+  user?: string;
+}
+export interface EmbedResponse extends BatchTimes {
+  object: "list";
+  data: Array<{ object: "embedding"; index: number; embedding: number[] | string } | null>;
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+export interface RerankOptions extends BatchOptions {
+  rawScores?: boolean;
+  returnText?: boolean;
+  truncate?: boolean;
+  truncationDirection?: "Left" | "Right";
+}
+export interface RerankResponse extends BatchTimes {
+  /** One result per text, in input order. */
+  data: Array<{ index: number; score: number; text?: string } | null>;
+}
+
+export interface ClassifyOptions extends BatchOptions {
+  rawScores?: boolean;
+  truncate?: boolean;
+  truncationDirection?: "Left" | "Right";
+}
+export interface ClassifyResponse extends BatchTimes {
+  data: Array<Array<{ label: string; score: number }> | null>;
+}
+
+/** Options of `verifyWebhook`. */
+export interface VerifyWebhookOptions {
+  /** Largest distance between the payload's `time` and now (default 300). */
+  toleranceSeconds?: number;
+  /** "Now", in epoch milliseconds (default `Date.now()`). */
+  now?: number;
+}
+
+/** The payload of a Baseten async webhook. */
+export interface BasetenWebhook {
+  request_id: string;
+  model_id?: string;
+  deployment_id?: string;
+  type: "async_request_completed" | (string & {});
+  time: string;
+  data: { output: unknown } | null;
+  errors: { code: string; message: string }[];
+  [key: string]: unknown;
 }
 
 export interface ByteStream {
