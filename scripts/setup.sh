@@ -27,11 +27,18 @@ if [ "${SKIP_BROWSER:-0}" != 1 ] && { ! command -v chromium >/dev/null || ! comm
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# npm dev tools (binaryen's wasm-opt, test dependencies), pinned by package-lock.json.
-if [ -f package.json ]; then
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm dev dependencies"
-    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+# npm dev tools (binaryen's wasm-opt at the root; each test sub-project has its own), pinned
+# by their package-lock.json files. Installed only when missing or older than the lock file.
+npm_deps() {
+  local dir=$1
+  [ -f "$dir/package.json" ] || return 0
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing npm dependencies in $dir"
+    (cd "$dir" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
   fi
+}
+npm_deps .
+if [ "${SETUP_TEST_DEPS:-0}" = 1 ]; then
+  for dir in tests/differential tests/e2e tests/package; do npm_deps "$dir"; done
 fi
 log "ready"

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-scripts/setup.sh
+SETUP_TEST_DEPS=1 scripts/setup.sh
 
 step() { printf '\n==== %s\n' "$*"; }
 
@@ -17,6 +17,13 @@ cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warning
 
 step "host tests (src/core, mock)"
 cargo test --workspace
+
+step "SSE decoder: differential test against eventsource-parser"
+cargo build --quiet --example sse_dump
+SSE_DUMP=${CARGO_TARGET_DIR:-target}/debug/examples/sse_dump node tests/differential/diff.mjs --n 2000
+
+step "fuzzing the decoders (bounded)"
+scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 step "build the mock and the package"
 source scripts/mock.sh
@@ -32,3 +39,15 @@ BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
 
 step "package tests: node --test against the mock"
 node --test tests/node/
+
+if [ -x tests/e2e/run.sh ]; then
+  step "playground end to end in Chromium (Playwright)"
+  tests/e2e/run.sh
+fi
+
+if [ -x tests/package/run.sh ]; then
+  step "the packed tarball in Node, Deno, Bun, Vite, esbuild and workerd; the CLI; the worker"
+  tests/package/run.sh
+fi
+
+step "all tests passed"

@@ -3,5 +3,6 @@
 mod support;
 
 mod baseten;
+mod batch;
 mod faults;
 mod openai;
