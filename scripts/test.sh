@@ -13,7 +13,8 @@ step() { printf '\n==== %s\n' "$*"; }
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+BASETEN_MOCK_URL=http://127.0.0.1:9 \
+  cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
 
 step "host tests (src/core, mock)"
 cargo test --workspace

@@ -810,7 +810,7 @@ impl Big {
         }
         if !self.0.is_empty() {
             self.0
-                .splice(0..0, std::iter::repeat(0).take((n / 32) as usize));
+                .splice(0..0, std::iter::repeat_n(0, (n / 32) as usize));
         }
     }
 
@@ -1152,14 +1152,17 @@ pub fn write_number(out: &mut String, n: f64) {
     let at = point.unsigned_abs() as usize;
     if k <= point && point <= 21 {
         push(out, Some(&digits));
-        out.extend(std::iter::repeat('0').take((point - k).unsigned_abs() as usize));
+        out.extend(std::iter::repeat_n(
+            '0',
+            (point - k).unsigned_abs() as usize,
+        ));
     } else if 0 < point && point <= 21 {
         push(out, digits.get(..at));
         out.push('.');
         push(out, digits.get(at..));
     } else if -6 < point && point <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take(at));
+        out.extend(std::iter::repeat_n('0', at));
         push(out, Some(&digits));
     } else {
         push(out, digits.get(..1));

@@ -44,7 +44,7 @@ struct Config {
 fn whole(o: &Opts, key: &str, default: usize) -> Result<usize> {
     match o.number(key)? {
         None => Ok(default),
-        Some(n) if n.fract() == 0.0 && n >= 0.0 && n <= 1e9 => Ok(n as usize),
+        Some(n) if n.fract() == 0.0 && (0.0..=1e9).contains(&n) => Ok(n as usize),
         Some(_) => Err(Error::config(format!("{key} must be a whole number"))),
     }
 }
@@ -114,7 +114,8 @@ impl Run {
     }
 
     fn stopped(&self) -> bool {
-        self.batch.reason().is_some() || (self.config.fail_fast && self.first_error.borrow().is_some())
+        self.batch.reason().is_some()
+            || (self.config.fail_fast && self.first_error.borrow().is_some())
     }
 }
 
@@ -132,7 +133,10 @@ fn launch(
     let opts = run.call_opts(Some(ctl.signal()));
     let promise = future_to_promise(async move {
         let job = &run.jobs[i];
-        let result = run.client.json("POST", &job.url, Some(&job.body), &opts).await;
+        let result = run
+            .client
+            .json("POST", &job.url, Some(&job.body), &opts)
+            .await;
         *slot.borrow_mut() = Some(result);
         Ok(JsValue::from(tag))
     });
@@ -140,7 +144,11 @@ fn launch(
 }
 
 async fn settled(p: &Promise) -> u32 {
-    JsFuture::from(p.clone()).await.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32
+    JsFuture::from(p.clone())
+        .await
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0) as u32
 }
 
 fn take(slot: &Rc<RefCell<Option<Result<JsValue>>>>) -> Result<JsValue> {
@@ -187,7 +195,11 @@ async fn one(run: &Rc<Run>, i: usize) -> Result<JsValue> {
 /// Runs every job with at most `maxConcurrentRequests` in flight. Fails with the first error
 /// (fail-fast) unless errors are collected; a stop of the whole call (signal, total timeout)
 /// is its own error.
-async fn run_jobs(client: Rc<Client>, jobs: Vec<Job>, config: Config) -> Result<(Vec<Outcome>, f64)> {
+async fn run_jobs(
+    client: Rc<Client>,
+    jobs: Vec<Job>,
+    config: Config,
+) -> Result<(Vec<Outcome>, f64)> {
     let started = now_ms();
     let n = jobs.len();
     let batch = CallGuard::new(config.signal.clone())?;
@@ -222,10 +234,17 @@ async fn run_jobs(client: Rc<Client>, jobs: Vec<Job>, config: Config) -> Result<
                         run.batch.stop(StopReason::User);
                     }
                 }
-                run.outcomes.borrow_mut()[i] = Some(Outcome { result, ms: now_ms() - t0 });
+                run.outcomes.borrow_mut()[i] = Some(Outcome {
+                    result,
+                    ms: now_ms() - t0,
+                });
                 run.done.set(run.done.get() + 1);
                 if let Some(cb) = &run.config.progress {
-                    let _ = cb.call2(&JsValue::NULL, &JsValue::from(run.done.get() as u32), &JsValue::from(n as u32));
+                    let _ = cb.call2(
+                        &JsValue::NULL,
+                        &JsValue::from(run.done.get() as u32),
+                        &JsValue::from(n as u32),
+                    );
                 }
             }
             Ok(JsValue::UNDEFINED)
@@ -242,7 +261,12 @@ async fn run_jobs(client: Rc<Client>, jobs: Vec<Job>, config: Config) -> Result<
         .outcomes
         .borrow_mut()
         .drain(..)
-        .map(|o| o.unwrap_or(Outcome { result: Err(Error::new(ErrorKind::Aborted, "not sent")), ms: 0.0 }))
+        .map(|o| {
+            o.unwrap_or(Outcome {
+                result: Err(Error::new(ErrorKind::Aborted, "not sent")),
+                ms: 0.0,
+            })
+        })
         .collect();
     Ok((outcomes, now_ms() - started))
 }
@@ -281,7 +305,10 @@ fn strings(value: &JsValue, what: &str) -> Result<Vec<String>> {
     }
     Array::from(value)
         .iter()
-        .map(|v| v.as_string().ok_or_else(|| Error::config(format!("{what} must be an array of strings"))))
+        .map(|v| {
+            v.as_string()
+                .ok_or_else(|| Error::config(format!("{what} must be an array of strings")))
+        })
         .collect()
 }
 
@@ -305,7 +332,12 @@ fn members(o: &Opts, fields: &[(&str, &str)]) -> Result<String> {
 
 /// Jobs for a list of texts split by the batch rules; `body` builds one request's JSON from
 /// its texts (as a JSON array).
-fn text_jobs(texts: &[String], config: &Config, url: &str, body: impl Fn(&str) -> String) -> Vec<Job> {
+fn text_jobs(
+    texts: &[String],
+    config: &Config,
+    url: &str,
+    body: impl Fn(&str) -> String,
+) -> Vec<Job> {
     let lengths: Vec<usize> = texts.iter().map(|t| t.chars().count()).collect();
     plan_batches(&lengths, &config.opts)
         .into_iter()
@@ -318,13 +350,22 @@ fn text_jobs(texts: &[String], config: &Config, url: &str, body: impl Fn(&str) -
                 json::write_str(&mut array, t);
             }
             array.push(']');
-            Job { url: url.to_string(), body: body(&array), inputs }
+            Job {
+                url: url.to_string(),
+                body: body(&array),
+                inputs,
+            }
         })
         .collect()
 }
 
 /// Places each result item (an object with a local `index`) at its global index.
-fn reassemble(jobs: &[Job], outcomes: &[Outcome], n: usize, items_of: impl Fn(&JsValue) -> JsValue) -> Result<Array> {
+fn reassemble(
+    jobs: &[Job],
+    outcomes: &[Outcome],
+    n: usize,
+    items_of: impl Fn(&JsValue) -> JsValue,
+) -> Result<Array> {
     let out = Array::new_with_length(n as u32);
     for i in 0..n {
         out.set(i as u32, JsValue::NULL);
@@ -338,7 +379,10 @@ fn reassemble(jobs: &[Job], outcomes: &[Outcome], n: usize, items_of: impl Fn(&J
         };
         let items = items_of(value);
         if !Array::is_array(&items) {
-            return Err(Error::new(ErrorKind::Decode, "a batch response has no result list"));
+            return Err(Error::new(
+                ErrorKind::Decode,
+                "a batch response has no result list",
+            ));
         }
         for (pos, item) in Array::from(&items).iter().enumerate() {
             let local = get(&item, "index").as_f64().unwrap_or(pos as f64);
@@ -377,14 +421,18 @@ impl Baseten {
             let mut jobs = Vec::new();
             for (i, p) in Array::from(&payloads).iter().enumerate() {
                 let body = super::call::to_json(&p, "each payload")?;
-                jobs.push(Job { url: url.clone(), body, inputs: i..i + 1 });
+                jobs.push(Job {
+                    url: url.clone(),
+                    body,
+                    inputs: i..i + 1,
+                });
             }
             let collect = !config.fail_fast;
             let (outcomes, total) = run_jobs(c.clone(), jobs, config).await?;
             let out = summary(&c, &outcomes, total, collect);
             let data: Array = outcomes
                 .iter()
-                .map(|o| o.result.as_ref().map(|v| v.clone()).unwrap_or(JsValue::NULL))
+                .map(|o| o.result.clone().unwrap_or(JsValue::NULL))
                 .collect();
             set(&out, "data", &data);
             Ok(out.into())
@@ -402,14 +450,25 @@ impl Baseten {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
-            let model = o.string("model")?.ok_or_else(|| Error::config("embed needs options.model"))?;
-            let extra = members(&o, &[("dimensions", "dimensions"), ("encodingFormat", "encoding_format"), ("user", "user")])?;
+            let model = o
+                .string("model")?
+                .ok_or_else(|| Error::config("embed needs options.model"))?;
+            let extra = members(
+                &o,
+                &[
+                    ("dimensions", "dimensions"),
+                    ("encodingFormat", "encoding_format"),
+                    ("user", "user"),
+                ],
+            )?;
             let config = read_config(&options)?;
             let texts = strings(&texts, "texts")?;
             let url = c.openai_url("embeddings")?;
             let mut model_json = String::new();
             json::write_str(&mut model_json, &model);
-            let jobs = text_jobs(&texts, &config, &url, |input| format!("{{\"input\":{input},\"model\":{model_json}{extra}}}"));
+            let jobs = text_jobs(&texts, &config, &url, |input| {
+                format!("{{\"input\":{input},\"model\":{model_json}{extra}}}")
+            });
             let collect = !config.fail_fast;
             let (outcomes, total) = run_jobs(c.clone(), jobs_ref(&jobs), config).await?;
             let data = reassemble(&jobs, &outcomes, texts.len(), |v| get(v, "data"))?;
@@ -445,14 +504,21 @@ impl Baseten {
             let o = Opts::new(&options, "options")?;
             let extra = members(
                 &o,
-                &[("rawScores", "raw_scores"), ("returnText", "return_text"), ("truncate", "truncate"), ("truncationDirection", "truncation_direction")],
+                &[
+                    ("rawScores", "raw_scores"),
+                    ("returnText", "return_text"),
+                    ("truncate", "truncate"),
+                    ("truncationDirection", "truncation_direction"),
+                ],
             )?;
             let config = read_config(&options)?;
             let texts = strings(&texts, "texts")?;
             let url = c.endpoint.url(Route::Sync("rerank"))?;
             let mut query_json = String::new();
             json::write_str(&mut query_json, &query);
-            let jobs = text_jobs(&texts, &config, &url, |input| format!("{{\"query\":{query_json},\"texts\":{input}{extra}}}"));
+            let jobs = text_jobs(&texts, &config, &url, |input| {
+                format!("{{\"query\":{query_json},\"texts\":{input}{extra}}}")
+            });
             let collect = !config.fail_fast;
             let (outcomes, total) = run_jobs(c.clone(), jobs_ref(&jobs), config).await?;
             let data = reassemble(&jobs, &outcomes, texts.len(), |v| v.clone())?;
@@ -473,11 +539,20 @@ impl Baseten {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
-            let extra = members(&o, &[("rawScores", "raw_scores"), ("truncate", "truncate"), ("truncationDirection", "truncation_direction")])?;
+            let extra = members(
+                &o,
+                &[
+                    ("rawScores", "raw_scores"),
+                    ("truncate", "truncate"),
+                    ("truncationDirection", "truncation_direction"),
+                ],
+            )?;
             let config = read_config(&options)?;
             let inputs = strings(&inputs, "inputs")?;
             let url = c.endpoint.url(Route::Sync("predict"))?;
-            let jobs = text_jobs(&inputs, &config, &url, |input| format!("{{\"inputs\":{input}{extra}}}"));
+            let jobs = text_jobs(&inputs, &config, &url, |input| {
+                format!("{{\"inputs\":{input}{extra}}}")
+            });
             let collect = !config.fail_fast;
             let (outcomes, total) = run_jobs(c.clone(), jobs_ref(&jobs), config).await?;
             let data = Array::new_with_length(inputs.len() as u32);
@@ -485,7 +560,10 @@ impl Baseten {
                 let Ok(value) = &outcome.result else { continue };
                 let items = Array::from(value);
                 if !Array::is_array(value) || items.length() as usize != job.inputs.len() {
-                    return Err(Error::new(ErrorKind::Decode, "a classify response does not have one result per input"));
+                    return Err(Error::new(
+                        ErrorKind::Decode,
+                        "a classify response does not have one result per input",
+                    ));
                 }
                 for (k, item) in items.iter().enumerate() {
                     data.set((job.inputs.start + k) as u32, item);
@@ -501,6 +579,10 @@ impl Baseten {
 /// A copy of the jobs for the runner (the originals stay for reassembly).
 fn jobs_ref(jobs: &[Job]) -> Vec<Job> {
     jobs.iter()
-        .map(|j| Job { url: j.url.clone(), body: j.body.clone(), inputs: j.inputs.clone() })
+        .map(|j| Job {
+            url: j.url.clone(),
+            body: j.body.clone(),
+            inputs: j.inputs.clone(),
+        })
         .collect()
 }

@@ -29,12 +29,18 @@ pub struct Client {
     pub endpoint: Endpoint,
     /// The OpenAI-compatible base URL, when set explicitly.
     pub openai_base: Option<String>,
-    key: Option<ApiKey>,
-    scheme: AuthScheme,
-    headers: Vec<(String, String)>,
-    fetch: Fetch,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
+    /// The API key, if any.
+    pub key: Option<ApiKey>,
+    /// How the key is sent.
+    pub scheme: AuthScheme,
+    /// Headers sent with every request.
+    pub headers: Vec<(String, String)>,
+    /// Which fetch to call.
+    pub fetch: Fetch,
+    /// Client-wide deadlines.
+    pub timeouts: Timeouts,
+    /// Client-wide retry policy.
+    pub retry: RetryPolicy,
     /// The largest SSE event a stream accepts (the decoder's default when `None`).
     pub max_event_bytes: Option<usize>,
 }
@@ -171,34 +177,6 @@ impl Accept {
 }
 
 impl Client {
-    /// A client from validated parts.
-    pub fn new(
-        endpoint: Endpoint,
-        openai_base: Option<String>,
-        key: Option<ApiKey>,
-        scheme: AuthScheme,
-        headers: Vec<(String, String)>,
-        fetch: Fetch,
-        timeouts: Timeouts,
-        max_retries: Option<u32>,
-    ) -> Client {
-        let mut retry = RetryPolicy::default();
-        if let Some(n) = max_retries {
-            retry.max_retries = n;
-        }
-        Client {
-            endpoint,
-            openai_base,
-            key,
-            scheme,
-            headers,
-            fetch,
-            timeouts,
-            retry,
-            max_event_bytes: None,
-        }
-    }
-
     /// The JS error for `err`, with the API key scrubbed from every text field.
     pub fn fail(&self, err: Error) -> JsValue {
         let err = match &self.key {

@@ -14,6 +14,7 @@ use super::options::Opts;
 use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
 use crate::core::auth::{ApiKey, AuthScheme};
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::retry::RetryPolicy;
 use crate::core::url::{normalize_base_url, Endpoint, EndpointConfig, Environment, Route, Target};
 use crate::web::abort::CallGuard;
 use crate::web::fetch::Fetch;
@@ -85,21 +86,28 @@ fn read_client(options: &JsValue) -> Result<Client> {
     };
     let max_event_bytes = match o.number("maxEventBytes")? {
         None => None,
-        Some(n) if n.fract() == 0.0 && n >= 1.0 && n <= 1e9 => Some(n as usize),
-        Some(_) => return Err(Error::config("maxEventBytes must be a whole number of bytes from 1")),
+        Some(n) if n.fract() == 0.0 && (1.0..=1e9).contains(&n) => Some(n as usize),
+        Some(_) => {
+            return Err(Error::config(
+                "maxEventBytes must be a whole number of bytes from 1",
+            ))
+        }
     };
-    let mut client = Client::new(
+    let mut retry = RetryPolicy::default();
+    if let Some(n) = super::call::read_max_retries(&o)? {
+        retry.max_retries = n;
+    }
+    Ok(Client {
         endpoint,
         openai_base,
         key,
         scheme,
-        o.headers("headers")?,
+        headers: o.headers("headers")?,
         fetch,
-        Timeouts::read(&o)?,
-        super::call::read_max_retries(&o)?,
-    );
-    client.max_event_bytes = max_event_bytes;
-    Ok(client)
+        timeouts: Timeouts::read(&o)?,
+        retry,
+        max_event_bytes,
+    })
 }
 
 impl Baseten {

@@ -1,7 +1,7 @@
 //! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it.
 
-pub mod byte_stream;
 mod batch;
+pub mod byte_stream;
 mod call;
 pub mod client;
 mod errors;

@@ -22,12 +22,19 @@ fn body_bytes(raw: &JsValue) -> Result<Vec<u8>> {
     if js_sys::ArrayBuffer::is_view(raw) {
         let view: &js_sys::Object = raw.unchecked_ref();
         let get = |k: &str| js_sys::Reflect::get(view, &k.into()).ok();
-        if let (Some(buf), Some(off), Some(len)) = (get("buffer"), get("byteOffset"), get("byteLength")) {
-            let (off, len) = (off.as_f64().unwrap_or(0.0) as u32, len.as_f64().unwrap_or(0.0) as u32);
+        if let (Some(buf), Some(off), Some(len)) =
+            (get("buffer"), get("byteOffset"), get("byteLength"))
+        {
+            let (off, len) = (
+                off.as_f64().unwrap_or(0.0) as u32,
+                len.as_f64().unwrap_or(0.0) as u32,
+            );
             return Ok(Uint8Array::new_with_byte_offset_and_length(&buf, off, len).to_vec());
         }
     }
-    Err(Error::config("rawBody must be a string, a Uint8Array or an ArrayBuffer (the exact bytes received)"))
+    Err(Error::config(
+        "rawBody must be a string, a Uint8Array or an ArrayBuffer (the exact bytes received)",
+    ))
 }
 
 fn secret_list(secrets: &JsValue) -> Result<Vec<String>> {
@@ -37,16 +44,28 @@ fn secret_list(secrets: &JsValue) -> Result<Vec<String>> {
     if Array::is_array(secrets) {
         return Array::from(secrets)
             .iter()
-            .map(|v| v.as_string().ok_or_else(|| Error::config("secrets must be strings")))
+            .map(|v| {
+                v.as_string()
+                    .ok_or_else(|| Error::config("secrets must be strings"))
+            })
             .collect();
     }
-    Err(Error::config("secrets must be a string or an array of strings"))
+    Err(Error::config(
+        "secrets must be a string or an array of strings",
+    ))
 }
 
-fn run(raw_body: &JsValue, header: Option<String>, secrets: &JsValue, options: &JsValue) -> Result<JsValue> {
+fn run(
+    raw_body: &JsValue,
+    header: Option<String>,
+    secrets: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue> {
     let o = Opts::new(options, "options")?;
     let opts = VerifyOptions {
-        tolerance_seconds: o.number("toleranceSeconds")?.unwrap_or(DEFAULT_TOLERANCE_SECONDS),
+        tolerance_seconds: o
+            .number("toleranceSeconds")?
+            .unwrap_or(DEFAULT_TOLERANCE_SECONDS),
         now_ms: o.number("now")?.unwrap_or_else(now_ms),
     };
     let secrets = secret_list(secrets)?;
@@ -54,7 +73,8 @@ fn run(raw_body: &JsValue, header: Option<String>, secrets: &JsValue, options: &
     let body = body_bytes(raw_body)?;
     let value = verify(&body, header.as_deref().unwrap_or(""), &refs, &opts)?;
     let text = value.to_json();
-    js_sys::JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Decode, "the webhook body is not JSON"))
+    js_sys::JSON::parse(&text)
+        .map_err(|_| Error::new(ErrorKind::Decode, "the webhook body is not JSON"))
 }
 
 /// Verifies a Baseten async webhook. `rawBody` is the exact body received (string or bytes),
@@ -65,12 +85,19 @@ fn run(raw_body: &JsValue, header: Option<String>, secrets: &JsValue, options: &
 /// `options.now` (epoch ms) and `options.toleranceSeconds` (300) govern the `time` check.
 #[wasm_bindgen(js_name = verifyWebhook, unchecked_return_type = "BasetenWebhook")]
 pub fn verify_webhook(
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | ArrayBufferView")] raw_body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | ArrayBufferView")]
+    raw_body: JsValue,
     signature_header: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "string | string[]")] secrets: JsValue,
     #[wasm_bindgen(unchecked_param_type = "VerifyWebhookOptions")] options: Option<JsValue>,
 ) -> std::result::Result<JsValue, JsValue> {
-    run(&raw_body, signature_header, &secrets, &options.unwrap_or_default()).map_err(|e| {
+    run(
+        &raw_body,
+        signature_header,
+        &secrets,
+        &options.unwrap_or_default(),
+    )
+    .map_err(|e| {
         let js = errors::to_js(&e);
         if e.kind == ErrorKind::Decode {
             let _ = js_sys::Reflect::set(&js, &"name".into(), &"WebhookVerificationError".into());

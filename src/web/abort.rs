@@ -64,8 +64,9 @@ impl CallGuard {
 
     /// A guard stopped by any of `signals` (a caller's signal, a batch's, a hedge's).
     pub fn linked(signals: impl Iterator<Item = AbortSignal>) -> Result<CallGuard, Error> {
-        let controller = AbortController::new()
-            .map_err(|_| Error::new(ErrorKind::Configuration, "AbortController is not available"))?;
+        let controller = AbortController::new().map_err(|_| {
+            Error::new(ErrorKind::Configuration, "AbortController is not available")
+        })?;
         let shared = Rc::new(Shared {
             controller,
             reason: Cell::new(None),
@@ -87,8 +88,8 @@ impl CallGuard {
                     shared.stop(StopReason::User);
                 }
             });
-            let _ = signal
-                .add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+            let _ =
+                signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
             guard.user.push((signal, listener));
         }
         Ok(guard)
@@ -217,8 +218,11 @@ pub fn stop_error(reason: StopReason) -> Error {
                 "idle_timeout" => "no data",
                 _ => "the request did not complete",
             };
-            Error::new(ErrorKind::Timeout, format!("timed out: {what} within {ms} ms"))
-                .with_code(code)
+            Error::new(
+                ErrorKind::Timeout,
+                format!("timed out: {what} within {ms} ms"),
+            )
+            .with_code(code)
         }
     }
 }

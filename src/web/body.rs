@@ -27,9 +27,10 @@ pub struct BodyReader {
 impl BodyReader {
     /// A reader over `response`'s body (an empty one when the response has none).
     pub fn new(response: &Response, guard: &CallGuard) -> BodyReader {
-        let reader = response
-            .body()
-            .map(|b| b.get_reader().unchecked_into::<ReadableStreamDefaultReader>());
+        let reader = response.body().map(|b| {
+            b.get_reader()
+                .unchecked_into::<ReadableStreamDefaultReader>()
+        });
         if let Some(r) = &reader {
             guard.watch_reader(r);
         }
@@ -55,7 +56,8 @@ impl BodyReader {
             self.reader = None;
             return Ok(None);
         }
-        let value = Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        let value =
+            Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
         Ok(Some(value.unchecked_into()))
     }
 }

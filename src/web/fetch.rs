@@ -47,7 +47,11 @@ impl Fetch {
         set("method", &JsValue::from_str(req.method));
         let headers = Object::new();
         for (name, value) in req.headers {
-            let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+            let _ = Reflect::set(
+                &headers,
+                &JsValue::from_str(name),
+                &JsValue::from_str(value),
+            );
         }
         set("headers", &headers);
         if let Some(body) = req.body {

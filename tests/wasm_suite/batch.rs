@@ -45,7 +45,11 @@ async fn embed_batches_keep_input_order_and_report_progress() {
     .await;
     let one = get(&Array::from(&get(&single, "data")).get(0), "embedding");
     assert_eq!(stringify(&one), stringify(&get(&data.get(7), "embedding")));
-    assert_eq!(Array::from(&get(&out, "individualRequestTimesMs")).length(), 3, "10 texts / batch 4");
+    assert_eq!(
+        Array::from(&get(&out, "individualRequestTimesMs")).length(),
+        3,
+        "10 texts / batch 4"
+    );
     assert!(get(&out, "totalTimeMs").as_f64().unwrap() > 0.0);
     assert_eq!(*calls.borrow(), vec![(1, 3), (2, 3), (3, 3)]);
 }
@@ -53,11 +57,18 @@ async fn embed_batches_keep_input_order_and_report_progress() {
 #[wasm_bindgen_test]
 async fn rerank_and_classify_in_input_order() {
     let c = client(&[]);
-    let docs = Array::of3(&"the cat sat".into(), &"a dog ran".into(), &"cat and dog".into());
+    let docs = Array::of3(
+        &"the cat sat".into(),
+        &"a dog ran".into(),
+        &"cat and dog".into(),
+    );
     let out = ok(c.rerank(
         "cat".into(),
         docs.clone().into(),
-        Some(obj(&[("batchSize", 2.into()), ("returnText", JsValue::TRUE)])),
+        Some(obj(&[
+            ("batchSize", 2.into()),
+            ("returnText", JsValue::TRUE),
+        ])),
     ))
     .await;
     let data = Array::from(&get(&out, "data"));
@@ -81,13 +92,21 @@ async fn batch_post_fails_fast_or_collects_errors() {
     for i in 0..6 {
         payloads.push(&json(&format!(r#"{{"i":{i}}}"#)));
     }
-    let out = ok(c.batch_post("items/batch".into(), payloads.clone().into(), Some(obj(&[("maxConcurrentRequests", 2.into())])))).await;
+    let out = ok(c.batch_post(
+        "items/batch".into(),
+        payloads.clone().into(),
+        Some(obj(&[("maxConcurrentRequests", 2.into())])),
+    ))
+    .await;
     let data = Array::from(&get(&out, "data"));
     for (i, d) in data.iter().enumerate() {
         assert_eq!(stringify(&get(&d, "item")), format!(r#"{{"i":{i}}}"#));
     }
     // A permanent 404 from the first request: fail fast with that error...
-    let bad = obj(&[("headers", obj(&[("x-mock-fault", "status:404:fastapi".into())]))]);
+    let bad = obj(&[(
+        "headers",
+        obj(&[("x-mock-fault", "status:404:fastapi".into())]),
+    )]);
     err(c.batch_post("items/x".into(), payloads.clone().into(), Some(bad))).await;
     // ...or collect it per request.
     let key = format!("bp{}", (js_sys::Math::random() * 1e9) as u64);
@@ -95,7 +114,13 @@ async fn batch_post_fails_fast_or_collects_errors() {
         ("collectErrors", JsValue::TRUE),
         ("maxConcurrentRequests", 1.into()),
         ("maxRetries", 0.into()),
-        ("headers", obj(&[("x-mock-fault", "fail:2:404:fastapi".into()), ("x-mock-fault-key", key.into())])),
+        (
+            "headers",
+            obj(&[
+                ("x-mock-fault", "fail:2:404:fastapi".into()),
+                ("x-mock-fault-key", key.into()),
+            ]),
+        ),
     ]);
     let out = ok(c.batch_post("items/y".into(), payloads.into(), Some(opts))).await;
     let errors = Array::from(&get(&out, "errors"));
@@ -119,11 +144,20 @@ async fn retries_spend_the_budget_and_hedges_race() {
         ("collectErrors", JsValue::TRUE),
         ("maxConcurrentRequests", 1.into()),
         ("retryBudget", 0.25.into()),
-        ("headers", obj(&[("x-mock-fault", "fail:1:503:retry-after-ms=10".into()), ("x-mock-fault-key", key.clone().into())])),
+        (
+            "headers",
+            obj(&[
+                ("x-mock-fault", "fail:1:503:retry-after-ms=10".into()),
+                ("x-mock-fault-key", key.clone().into()),
+            ]),
+        ),
     ]);
     let out = ok(c.batch_post("items/rb".into(), payloads.into(), Some(opts))).await;
     let errors = Array::from(&get(&out, "errors"));
-    assert!(errors.iter().all(|e| e.is_null()), "the first request used the single retry and the rest met no fault");
+    assert!(
+        errors.iter().all(|e| e.is_null()),
+        "the first request used the single retry and the rest met no fault"
+    );
     let log = mock_get(&format!("/__mock/requests?key={key}")).await;
     assert_eq!(Array::from(&log).length(), 5, "4 requests + 1 retry");
 
@@ -133,12 +167,29 @@ async fn retries_spend_the_budget_and_hedges_race() {
     let opts = obj(&[
         ("hedgeDelayMs", 60.into()),
         ("hedgeBudget", 1.into()),
-        ("headers", obj(&[("x-mock-fault", "fail:1:stall-headers:3000".into()), ("x-mock-fault-key", key.clone().into())])),
+        (
+            "headers",
+            obj(&[
+                ("x-mock-fault", "fail:1:stall-headers:3000".into()),
+                ("x-mock-fault-key", key.clone().into()),
+            ]),
+        ),
     ]);
-    let out = ok(c.batch_post("items/hd".into(), Array::of1(&json(r#"{"h":1}"#)).into(), Some(opts))).await;
-    assert_eq!(stringify(&get(&Array::from(&get(&out, "data")).get(0), "item")), r#"{"h":1}"#);
+    let out = ok(c.batch_post(
+        "items/hd".into(),
+        Array::of1(&json(r#"{"h":1}"#)).into(),
+        Some(opts),
+    ))
+    .await;
+    assert_eq!(
+        stringify(&get(&Array::from(&get(&out, "data")).get(0), "item")),
+        r#"{"h":1}"#
+    );
     assert!(js_sys::Date::now() - t0 < 2000.0, "the hedge won");
-    assert_eq!(Array::from(&mock_get(&format!("/__mock/requests?key={key}")).await).length(), 2);
+    assert_eq!(
+        Array::from(&mock_get(&format!("/__mock/requests?key={key}")).await).length(),
+        2
+    );
 }
 
 #[wasm_bindgen_test]
@@ -150,7 +201,11 @@ async fn batch_options_are_checked() {
         obj(&[("hedgeDelayMs", 10.into())]),
         obj(&[("retryBudget", (-1).into())]),
     ] {
-        super::support::err(c.batch_post("x".into(), Array::new().into(), Some(bad)), "ConfigurationError").await;
+        super::support::err(
+            c.batch_post("x".into(), Array::new().into(), Some(bad)),
+            "ConfigurationError",
+        )
+        .await;
     }
     super::support::err(c.embed(texts(2), None), "ConfigurationError").await;
 }
@@ -159,13 +214,20 @@ async fn batch_options_are_checked() {
 async fn webhooks_signed_by_the_mock_verify() {
     let c = client(&[]);
     let sink = format!("{}/__mock/webhook-sink", mock());
-    let r = ok(c.async_predict(json(r#"{"w":1,"mock_queue_ms":10,"mock_run_ms":10}"#), Some(obj(&[("webhookEndpoint", sink.into())])))).await;
+    let r = ok(c.async_predict(
+        json(r#"{"w":1,"mock_queue_ms":10,"mock_run_ms":10}"#),
+        Some(obj(&[("webhookEndpoint", sink.into())])),
+    ))
+    .await;
     let id = s(&r, "requestId");
     ok(c.wait_for_async_request(id.clone(), Some(obj(&[("pollIntervalMs", 20.into())])))).await;
     let mut hook = JsValue::UNDEFINED;
     for _ in 0..50 {
         let hooks = Array::from(&mock_get("/__mock/webhooks").await);
-        if let Some(h) = hooks.iter().find(|h| get(h, "body").as_string().is_some_and(|b| b.contains(&id))) {
+        if let Some(h) = hooks
+            .iter()
+            .find(|h| get(h, "body").as_string().is_some_and(|b| b.contains(&id)))
+        {
             hook = h;
             break;
         }
@@ -173,18 +235,42 @@ async fn webhooks_signed_by_the_mock_verify() {
     }
     assert!(hook.is_object(), "the mock delivered the webhook");
     let body = s(&hook, "body");
-    let sig = get(&get(&hook, "headers"), "x-baseten-signature").as_string().expect("signed");
-    let payload = verify_webhook(body.clone().into(), Some(sig.clone()), "whsec-test".into(), None).expect("verifies");
+    let sig = get(&get(&hook, "headers"), "x-baseten-signature")
+        .as_string()
+        .expect("signed");
+    let payload = verify_webhook(
+        body.clone().into(),
+        Some(sig.clone()),
+        "whsec-test".into(),
+        None,
+    )
+    .expect("verifies");
     assert_eq!(s(&payload, "request_id"), id);
     let rotated = Array::of2(&"old-secret".into(), &"whsec-test".into());
-    verify_webhook(body.clone().into(), Some(sig.clone()), rotated.into(), None).expect("any secret may match");
+    verify_webhook(body.clone().into(), Some(sig.clone()), rotated.into(), None)
+        .expect("any secret may match");
     let bytes = js_sys::Uint8Array::from(body.as_bytes());
     verify_webhook(bytes.into(), Some(sig.clone()), "whsec-test".into(), None).expect("bytes too");
     let cases: [(String, Option<String>, &str, &str); 4] = [
-        (body.replacen('1', "2", 1), Some(sig.clone()), "whsec-test", "signature_mismatch"),
-        (body.clone(), Some(sig.clone()), "other", "signature_mismatch"),
+        (
+            body.replacen('1', "2", 1),
+            Some(sig.clone()),
+            "whsec-test",
+            "signature_mismatch",
+        ),
+        (
+            body.clone(),
+            Some(sig.clone()),
+            "other",
+            "signature_mismatch",
+        ),
         (body.clone(), None, "whsec-test", "missing_signature"),
-        (body.clone(), Some("v1=zz".into()), "whsec-test", "malformed_signature"),
+        (
+            body.clone(),
+            Some("v1=zz".into()),
+            "whsec-test",
+            "malformed_signature",
+        ),
     ];
     for (b, h, secret, code) in cases {
         let e = verify_webhook(b.into(), h, secret.into(), None).expect_err(code);
@@ -192,6 +278,7 @@ async fn webhooks_signed_by_the_mock_verify() {
         assert_eq!(s(&e, "code"), code);
     }
     let late = obj(&[("now", (js_sys::Date::now() + 3_600_000.0).into())]);
-    let e = verify_webhook(body.into(), Some(sig), "whsec-test".into(), Some(late)).expect_err("stale");
+    let e =
+        verify_webhook(body.into(), Some(sig), "whsec-test".into(), Some(late)).expect_err("stale");
     assert_eq!(s(&e, "code"), "timestamp_out_of_tolerance");
 }

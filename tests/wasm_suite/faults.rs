@@ -17,11 +17,16 @@ async fn run(c: &Baseten, call: &str, opts: JsValue) -> Result<JsValue, JsValue>
     match call {
         "predict" => JsFuture::from(c.predict(json(r#"{"row":1}"#), Some(opts))).await,
         "stream" => {
-            let s = JsFuture::from(c.predict_stream(json(r#"{"stream":true,"n":3,"interval_ms":10}"#), Some(opts))).await?;
+            let s = JsFuture::from(c.predict_stream(
+                json(r#"{"stream":true,"n":3,"interval_ms":10}"#),
+                Some(opts),
+            ))
+            .await?;
             call0(&s, "text").await
         }
         "chat" => {
-            let body = json(r#"{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}"#);
+            let body =
+                json(r#"{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}"#);
             let s = JsFuture::from(c.chat().completions().create(body, Some(opts))).await?;
             call0(&s, "finalChatCompletion").await
         }
@@ -51,7 +56,11 @@ async fn every_fault_has_its_exact_outcome() {
         let call = s(&row, "call");
         let expect = get(&row, "expect");
         let key = format!("w{run_id}-{i}");
-        let mut client_opts = vec![("apiKey", JsValue::from_str(KEY)), ("baseUrl", mock().into()), ("openaiBaseUrl", format!("{}/v1", mock()).into())];
+        let mut client_opts = vec![
+            ("apiKey", JsValue::from_str(KEY)),
+            ("baseUrl", mock().into()),
+            ("openaiBaseUrl", format!("{}/v1", mock()).into()),
+        ];
         let extra = get(&row, "clientOptions");
         if extra.is_object() {
             for pair in Object::entries(extra.unchecked_ref()).iter() {
@@ -71,16 +80,23 @@ async fn every_fault_has_its_exact_outcome() {
         )]);
         let row_opts = get(&row, "options");
         if row_opts.is_object() {
-            Object::assign(opts.unchecked_ref::<Object>(), row_opts.unchecked_ref::<Object>());
+            Object::assign(
+                opts.unchecked_ref::<Object>(),
+                row_opts.unchecked_ref::<Object>(),
+            );
         }
         let outcome = run(&c, &call, opts).await;
         let seen = attempts_seen(&key).await;
         let want_attempts = get(&expect, "attempts").as_f64().unwrap() as usize;
         let label = format!("row {i} [{fault} / {call}]");
         let may_repeat = get(&expect, "transportMayRepeat") == JsValue::TRUE;
-        let seen_ok = seen.len() == want_attempts || (may_repeat && seen.len() == want_attempts + 1);
+        let seen_ok =
+            seen.len() == want_attempts || (may_repeat && seen.len() == want_attempts + 1);
         if !seen_ok {
-            failures.push(format!("{label}: the mock saw {} attempts, expected {want_attempts}", seen.len()));
+            failures.push(format!(
+                "{label}: the mock saw {} attempts, expected {want_attempts}",
+                seen.len()
+            ));
         }
         let gaps: Vec<f64> = seen.windows(2).map(|w| w[1] - w[0]).collect();
         if let Some(min) = get(&expect, "minGapMs").as_f64() {
@@ -96,27 +112,49 @@ async fn every_fault_has_its_exact_outcome() {
         match (outcome, get(&expect, "error").as_string()) {
             (Ok(v), None) => {
                 let want = get(&expect, "value");
-                if Reflect::has(&expect, &"value".into()).unwrap() && stringify(&v) != stringify(&want) {
-                    failures.push(format!("{label}: value {} != {}", stringify(&v), stringify(&want)));
+                if Reflect::has(&expect, &"value".into()).unwrap()
+                    && stringify(&v) != stringify(&want)
+                {
+                    failures.push(format!(
+                        "{label}: value {} != {}",
+                        stringify(&v),
+                        stringify(&want)
+                    ));
                 }
             }
-            (Ok(v), Some(name)) => failures.push(format!("{label}: expected {name}, got success {}", describe(&v))),
-            (Err(e), None) => failures.push(format!("{label}: expected success, got {}", describe(&e))),
+            (Ok(v), Some(name)) => failures.push(format!(
+                "{label}: expected {name}, got success {}",
+                describe(&v)
+            )),
+            (Err(e), None) => {
+                failures.push(format!("{label}: expected success, got {}", describe(&e)))
+            }
             (Err(e), Some(name)) => {
                 if get(&e, "name").as_string().as_deref() != Some(name.as_str()) {
                     failures.push(format!("{label}: expected {name}, got {}", describe(&e)));
                 }
                 if let Some(code) = get(&expect, "code").as_string() {
                     if get(&e, "code").as_string().as_deref() != Some(code.as_str()) {
-                        failures.push(format!("{label}: expected code {code}, got {:?}", get(&e, "code").as_string()));
+                        failures.push(format!(
+                            "{label}: expected code {code}, got {:?}",
+                            get(&e, "code").as_string()
+                        ));
                     }
                 }
                 let attempts = get(&e, "attempts").as_f64().unwrap_or(0.0) as usize;
                 if attempts != want_attempts {
-                    failures.push(format!("{label}: error.attempts = {attempts}, expected {want_attempts}"));
+                    failures.push(format!(
+                        "{label}: error.attempts = {attempts}, expected {want_attempts}"
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} rows failed:\n{}", failures.len(), rows.length(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        rows.length(),
+        failures.join("\n")
+    );
 }
