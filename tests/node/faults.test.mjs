@@ -1,0 +1,64 @@
+// The fault matrix (tests/fault_matrix.json) through the built package in Node: each row's
+// fault meets its call and must give exactly the listed outcome, attempts and waits.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { startMock, mockGet } from "./mock.mjs";
+
+const { rows } = JSON.parse(readFileSync(new URL("../fault_matrix.json", import.meta.url), "utf8"));
+let mock;
+let Baseten;
+before(async () => {
+  mock = await startMock();
+  ({ Baseten } = await import("../../pkg/node.mjs"));
+});
+after(async () => {
+  await mock?.stop();
+});
+
+async function run(client, call, opts) {
+  if (call === "predict") return client.predict({ row: 1 }, opts);
+  if (call === "stream") return (await client.predictStream({ stream: true, n: 3, interval_ms: 10 }, opts)).text();
+  if (call === "chat") {
+    const body = { model: "m", messages: [{ role: "user", content: "hi" }], stream: true };
+    return (await client.chat.completions.create(body, opts)).finalChatCompletion();
+  }
+  throw new Error(`unknown call ${call}`);
+}
+
+rows.forEach((row, i) => {
+  test(`row ${i}: ${row.fault} / ${row.call}`, async () => {
+    const key = `n${process.pid}-${Date.now()}-${i}`;
+    const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url, openaiBaseUrl: `${mock.url}/v1`, ...row.clientOptions });
+    const opts = {
+      headers: { "x-mock-fault": row.fault, "x-mock-fault-key": key, "x-mock-token-rate": "0" },
+      ...row.options,
+    };
+    let value, error;
+    try {
+      value = await run(client, row.call, opts);
+    } catch (e) {
+      error = e;
+    }
+    const seen = (await mockGet(mock.url, `/__mock/requests?key=${key}`))
+      .filter((r) => r.method !== "OPTIONS")
+      .map((r) => r.received_at_ms)
+      .sort((a, b) => a - b);
+    const want = row.expect;
+    const okCount = seen.length === want.attempts || (want.transportMayRepeat && seen.length === want.attempts + 1);
+    assert.ok(okCount, `the mock saw ${seen.length} attempts, expected ${want.attempts}`);
+    const gaps = seen.slice(1).map((t, k) => t - seen[k]);
+    if (want.minGapMs !== undefined) assert.ok(gaps.every((g) => g >= want.minGapMs), `waits ${gaps} < ${want.minGapMs}`);
+    if (want.maxGapMs !== undefined) assert.ok(gaps.every((g) => g <= want.maxGapMs), `waits ${gaps} > ${want.maxGapMs}`);
+    if (want.error) {
+      assert.ok(error, `expected ${want.error}, got success`);
+      assert.equal(error.name, want.error, error.message);
+      assert.ok(error instanceof Error);
+      assert.equal(error.attempts, want.attempts);
+      if (want.code) assert.equal(error.code, want.code);
+    } else {
+      assert.equal(error, undefined, error && `${error.name}: ${error.message}`);
+      if ("value" in want) assert.deepEqual(value, want.value);
+    }
+  });
+});
