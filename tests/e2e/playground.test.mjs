@@ -1,0 +1,691 @@
+// End-to-end tests of the playground (www/) in Debian's Chromium (playwright-core, no
+// downloaded browser), against the Rust mock model server. The suite starts the mock and
+// scripts/serve.mjs itself on free ports, and stops both by pid at the end.
+//
+//   MOCK_BIN   the mock binary (default: $CARGO_TARGET_DIR or target/, then release/baseten-mock)
+//   CHROMIUM   the browser (default: /usr/bin/chromium)
+//
+// Screenshots go to tests/artifacts/ (gitignored); a failing test leaves failed-<name>.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const artifacts = join(root, "tests", "artifacts");
+const mockBin = resolve(process.env.MOCK_BIN ?? join(resolve(root, process.env.CARGO_TARGET_DIR ?? "target"), "release", "baseten-mock"));
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const HEX32 = /^[0-9a-f]{32}$/;
+
+let mock; // { child, url }
+let server; // { child, url }
+let browser;
+
+/** Spawns `cmd` and resolves once a stdout line matches `pattern` (its first group is the URL). */
+function startProcess(name, cmd, args, pattern) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`${name} printed no address within 15 s:\n${out}`));
+    }, 15_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} could not start (${cmd}): ${e.message}`));
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it was ready:\n${out}`));
+    });
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1].replace(/\/$/, "") });
+      }
+    });
+  });
+}
+
+/** Stops a child by its pid (SIGTERM, then SIGKILL after 5 s). */
+async function stopProcess(p) {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once("exit", r));
+  process.kill(p.child.pid, "SIGTERM");
+  const timer = setTimeout(() => p.child.exitCode === null && process.kill(p.child.pid, "SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  mock = await startProcess("the mock", mockBin, ["--port", "0", "--quiet"], /listening on (http:\/\/\S+)/);
+  server = await startProcess(
+    "serve.mjs",
+    process.execPath,
+    [join(root, "scripts", "serve.mjs"), "--port", "0", "--mock", mock.url],
+    /playground on (http:\/\/\S+)/,
+  );
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopProcess(server);
+  await stopProcess(mock);
+});
+
+async function mockJson(path, init) {
+  const r = await fetch(mock.url + path, init);
+  return r.json();
+}
+
+/** The id of the last request the mock got (null if none). */
+async function lastRequestId() {
+  const r = await fetch(`${mock.url}/__mock/last`);
+  return r.ok ? (await r.json()).id : null;
+}
+
+/**
+ * Runs `fn` with a fresh page (own context: own sessionStorage) on the playground, ready.
+ * Any console error or uncaught page error fails the test, except those `allowConsole(re)`
+ * declares expected (Chromium logs each HTTP error status of a fetch as a console error).
+ */
+function pageTest(name, fn, { viewport = { width: 1280, height: 900 }, mobile = false, colorScheme = "light" } = {}) {
+  test(name, async () => {
+    const context = await browser.newContext({ viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1, colorScheme });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems = [];
+    const allowed = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    try {
+      const response = await page.goto(`${server.url}/`);
+      await page.waitForSelector("body[data-ready=true]");
+      await fn({ page, response, allowConsole: (re) => allowed.push(re) });
+      const unexpected = problems.filter((p) => !allowed.some((re) => re.test(p)));
+      assert.deepEqual(unexpected, [], "no unexpected console errors");
+    } catch (e) {
+      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
+      await page.screenshot({ path: join(artifacts, `failed-${slug}.png`), fullPage: true }).catch(() => {});
+      if (problems.length) e.message += `\nconsole: ${problems.join("\n")}`;
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+const text = (page, sel) => page.locator(sel).textContent();
+const shot = (page, file, opts = {}) => page.screenshot({ path: join(artifacts, file), fullPage: true, ...opts });
+
+async function openTab(page, name) {
+  await page.click(`#tab-${name}`);
+  await page.waitForSelector(`#panel-${name}:not([hidden])`);
+}
+
+/** Opens the Advanced settings and sets the extra headers. */
+async function setExtraHeaders(page, value) {
+  await page.locator("#advanced summary").click();
+  await page.fill("#extraHeaders", value);
+}
+
+/**
+ * Samples, on every animation frame until `doneSel` appears, the length of the text the user
+ * sees in `sel` (the last match). Resolves to the distinct lengths in order and the final one.
+ */
+function recordPaints(page, sel, doneSel) {
+  return page.evaluate(
+    ([sel, doneSel]) =>
+      new Promise((resolve) => {
+        const seen = [];
+        const started = performance.now();
+        const frame = () => {
+          const els = document.querySelectorAll(sel);
+          const len = els.length ? els[els.length - 1].textContent.length : 0;
+          if (seen[seen.length - 1] !== len) seen.push(len);
+          if (document.querySelector(doneSel) || performance.now() - started > 15_000) resolve(seen);
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    [sel, doneSel],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pageTest("loads with the mock prefilled, the CSP in force, the key in sessionStorage only", async ({ page, response, allowConsole }) => {
+  const csp = response.headers()["content-security-policy"];
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+  assert.match(csp, /style-src 'self'(;|$)/);
+  assert.match(csp, /require-trusted-types-for 'script'/);
+  assert.equal(await page.inputValue("#baseUrl"), mock.url);
+  assert.equal(await page.inputValue("#apiKey"), "test-key");
+  assert.equal(await page.getAttribute("#apiKey", "type"), "password");
+  assert.match(await text(page, "#backend"), /local mock/);
+  assert.match(await text(page, "#app-status"), /Ready/);
+  assert.match(await text(page, ".note"), /CORS/);
+  assert.match(await text(page, ".note"), /proxy/);
+  // The chat tab is the first thing a newcomer sees.
+  assert.equal(await page.getAttribute("#tab-chat", "aria-selected"), "true");
+
+  const storage = await page.evaluate(() => ({
+    session: sessionStorage.getItem("baseten-edge:apiKey"),
+    local: Object.keys(localStorage),
+    url: location.href,
+    cookies: document.cookie,
+  }));
+  assert.equal(storage.session, "test-key");
+  assert.deepEqual(storage.local, []);
+  assert.doesNotMatch(storage.url, /test-key/);
+  assert.equal(storage.cookies, "");
+
+  // Trusted Types with no policy: strings can't become HTML, so nothing a server says can run.
+  allowConsole(/requires 'TrustedHTML' assignment/); // the report of the probe below
+  const blocked = await page.evaluate(() => {
+    try {
+      document.createElement("div").innerHTML = "<b>x</b>";
+      return false;
+    } catch (e) {
+      return e instanceof TypeError;
+    }
+  });
+  assert.ok(blocked, "innerHTML with a string is refused");
+
+  // Settings survive a reload of the tab (sessionStorage), and the code panel never shows the key.
+  await page.fill("#modelId", "abcd1234");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue("#modelId"), "abcd1234");
+  assert.equal(await page.inputValue("#apiKey"), "test-key");
+  const code = await text(page, "#code");
+  assert.match(code, /apiKey: process\.env\.BASETEN_API_KEY/);
+  assert.doesNotMatch(code, /test-key/);
+  await shot(page, "desktop-start.png");
+
+  // A mock from an earlier run of play.sh listened elsewhere: the page follows the new one.
+  await page.evaluate(() => {
+    sessionStorage.setItem("baseten-edge:seenMockUrl", "http://127.0.0.1:9");
+    sessionStorage.setItem("baseten-edge:baseUrl", "http://127.0.0.1:9");
+  });
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue("#baseUrl"), mock.url);
+});
+
+pageTest("without a built package the page says to run scripts/build.sh", async ({ page, allowConsole }) => {
+  allowConsole(/status of 404|Failed to fetch dynamically imported module|baseten_edge\.js/);
+  await page.route("**/pkg/web/baseten_edge.js", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.reload();
+  await page.waitForSelector("#app-status[data-state=error]");
+  assert.match(await text(page, "#app-status"), /run scripts\/build\.sh/);
+});
+
+pageTest("chat: tokens are painted as they arrive, with TTFT, tokens/s, total and a plot", async ({ page }) => {
+  const paints = recordPaints(page, "#chat-log li.assistant .content", "#chat-log li.assistant[data-state=done]");
+  await page.click("#chat-send");
+  const seen = await paints;
+  await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+  const final = (await text(page, "#chat-log li.assistant .content")).length;
+  const partial = seen.filter((n) => n > 0 && n < final);
+  assert.ok(partial.length >= 2, `at least two partial paints before the end, saw lengths ${seen.join(",")} (final ${final})`);
+  assert.equal(seen[seen.length - 1], final);
+
+  const reply = await text(page, "#chat-log li.assistant .content");
+  assert.match(reply, /^Hello! You said: Hello! How does streaming work\?/);
+  assert.equal(reply.trim().split(/\s+/).length, 48, "max tokens 48: 48 words from the mock");
+  assert.match(await text(page, "#chat-request-id"), HEX32);
+  assert.equal(await text(page, "#chat-finish"), "stop"); // the mock cycles its reply to max_tokens
+  assert.match(await text(page, "#chat-usage"), /48 completion/);
+  assert.match(await text(page, "#chat-url"), new RegExp(`^POST ${mock.url}/v1/chat/completions$`));
+  assert.match(await text(page, "#chat-state"), /Done: 48 tokens/);
+
+  // The numbers: the mock paces 50 tokens/s by default.
+  assert.match(await text(page, "#chat-metrics-ttft"), /^\d+ ms$/);
+  assert.equal(await text(page, "#chat-metrics-count"), "48");
+  const rate = Number(await text(page, "#chat-metrics-rate"));
+  assert.ok(rate > 25 && rate < 100, `about 50 tokens/s, got ${rate}`);
+  assert.match(await text(page, "#chat-metrics-total"), /^(\d+ ms|\d+\.\d\d s)$/);
+  assert.equal(await page.locator("#chat-metrics-plot circle").count(), 48);
+  assert.match(await text(page, "#chat-metrics-plot title"), /48 tokens over/);
+
+  // What was sent: the system prompt, temperature and max tokens, streamed, with the key.
+  const last = await mockJson("/__mock/last");
+  const body = JSON.parse(last.body);
+  assert.equal(body.stream, true);
+  assert.equal(body.temperature, 0.7);
+  assert.equal(body.max_tokens, 48);
+  assert.deepEqual(body.messages[0], { role: "system", content: "You are a helpful assistant." });
+  assert.equal(last.headers.authorization, "Bearer test-key");
+
+  // A second turn carries the conversation.
+  await page.fill("#chat-message", "And again?");
+  await page.press("#chat-message", "Enter");
+  await page.waitForSelector("#chat-log li.assistant:nth-of-type(4)[data-state=done]");
+  const second = JSON.parse((await mockJson("/__mock/last")).body);
+  assert.deepEqual(second.messages.map((m) => m.role), ["system", "user", "assistant", "user"]);
+  assert.match(await text(page, "#code"), /content: "And again\?"|role: "assistant"/);
+  await shot(page, "desktop-chat.png");
+});
+
+pageTest("chat: Stop aborts the stream, the text stops growing and the aborted state shows", async ({ page }) => {
+  await setExtraHeaders(page, "x-mock-token-rate: 20");
+  await page.fill("#chat-max-tokens", "400");
+  await page.click("#chat-send");
+  const content = page.locator("#chat-log li.assistant .content");
+  await page.waitForFunction(() => (document.querySelector("#chat-log li.assistant .content")?.textContent.length ?? 0) > 20);
+  await page.click("#chat-stop");
+  await page.waitForSelector("#chat-log li.assistant[data-state=aborted]");
+  const stoppedAt = (await content.textContent()).length;
+  await page.waitForTimeout(600); // 12 more tokens would have arrived at 20/s
+  assert.equal((await content.textContent()).length, stoppedAt, "nothing painted after Stop");
+  assert.ok(stoppedAt < 400 * 3, "stopped long before the end");
+  assert.match(await text(page, "#chat-state"), /Stopped \(AbortError\)/);
+  assert.equal(await page.getAttribute("#chat-state", "data-state"), "aborted");
+  assert.equal(await text(page, "#chat-log li.assistant .msg-state"), "stopped");
+  assert.ok(await page.isDisabled("#chat-stop"));
+  assert.equal(await page.locator("#chat-error").isHidden(), true, "a Stop is not an error");
+  // Focus did not fall to <body> when Stop was disabled.
+  assert.notEqual(await page.evaluate(() => document.activeElement.tagName), "BODY");
+  // The extra header went out with the request.
+  const req = (await mockJson("/__mock/requests?limit=5")).filter((r) => r.method === "POST").pop();
+  assert.equal(req.headers["x-mock-token-rate"], "20");
+  await shot(page, "desktop-chat-stopped.png");
+});
+
+pageTest("chat: a mid-stream failure renders as an error, partial text kept", async ({ page, allowConsole }) => {
+  allowConsole(/net::ERR_INCOMPLETE_CHUNKED_ENCODING|net::ERR_/);
+  await setExtraHeaders(page, "x-mock-fault: disconnect-mid-stream");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant[data-state=error]");
+  const name = await page.getAttribute("#chat-error", "data-name");
+  assert.ok(["APIConnectionError", "TruncatedStreamError", "StreamError"].includes(name), `error name ${name}`);
+  assert.match(await text(page, "#chat-error .error-kind"), /\w+/);
+  assert.match(await text(page, "#chat-log li.assistant .content"), /^Hello! You said/, "the tokens before the cut stay");
+  assert.match(await text(page, "#chat-request-id"), HEX32, "the stream's request id stays shown");
+  const rid = await text(page, "#chat-request-id");
+  // The error itself has no request id today (see the report); the page adds the stream's.
+  assert.match(await text(page, "#chat-error .error-request-id"), new RegExp(`^${rid}( \\(of the stream\\))?$`));
+  assert.match(await text(page, "#chat-state"), /Failed/);
+  // The message is put back so it can be sent again.
+  assert.notEqual(await page.inputValue("#chat-message"), "");
+});
+
+pageTest("chat: List models fills the model list", async ({ page }) => {
+  await page.click("#chat-list-models");
+  await page.waitForFunction(() => /Models: /.test(document.getElementById("chat-models-msg").textContent));
+  assert.match(await text(page, "#chat-models-msg"), /mock-model/);
+  assert.equal(await page.locator("#chat-models option").first().getAttribute("value"), "mock-model");
+});
+
+pageTest("predict: the echo, status, request id, latency and URL; invalid JSON is caught first", async ({ page }) => {
+  await openTab(page, "predict");
+  const input = { prompt: "Hello from the test", n: [1, 2, 3] };
+  await page.fill("#predict-input", JSON.stringify(input));
+  await page.click("#predict-run");
+  await page.waitForFunction(() => !document.getElementById("predict-output").classList.contains("pending"));
+  assert.deepEqual(JSON.parse(await text(page, "#predict-output")), input);
+  assert.equal(await text(page, "#predict-status"), "200");
+  assert.match(await text(page, "#predict-request-id"), HEX32);
+  assert.match(await text(page, "#predict-latency"), /^\d+ ms$/);
+  assert.equal(await text(page, "#predict-url"), `POST ${mock.url}/environments/production/predict`);
+  const last = await mockJson("/__mock/last");
+  assert.deepEqual(JSON.parse(last.body), input);
+
+  const code = await text(page, "#code");
+  assert.match(code, /await client\.predict\(\{ prompt: "Hello from the test", n: \[1, 2, 3\] \}\)/);
+  assert.doesNotMatch(code, /test-key/);
+  await shot(page, "desktop-predict.png");
+
+  // Invalid JSON: a message with the position, the editor marked invalid, no request made.
+  const before = await lastRequestId();
+  await page.fill("#predict-input", '{"prompt": "oops",}');
+  await page.click("#predict-run");
+  assert.match(await text(page, "#predict-input-msg"), /Invalid JSON at line 1, column \d+/);
+  assert.equal(await page.getAttribute("#predict-input", "aria-invalid"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "predict-input");
+  assert.equal(await lastRequestId(), before, "no request for invalid JSON");
+  // Format JSON pretty-prints once it is valid.
+  await page.fill("#predict-input", '{"a":1,"b":[true,null]}');
+  await page.click("#predict-format");
+  assert.equal(await page.inputValue("#predict-input"), '{\n  "a": 1,\n  "b": [\n    true,\n    null\n  ]\n}');
+  assert.equal(await text(page, "#predict-input-msg"), "");
+});
+
+pageTest("predict: environment and deployment settings choose the URL", async ({ page }) => {
+  await openTab(page, "predict");
+  await page.selectOption("#envKind", "deployment");
+  await page.fill("#envName", "dep42");
+  await page.click("#predict-run");
+  await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+  assert.equal(await text(page, "#predict-url"), `POST ${mock.url}/deployment/dep42/predict`);
+  assert.match(await text(page, "#code"), /deployment: "dep42"/);
+  await page.selectOption("#envKind", "development");
+  assert.ok(await page.isDisabled("#envName"));
+  await page.click("#predict-run");
+  await page.waitForFunction(() => document.getElementById("predict-url").textContent.endsWith("/development/predict"));
+  assert.match(await text(page, "#code"), /development: true/);
+});
+
+pageTest("errors: a wrong key is an AuthenticationError 401 with its request id", async ({ page, allowConsole }) => {
+  allowConsole(/status of 401/);
+  await page.fill("#apiKey", "wrong-key-123");
+  await openTab(page, "predict");
+  await page.click("#predict-run");
+  await page.waitForSelector("#predict-error:not([hidden])");
+  assert.equal(await page.getAttribute("#predict-error", "data-name"), "AuthenticationError");
+  assert.equal(await text(page, "#predict-error .error-name"), "AuthenticationError");
+  assert.equal(await text(page, "#predict-error .error-status"), "401");
+  assert.equal(await text(page, "#predict-error .error-kind"), "authentication");
+  const rid = await text(page, "#predict-error .error-request-id");
+  assert.match(rid, HEX32);
+  assert.equal(await text(page, "#predict-request-id"), rid);
+  assert.equal(await text(page, "#predict-status"), "401");
+  // The typed key appears nowhere on the page or in the code.
+  assert.doesNotMatch(await page.locator("body").innerText(), /wrong-key-123/);
+  assert.doesNotMatch(await text(page, "#code"), /wrong-key-123/);
+  await shot(page, "desktop-error-401.png");
+});
+
+pageTest("errors: a fault injected by an extra header renders with name, status and request id", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await setExtraHeaders(page, "x-mock-fault: status:503:x-should-retry=false");
+  await openTab(page, "stream");
+  await page.click("#stream-run");
+  await page.waitForSelector("#stream-error:not([hidden])");
+  assert.equal(await text(page, "#stream-error .error-name"), "InternalServerError");
+  assert.equal(await text(page, "#stream-error .error-status"), "503");
+  assert.match(await text(page, "#stream-error .error-request-id"), HEX32);
+  assert.equal(await page.getAttribute("#stream-state", "data-state"), "error");
+  // A bad extra header line is refused before any request, as a ConfigurationError.
+  await page.fill("#extraHeaders", "no colon here");
+  assert.match(await text(page, "#extraHeaders-msg"), /line 1/);
+  await openTab(page, "sync");
+  await page.click("#sync-run");
+  await page.waitForSelector("#sync-error:not([hidden])");
+  assert.equal(await text(page, "#sync-error .error-name"), "ConfigurationError");
+});
+
+pageTest("errors: a bad model id is a ConfigurationError before any request", async ({ page }) => {
+  await page.fill("#baseUrl", "");
+  await page.fill("#modelId", "not/an-id");
+  assert.match(await text(page, "#backend"), /Baseten model not\/an-id/);
+  await openTab(page, "predict");
+  const before = await lastRequestId();
+  await page.click("#predict-run");
+  await page.waitForSelector("#predict-error:not([hidden])");
+  assert.equal(await text(page, "#predict-error .error-name"), "ConfigurationError");
+  assert.equal(await lastRequestId(), before, "no request made");
+  // "Use the local mock" puts everything back.
+  await page.click("#useMock");
+  assert.equal(await page.inputValue("#baseUrl"), mock.url);
+  assert.equal(await page.inputValue("#modelId"), "");
+});
+
+pageTest("streamed predict: bytes painted as they arrive, then the numbers", async ({ page }) => {
+  await openTab(page, "stream");
+  const body = { stream: true, text: "one two three four five six seven eight nine ten eleven twelve", n: 12, interval_ms: 60 };
+  await page.fill("#stream-input", JSON.stringify(body));
+  const paints = recordPaints(page, "#stream-output", "#stream-state[data-state=done]");
+  await page.click("#stream-run");
+  const seen = await paints;
+  assert.equal(await text(page, "#stream-output"), body.text);
+  const partial = seen.filter((n) => n > 0 && n < body.text.length);
+  assert.ok(partial.length >= 2, `at least two partial paints, saw ${seen.join(",")}`);
+  assert.equal(await text(page, "#stream-metrics-count"), "12");
+  assert.equal(await text(page, "#stream-bytes"), String(body.text.length));
+  assert.equal(await text(page, "#stream-status"), "200");
+  assert.match(await text(page, "#stream-request-id"), HEX32);
+  assert.match(await text(page, "#stream-metrics-ttft"), /^\d+ ms$/);
+  assert.match(await text(page, "#stream-state"), /Done: 12 chunks/);
+  assert.match(await text(page, "#code"), /client\.predictStream\(/);
+  await shot(page, "desktop-stream.png");
+});
+
+pageTest("streamed predict: Stop aborts", async ({ page }) => {
+  await openTab(page, "stream");
+  await page.fill("#stream-input", JSON.stringify({ stream: true, n: 40, interval_ms: 100 }));
+  await page.click("#stream-run");
+  await page.waitForFunction(() => document.getElementById("stream-output").textContent.includes("chunk 2"));
+  await page.click("#stream-stop");
+  await page.waitForSelector("#stream-state[data-state=aborted]");
+  const at = (await text(page, "#stream-output")).length;
+  await page.waitForTimeout(400);
+  assert.equal((await text(page, "#stream-output")).length, at);
+  assert.match(await text(page, "#stream-state"), /Stopped \(AbortError\)/);
+});
+
+pageTest("async: submit, a live timeline to SUCCEEDED; cancel a queued request; a failure", async ({ page }) => {
+  await openTab(page, "async");
+  await page.fill("#async-input", JSON.stringify({ prompt: "later", mock_queue_ms: 500, mock_run_ms: 500 }));
+  await page.fill("#async-poll", "100");
+  await page.selectOption("#async-priority", "1");
+  await page.click("#async-run");
+  await page.waitForSelector("#async-state[data-state=succeeded]");
+  const statuses = await page.locator("#async-timeline li").evaluateAll((lis) => lis.map((li) => li.dataset.status));
+  assert.deepEqual(statuses, ["SUBMITTED", "QUEUED", "IN_PROGRESS", "SUCCEEDED"]);
+  const rid = await text(page, "#async-request-id");
+  assert.match(rid, HEX32);
+  assert.equal(JSON.parse(await text(page, "#async-output")).request_id, rid);
+  assert.equal(await text(page, "#async-status"), "201");
+  const submitted = (await mockJson("/__mock/requests?limit=50")).filter((r) => r.path.endsWith("/async_predict")).pop();
+  assert.equal(JSON.parse(submitted.body).priority, 1);
+  assert.match(await text(page, "#code"), /client\.asyncPredict\(/);
+  assert.match(await text(page, "#code"), /priority: 1/);
+  await shot(page, "desktop-async.png");
+
+  // Cancel while queued.
+  await page.fill("#async-input", JSON.stringify({ prompt: "never", mock_queue_ms: 20000 }));
+  await page.click("#async-run");
+  await page.waitForSelector('#async-timeline li[data-status="QUEUED"]');
+  assert.ok(await page.isEnabled("#async-cancel"));
+  await page.click("#async-cancel");
+  await page.waitForSelector("#async-state[data-state=canceled]");
+  const after = await page.locator("#async-timeline li").evaluateAll((lis) => lis.map((li) => li.dataset.status));
+  assert.ok(after.includes("CANCEL ACCEPTED"), after.join(","));
+  assert.equal(after[after.length - 1], "CANCELED");
+  assert.ok(await page.isDisabled("#async-cancel"));
+
+  // A failing model.
+  await page.fill("#async-input", JSON.stringify({ fail: true, mock_queue_ms: 50, mock_run_ms: 50 }));
+  await page.click("#async-run");
+  await page.waitForSelector("#async-state[data-state=failed]");
+  assert.match(await text(page, '#async-timeline li[data-status="FAILED"]'), /MODEL_PREDICT_ERROR/);
+
+  // The deployment's queue and wake.
+  await page.click("#async-queue");
+  await page.waitForFunction(() => /queued/.test(document.getElementById("async-deploy-output").textContent));
+  assert.match(await text(page, "#async-deploy-output"), /\d+ queued, \d+ in progress \(model mock-model, deployment mock-deployment\)/);
+  await page.click("#async-wake");
+  await page.waitForFunction(() => /Wake requested/.test(document.getElementById("async-deploy-output").textContent));
+  assert.match(await text(page, "#async-deploy-output"), /HTTP 202/);
+});
+
+pageTest("sync routes: PUT then GET an item, a 404 renders as NotFoundError", async ({ page, allowConsole }) => {
+  allowConsole(/status of 404/);
+  await openTab(page, "sync");
+  await page.selectOption("#sync-method", "PUT");
+  await page.fill("#sync-path", "items/7");
+  await page.fill("#sync-body", '{"name": "gadget", "price": 3}');
+  await page.click("#sync-run");
+  await page.waitForFunction(() => document.getElementById("sync-status").textContent === "200");
+  assert.deepEqual(JSON.parse(await text(page, "#sync-output")), { id: "7", item: { name: "gadget", price: 3 } });
+  assert.equal(await text(page, "#sync-url"), `PUT ${mock.url}/environments/production/sync/items/7`);
+  assert.match(await text(page, "#code"), /client\.sync\("PUT", "items\/7", \{ name: "gadget", price: 3 \}\)/);
+
+  await page.selectOption("#sync-method", "GET");
+  assert.ok(await page.isDisabled("#sync-body"), "GET has no body");
+  await page.click("#sync-run");
+  await page.waitForFunction(() => document.getElementById("sync-url").textContent.startsWith("GET"));
+  assert.deepEqual(JSON.parse(await text(page, "#sync-output")), { id: "7", item: { name: "gadget", price: 3 } });
+  assert.match(await text(page, "#code"), /client\.sync\("GET", "items\/7"\)/);
+  await shot(page, "desktop-sync.png");
+
+  await page.fill("#sync-path", "items/does-not-exist");
+  await page.click("#sync-run");
+  await page.waitForSelector("#sync-error:not([hidden])");
+  assert.equal(await text(page, "#sync-error .error-name"), "NotFoundError");
+  assert.equal(await text(page, "#sync-error .error-status"), "404");
+  assert.match(await text(page, "#sync-error .error-body"), /Item not found/);
+});
+
+pageTest("embeddings: vectors, dimensions and cosine similarities", async ({ page }) => {
+  await openTab(page, "embeddings");
+  await page.fill("#embeddings-input", "alpha\nbeta");
+  await page.fill("#embeddings-dimensions", "16");
+  await page.click("#embeddings-run");
+  await page.waitForSelector("#embeddings-table");
+  assert.equal(await page.locator("#embeddings-table tbody tr").count(), 2);
+  const dims = await page.locator("#embeddings-table tbody tr td:nth-child(2)").allTextContents();
+  assert.deepEqual(dims, ["16", "16"]);
+  const diag = await page.locator("#embeddings-similarity tbody tr").evaluateAll((trs) => trs.map((tr, i) => tr.querySelectorAll("td")[i].textContent));
+  assert.deepEqual(diag, ["1.000", "1.000"]);
+  assert.match(await text(page, "#embeddings-request-id"), HEX32);
+  assert.equal(await text(page, "#embeddings-url"), `POST ${mock.url}/v1/embeddings`);
+  const body = JSON.parse((await mockJson("/__mock/last")).body);
+  assert.deepEqual(body, { model: "mock-model", input: ["alpha", "beta"], dimensions: 16 });
+  const code = await text(page, "#code");
+  assert.match(code, /client\.embeddings\.create\(/);
+  assert.match(code, /openaiBaseUrl: /);
+  await shot(page, "desktop-embeddings.png");
+});
+
+pageTest("code panel: follows the tab and the inputs, never shows the key", async ({ page }) => {
+  const calls = {
+    chat: /client\.chat\.completions\.create\(/,
+    predict: /client\.predict\(/,
+    stream: /client\.predictStream\(/,
+    async: /client\.waitForAsyncRequest\(requestId/,
+    sync: /client\.sync\(/,
+    embeddings: /client\.embeddings\.create\(/,
+  };
+  for (const [tab, re] of Object.entries(calls)) {
+    await openTab(page, tab);
+    await page.waitForFunction((t) => document.getElementById("code").textContent.length > 0 && location.hash === `#${t}`, tab);
+    const code = await text(page, "#code");
+    assert.match(code, re, tab);
+    assert.match(code, /^import \{ Baseten \} from "baseten-edge";/);
+    assert.match(code, /apiKey: process\.env\.BASETEN_API_KEY/);
+    assert.doesNotMatch(code, /test-key/);
+  }
+  await openTab(page, "chat");
+  await page.fill("#chat-temperature", "1.3");
+  await page.waitForFunction(() => /temperature: 1\.3/.test(document.getElementById("code").textContent));
+  // A secret-looking extra header is hidden in the code too.
+  await setExtraHeaders(page, "x-proxy-token: s3cret\nx-mock-token-rate: 30");
+  await page.waitForFunction(() => /"x-mock-token-rate": "30"/.test(document.getElementById("code").textContent));
+  const code = await text(page, "#code");
+  assert.doesNotMatch(code, /s3cret/);
+  assert.match(code, /"x-proxy-token": "<hidden>"/);
+  // The tab is in the URL fragment, so a reload lands on it.
+  await openTab(page, "sync");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.getAttribute("#tab-sync", "aria-selected"), "true");
+});
+
+pageTest("keyboard and labels: every control is labelled, tabs work with arrows, focus is visible", async ({ page }) => {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input, select, textarea, button")]
+      .filter((el) => {
+        if (el.tagName === "BUTTON") return !el.textContent.trim() && !el.getAttribute("aria-label");
+        return !(el.labels?.length || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby"));
+      })
+      .map((el) => el.id || el.outerHTML.slice(0, 60)),
+  );
+  assert.deepEqual(unlabelled, []);
+
+  // From the top: the first Tab reaches the skip link, which is then visible.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
+  const box = await page.locator(".skip").boundingBox();
+  assert.ok(box.x >= 0 && box.y >= 0, "skip link on screen when focused");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => location.hash), "#work");
+
+  // Tabs: one tab stop, arrows move and select, Home/End jump.
+  await page.focus("#tab-chat");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-predict");
+  assert.equal(await page.getAttribute("#tab-predict", "aria-selected"), "true");
+  assert.ok(await page.isVisible("#panel-predict"));
+  assert.ok(await page.isHidden("#panel-chat"));
+  await page.keyboard.press("End");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-embeddings");
+  await page.keyboard.press("Home");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-chat");
+  assert.equal(await page.getAttribute("#tab-predict", "tabindex"), "-1");
+  // Focus is visible: an outline after keyboard navigation.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none");
+  await shot(page, "desktop-keyboard-tabs.png", { fullPage: false, clip: { x: 0, y: 0, width: 1280, height: 300 } });
+
+  // The whole chat by keyboard: Tab from the tabs into the panel, type, Enter sends.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "chat-model");
+  await page.focus("#chat-message");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("typed with keys");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+  assert.match(await text(page, "#chat-log li.assistant .content"), /You said: typed with keys/);
+  await shot(page, "desktop-keyboard-focus.png", { fullPage: false });
+});
+
+pageTest(
+  "phone width (375 px): no sideways scrolling, settings folded, chat streams",
+  async ({ page }) => {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `page is ${width}px wide`);
+    assert.ok(await page.isHidden("#settings"), "settings folded away when the mock is prefilled");
+    assert.equal(await page.getAttribute("#settings-toggle", "aria-expanded"), "false");
+    assert.ok(await page.isVisible(".note"), "the proxy note stays visible");
+    await shot(page, "phone-start.png", { fullPage: false });
+    await page.click("#settings-toggle");
+    assert.ok(await page.isVisible("#apiKey"));
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    for (const tab of ["chat", "predict", "stream", "async", "sync", "embeddings"]) {
+      await openTab(page, tab);
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 375, `${tab}: page is ${w}px wide`);
+    }
+    await openTab(page, "chat");
+    await shot(page, "phone-chat.png");
+    await page.locator("#chat-metrics").scrollIntoViewIfNeeded();
+    await shot(page, "phone-chat-numbers.png", { fullPage: false });
+  },
+  { viewport: { width: 375, height: 812 }, mobile: true },
+);
+
+pageTest(
+  "dark colour scheme: the page follows it",
+  async ({ page }) => {
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g).map(Number);
+    assert.ok(r + g + b < 150, `a dark background, got ${bg}`);
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    await shot(page, "desktop-dark-chat.png", { fullPage: false });
+  },
+  { colorScheme: "dark" },
+);

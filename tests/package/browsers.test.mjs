@@ -1,0 +1,142 @@
+// The packed tarball in browsers (headless Chromium from /usr/bin/chromium, never downloaded):
+// a Vite production build, the Vite dev server (its dependency pre-bundling), an esbuild bundle,
+// and two pages with no bundler (the web build with `await init()`, and an import map to the
+// self-initialising browser.mjs). Each page runs the same smoke test against the mock, whose
+// answers carry CORS headers.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { startMock } from "./lib/mock.mjs";
+import { makeProject, run, ok, assertSmoke, smokeCore, serveStatic, launchChromium, smokeInPage } from "./lib/harness.mjs";
+
+let mock;
+let browser;
+const cleanups = [];
+before(async () => {
+  [mock, browser] = await Promise.all([startMock(), launchChromium()]);
+});
+after(async () => {
+  await browser?.close();
+  await mock?.stop();
+  for (const c of cleanups.reverse()) await c();
+});
+
+const html = (script) => `<!doctype html>
+<html><head><meta charset="utf-8"><title>smoke</title></head>
+<body>${script}</body></html>
+`;
+const mainJs = (url, from = "baseten-edge") => `import { Baseten } from "${from}";
+import { runSmoke } from "./smoke-core.mjs";
+runSmoke(Baseten, ${JSON.stringify(url)}).then(
+  (r) => { window.__smoke = r; },
+  (e) => { window.__smokeError = String((e && e.stack) || e); },
+);
+`;
+
+async function project(name, tools, files) {
+  const p = await makeProject(name, { tools, files: { "smoke-core.mjs": smokeCore(), ...files } });
+  cleanups.push(() => p.cleanup());
+  return p;
+}
+
+async function serve(root) {
+  const s = await serveStatic(root);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+test("Vite: production build loaded in Chromium", { timeout: 120_000 }, async () => {
+  const p = await project("vite", ["vite"], {
+    "index.html": html(`<script type="module" src="./main.js"></script>`),
+    "main.js": mainJs(mock.url),
+  });
+  ok(await run(p.path("node_modules/.bin/vite"), ["build", "--logLevel", "warn"], { cwd: p.dir, timeout: 90_000 }), "vite build");
+  const assets = readdirSync(p.path("dist/assets"));
+  assert.deepEqual(assets.filter((f) => f.endsWith(".wasm")), [], "the .wasm is inlined: no separate asset");
+  const s = await serve(p.path("dist"));
+  assertSmoke(await smokeInPage(browser, s.url + "/"));
+});
+
+test("Vite: dev server (dependency pre-bundling) in Chromium", { timeout: 120_000 }, async () => {
+  const p = await project("vite-dev", ["vite"], {
+    "index.html": html(`<script type="module" src="./main.js"></script>`),
+    "main.js": mainJs(mock.url),
+  });
+  const port = await freePort();
+  const child = spawn(p.path("node_modules/.bin/vite"), ["--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+    cwd: p.dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  cleanups.push(async () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+  });
+  let out = "";
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${out}`)), 30_000);
+    const onData = (d) => {
+      out += d;
+      if (out.includes(`127.0.0.1:${port}`)) (clearTimeout(timer), resolve());
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => (clearTimeout(timer), reject(new Error(`vite dev exited ${code}:\n${out}`))));
+  });
+  assertSmoke(await smokeInPage(browser, `http://127.0.0.1:${port}/`));
+});
+
+test("esbuild: browser bundle loaded in Chromium", { timeout: 120_000 }, async () => {
+  const p = await project("esbuild", ["esbuild"], {
+    "main.js": mainJs(mock.url),
+    "dist/index.html": html(`<script type="module" src="./app.js"></script>`),
+  });
+  ok(
+    await run(
+      p.path("node_modules/.bin/esbuild"),
+      ["main.js", "--bundle", "--format=esm", "--platform=browser", "--outfile=dist/app.js", "--metafile=meta.json", "--log-level=warning"],
+      { cwd: p.dir, timeout: 60_000 },
+    ),
+    "esbuild",
+  );
+  const inputs = Object.keys(JSON.parse(readFileSync(p.path("meta.json"), "utf8")).inputs);
+  assert.ok(inputs.includes("node_modules/baseten-edge/browser.mjs"), `esbuild picked: ${inputs.join(", ")}`);
+  const s = await serve(p.path("dist"));
+  assertSmoke(await smokeInPage(browser, s.url + "/"));
+});
+
+test("no bundler: the web build with await init(), and an import map to browser.mjs", { timeout: 120_000 }, async () => {
+  const p = await project("nobundler", [], {
+    "init.html": html(`<script type="module">
+import init, { Baseten } from "./node_modules/baseten-edge/web/baseten_edge.js";
+import { runSmoke } from "./smoke-core.mjs";
+await init();
+runSmoke(Baseten, ${JSON.stringify(mock.url)}).then(
+  (r) => { window.__smoke = r; },
+  (e) => { window.__smokeError = String((e && e.stack) || e); },
+);
+</script>`),
+    "importmap.html": html(`<script type="importmap">
+{ "imports": { "baseten-edge": "./node_modules/baseten-edge/browser.mjs" } }
+</script>
+<script type="module" src="./main.js"></script>`),
+    "main.js": mainJs(mock.url),
+  });
+  const s = await serve(p.dir);
+  assertSmoke(await smokeInPage(browser, s.url + "/init.html"));
+  assertSmoke(await smokeInPage(browser, s.url + "/importmap.html"));
+});

@@ -1,0 +1,72 @@
+// The packed tarball installed into throwaway projects and smoke-tested (predict, a streamed chat,
+// SSE bytes, an error) in Node as ESM and as CommonJS, in Deno and in Bun: each runtime resolves
+// `baseten-edge` through the package's `exports` by its own conditions.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startMock } from "./lib/mock.mjs";
+import { BIN, makeProject, run, ok, parseSmoke, assertSmoke, smokeCore } from "./lib/harness.mjs";
+
+let mock;
+const projects = [];
+before(async () => {
+  mock = await startMock();
+});
+after(async () => {
+  await mock?.stop();
+  for (const p of projects) p.cleanup();
+});
+
+const esmSmoke = (url) => `import { Baseten } from "baseten-edge";
+import { runSmoke } from "./smoke-core.mjs";
+const result = await runSmoke(Baseten, ${JSON.stringify(url)});
+result.resolved = import.meta.resolve("baseten-edge");
+console.log("SMOKE " + JSON.stringify(result));
+`;
+
+const cjsSmoke = (url) => `const { Baseten } = require("baseten-edge");
+import("./smoke-core.mjs").then(async ({ runSmoke }) => {
+  const result = await runSmoke(Baseten, ${JSON.stringify(url)});
+  result.resolved = require.resolve("baseten-edge");
+  console.log("SMOKE " + JSON.stringify(result));
+});
+`;
+
+async function project(name, type, files) {
+  const p = await makeProject(name, { type, files: { "smoke-core.mjs": smokeCore(), ...files } });
+  projects.push(p);
+  return p;
+}
+
+test("Node ESM: import resolves node.mjs", { timeout: 60_000 }, async () => {
+  const p = await project("node-esm", "module", { "smoke.mjs": esmSmoke(mock.url) });
+  const r = parseSmoke(ok(await run("node", ["smoke.mjs"], { cwd: p.dir, timeout: 30_000 }), "node smoke.mjs").stdout);
+  assertSmoke(r);
+  assert.match(r.resolved, /\/node_modules\/baseten-edge\/node\.mjs$/);
+});
+
+test("Node CommonJS: require resolves the nodejs build", { timeout: 60_000 }, async () => {
+  const p = await project("node-cjs", "commonjs", { "smoke.js": cjsSmoke(mock.url) });
+  const r = parseSmoke(ok(await run("node", ["smoke.js"], { cwd: p.dir, timeout: 30_000 }), "node smoke.js").stdout);
+  assertSmoke(r);
+  assert.match(r.resolved, /\/node_modules\/baseten-edge\/nodejs\/baseten_edge\.js$/);
+});
+
+test("Deno (npm package deno): import resolves the deno build", { timeout: 90_000 }, async () => {
+  const p = await project("deno", "module", { "smoke.mjs": esmSmoke(mock.url) });
+  const env = { DENO_DIR: join(p.dir, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+  const res = await run(join(BIN, "deno"), ["run", "--allow-net=127.0.0.1", "--allow-read=.", "smoke.mjs"], { cwd: p.dir, env, timeout: 60_000 });
+  const r = parseSmoke(ok(res, "deno run smoke.mjs").stdout);
+  assertSmoke(r);
+  assert.match(r.resolved, /\/node_modules\/baseten-edge\/deno\/baseten_edge\.js$/);
+});
+
+test("Bun (npm package bun): import and require", { timeout: 90_000 }, async () => {
+  const p = await project("bun", "module", { "smoke.mjs": esmSmoke(mock.url), "smoke.cjs": cjsSmoke(mock.url) });
+  const env = { BUN_INSTALL_CACHE_DIR: join(p.dir, ".bun-cache"), NO_COLOR: "1" };
+  const esm = parseSmoke(ok(await run(join(BIN, "bun"), ["smoke.mjs"], { cwd: p.dir, env, timeout: 60_000 }), "bun smoke.mjs").stdout);
+  assertSmoke(esm);
+  assert.match(esm.resolved, /\/node_modules\/baseten-edge\/node\.mjs$/);
+  const cjs = parseSmoke(ok(await run(join(BIN, "bun"), ["smoke.cjs"], { cwd: p.dir, env, timeout: 60_000 }), "bun smoke.cjs").stdout);
+  assertSmoke(cjs);
+});
