@@ -449,36 +449,29 @@ impl Baseten {
     ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
-            let o = Opts::new(&options, "options")?;
-            let model = o
+            let model = Opts::new(&options, "options")?
                 .string("model")?
                 .ok_or_else(|| Error::config("embed needs options.model"))?;
-            let extra = members(
-                &o,
-                &[
-                    ("dimensions", "dimensions"),
-                    ("encodingFormat", "encoding_format"),
-                    ("user", "user"),
-                ],
-            )?;
-            let config = read_config(&options)?;
-            let texts = strings(&texts, "texts")?;
-            let url = c.openai_url("embeddings")?;
             let mut model_json = String::new();
             json::write_str(&mut model_json, &model);
-            let jobs = text_jobs(&texts, &config, &url, |input| {
+            let url = c.openai_url("embeddings")?;
+            let fields = [
+                ("dimensions", "dimensions"),
+                ("encodingFormat", "encoding_format"),
+                ("user", "user"),
+            ];
+            let done = text_batch(&c, &options, &texts, &fields, url, |input, extra| {
                 format!("{{\"input\":{input},\"model\":{model_json}{extra}}}")
-            });
-            let collect = !config.fail_fast;
-            let (outcomes, total) = run_jobs(c.clone(), jobs_ref(&jobs), config).await?;
-            let data = reassemble(&jobs, &outcomes, texts.len(), |v| get(v, "data"))?;
+            })
+            .await?;
+            let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| get(v, "data"))?;
             let (mut prompt, mut all) = (0.0, 0.0);
-            for o in outcomes.iter().filter_map(|o| o.result.as_ref().ok()) {
+            for o in done.outcomes.iter().filter_map(|o| o.result.as_ref().ok()) {
                 let usage = get(o, "usage");
                 prompt += get(&usage, "prompt_tokens").as_f64().unwrap_or(0.0);
                 all += get(&usage, "total_tokens").as_f64().unwrap_or(0.0);
             }
-            let out = summary(&c, &outcomes, total, collect);
+            let out = done.summary(&c);
             set(&out, "object", &"list".into());
             set(&out, "data", &data);
             set(&out, "model", &JsValue::from_str(&model));
@@ -501,28 +494,21 @@ impl Baseten {
     ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
-            let o = Opts::new(&options, "options")?;
-            let extra = members(
-                &o,
-                &[
-                    ("rawScores", "raw_scores"),
-                    ("returnText", "return_text"),
-                    ("truncate", "truncate"),
-                    ("truncationDirection", "truncation_direction"),
-                ],
-            )?;
-            let config = read_config(&options)?;
-            let texts = strings(&texts, "texts")?;
-            let url = c.endpoint.url(Route::Sync("rerank"))?;
             let mut query_json = String::new();
             json::write_str(&mut query_json, &query);
-            let jobs = text_jobs(&texts, &config, &url, |input| {
+            let url = c.endpoint.url(Route::Sync("rerank"))?;
+            let fields = [
+                ("rawScores", "raw_scores"),
+                ("returnText", "return_text"),
+                ("truncate", "truncate"),
+                ("truncationDirection", "truncation_direction"),
+            ];
+            let done = text_batch(&c, &options, &texts, &fields, url, |input, extra| {
                 format!("{{\"query\":{query_json},\"texts\":{input}{extra}}}")
-            });
-            let collect = !config.fail_fast;
-            let (outcomes, total) = run_jobs(c.clone(), jobs_ref(&jobs), config).await?;
-            let data = reassemble(&jobs, &outcomes, texts.len(), |v| v.clone())?;
-            let out = summary(&c, &outcomes, total, collect);
+            })
+            .await?;
+            let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| v.clone())?;
+            let out = done.summary(&c);
             set(&out, "data", &data);
             Ok(out.into())
         })
@@ -538,25 +524,18 @@ impl Baseten {
     ) -> Promise {
         let options = options.unwrap_or_default();
         self.spawn(|c| async move {
-            let o = Opts::new(&options, "options")?;
-            let extra = members(
-                &o,
-                &[
-                    ("rawScores", "raw_scores"),
-                    ("truncate", "truncate"),
-                    ("truncationDirection", "truncation_direction"),
-                ],
-            )?;
-            let config = read_config(&options)?;
-            let inputs = strings(&inputs, "inputs")?;
             let url = c.endpoint.url(Route::Sync("predict"))?;
-            let jobs = text_jobs(&inputs, &config, &url, |input| {
+            let fields = [
+                ("rawScores", "raw_scores"),
+                ("truncate", "truncate"),
+                ("truncationDirection", "truncation_direction"),
+            ];
+            let done = text_batch(&c, &options, &inputs, &fields, url, |input, extra| {
                 format!("{{\"inputs\":{input}{extra}}}")
-            });
-            let collect = !config.fail_fast;
-            let (outcomes, total) = run_jobs(c.clone(), jobs_ref(&jobs), config).await?;
-            let data = Array::new_with_length(inputs.len() as u32);
-            for (job, outcome) in jobs.iter().zip(&outcomes) {
+            })
+            .await?;
+            let data = Array::new_with_length(done.inputs as u32);
+            for (job, outcome) in done.jobs.iter().zip(&done.outcomes) {
                 let Ok(value) = &outcome.result else { continue };
                 let items = Array::from(value);
                 if !Array::is_array(value) || items.length() as usize != job.inputs.len() {
@@ -569,11 +548,52 @@ impl Baseten {
                     data.set((job.inputs.start + k) as u32, item);
                 }
             }
-            let out = summary(&c, &outcomes, total, collect);
+            let out = done.summary(&c);
             set(&out, "data", &data);
             Ok(out.into())
         })
     }
+}
+
+/// A finished text batch call: its jobs, their outcomes and times.
+struct TextBatch {
+    jobs: Vec<Job>,
+    outcomes: Vec<Outcome>,
+    total_ms: f64,
+    collect: bool,
+    inputs: usize,
+}
+
+impl TextBatch {
+    fn summary(&self, client: &Client) -> Object {
+        summary(client, &self.outcomes, self.total_ms, self.collect)
+    }
+}
+
+/// The shared steps of `embed`, `rerank` and `classify`: read the options and the texts,
+/// forward the optional `fields`, split into jobs whose bodies `body(texts_json, extra)`
+/// builds, and run them.
+async fn text_batch(
+    client: &Rc<Client>,
+    options: &JsValue,
+    texts: &JsValue,
+    fields: &[(&str, &str)],
+    url: String,
+    body: impl Fn(&str, &str) -> String,
+) -> Result<TextBatch> {
+    let extra = members(&Opts::new(options, "options")?, fields)?;
+    let config = read_config(options)?;
+    let texts = strings(texts, "texts")?;
+    let jobs = text_jobs(&texts, &config, &url, |input| body(input, &extra));
+    let collect = !config.fail_fast;
+    let (outcomes, total_ms) = run_jobs(client.clone(), jobs_ref(&jobs), config).await?;
+    Ok(TextBatch {
+        jobs,
+        outcomes,
+        total_ms,
+        collect,
+        inputs: texts.len(),
+    })
 }
 
 /// A copy of the jobs for the runner (the originals stay for reassembly).

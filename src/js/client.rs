@@ -116,6 +116,19 @@ impl Baseten {
         self.client.clone()
     }
 
+    /// A JSON call without a body to the URL `route` builds (`GET`, `DELETE`, `POST`).
+    fn bodiless<R>(&self, method: &'static str, route: R, options: Option<JsValue>) -> Promise
+    where
+        R: FnOnce(&Endpoint) -> Result<String> + 'static,
+    {
+        let options = options.unwrap_or_default();
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = route(&c.endpoint)?;
+            c.json(method, &url, None, &call).await
+        })
+    }
+
     /// Runs `op` with the client and turns its outcome into a promise; every error, including
     /// argument errors, rejects the promise (never throws synchronously) and is redacted.
     pub(crate) fn spawn<F, Fut>(&self, op: F) -> Promise
@@ -287,12 +300,11 @@ impl Baseten {
         request_id: String,
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
-        self.spawn(|c| async move {
-            let call = CallOpts::read(&options)?;
-            let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
-            c.json("GET", &url, None, &call).await
-        })
+        self.bodiless(
+            "GET",
+            move |e| e.url(Route::AsyncRequest(&request_id)),
+            options,
+        )
     }
 
     /// `DELETE /async_request/{id}`: `{ request_id, canceled, message }` (only queued requests
@@ -303,12 +315,11 @@ impl Baseten {
         request_id: String,
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
-        self.spawn(|c| async move {
-            let call = CallOpts::read(&options)?;
-            let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
-            c.json("DELETE", &url, None, &call).await
-        })
+        self.bodiless(
+            "DELETE",
+            move |e| e.url(Route::AsyncRequest(&request_id)),
+            options,
+        )
     }
 
     /// `GET .../async_queue_status`.
@@ -317,12 +328,7 @@ impl Baseten {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
-        self.spawn(|c| async move {
-            let call = CallOpts::read(&options)?;
-            let url = c.endpoint.url(Route::AsyncQueueStatus)?;
-            c.json("GET", &url, None, &call).await
-        })
+        self.bodiless("GET", |e| e.url(Route::AsyncQueueStatus), options)
     }
 
     /// Polls `GET /async_request/{id}` until a terminal status, backing off from
