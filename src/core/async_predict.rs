@@ -30,9 +30,12 @@ pub struct AsyncOptions {
 
 fn check_int(name: &str, value: Option<f64>, min: f64, max: f64) -> Result<()> {
     match value {
-        Some(v) if !(v.is_finite() && v.fract() == 0.0 && (min..=max).contains(&v)) => Err(
-            Error::config(format!("{name} must be a whole number from {min} to {max}")),
-        ),
+        Some(v) if !(v.is_finite() && v.fract() == 0.0 && (min..=max).contains(&v)) => {
+            Err(Error::config(format!(
+                "{name} must be a whole number from {} to {}",
+                min as i64, max as i64
+            )))
+        }
         _ => Ok(()),
     }
 }

@@ -85,7 +85,11 @@ fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(format!("{}", *n as i64)),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => {
+            let mut out = String::new();
+            json::write_number(&mut out, *n);
+            Some(out)
+        }
         _ => None,
     }
 }

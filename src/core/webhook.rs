@@ -178,7 +178,7 @@ pub fn verify_webhook(
             "timestamp_out_of_tolerance",
             &format!(
                 "the webhook time {time} is more than {} s away from now",
-                opts.tolerance_seconds
+                opts.tolerance_seconds as i64
             ),
         ));
     }

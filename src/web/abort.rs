@@ -220,7 +220,7 @@ pub fn stop_error(reason: StopReason) -> Error {
             };
             Error::new(
                 ErrorKind::Timeout,
-                format!("timed out: {what} within {ms} ms"),
+                format!("timed out: {what} within {} ms", ms.max(0.0) as u64),
             )
             .with_code(code)
         }
