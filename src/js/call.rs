@@ -1,6 +1,10 @@
 //! The client's shared state and the one path every request takes: headers, auth, timeouts,
 //! fetch, error classification, redaction.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use web_sys::Response;
 
@@ -344,6 +348,19 @@ impl Client {
             }
         }
     }
+}
+
+/// A call's future as a promise: the value, or the error redacted and made a JS `Error`. The
+/// future is boxed so that one instantiation of the promise glue serves every method.
+pub fn promise(
+    client: Rc<Client>,
+    fut: impl Future<Output = Result<JsValue>> + 'static,
+) -> Promise {
+    run_boxed(client, Box::pin(fut))
+}
+
+fn run_boxed(client: Rc<Client>, fut: Pin<Box<dyn Future<Output = Result<JsValue>>>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(async move { fut.await.map_err(|e| client.fail(e)) })
 }
 
 /// `JSON.stringify(value)`, refusing values that have no JSON form.

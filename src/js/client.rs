@@ -6,7 +6,6 @@ use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::byte_stream::ByteStream;
 use super::call::{to_json, Accept, CallOpts, Client, Timeouts};
@@ -136,9 +135,7 @@ impl Baseten {
         F: FnOnce(Rc<Client>) -> Fut,
         Fut: Future<Output = Result<JsValue>> + 'static,
     {
-        let client = self.client.clone();
-        let fut = op(client.clone());
-        future_to_promise(async move { fut.await.map_err(|e| client.fail(e)) })
+        super::call::promise(self.client.clone(), op(self.client.clone()))
     }
 }
 

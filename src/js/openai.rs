@@ -64,9 +64,7 @@ fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promi
 where
     Fut: std::future::Future<Output = Result<JsValue>> + 'static,
 {
-    let c = client.clone();
-    let f = fut(client.clone());
-    wasm_bindgen_futures::future_to_promise(async move { f.await.map_err(|e| c.fail(e)) })
+    super::call::promise(client.clone(), fut(client.clone()))
 }
 
 /// `client.chat`.

@@ -3,10 +3,24 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 
 use js_sys::Promise;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// Boxed so that one instantiation serves every stream operation.
+fn queued(
+    prev: Option<Promise>,
+    op: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>,
+) -> Promise {
+    future_to_promise(async move {
+        if let Some(prev) = prev {
+            let _ = JsFuture::from(prev).await;
+        }
+        op.await
+    })
+}
 
 /// The tail of a queue of promises.
 #[derive(Default)]
@@ -21,12 +35,7 @@ impl Serial {
         F: Future<Output = Result<JsValue, JsValue>> + 'static,
     {
         let prev = self.last.borrow_mut().take();
-        let promise = future_to_promise(async move {
-            if let Some(prev) = prev {
-                let _ = JsFuture::from(prev).await;
-            }
-            op.await
-        });
+        let promise = queued(prev, Box::pin(op));
         *self.last.borrow_mut() = Some(promise.clone());
         promise
     }
