@@ -115,9 +115,7 @@ impl BatchOptions {
         check_share("hedgeBudget", self.hedge_budget)?;
         if let Some(d) = self.hedge_delay_ms {
             if !(MIN_HEDGE_DELAY_MS..=MAX_HEDGE_DELAY_MS).contains(&d) {
-                return Err(Error::config(format!(
-                    "hedgeDelayMs must be from 45 to 3600000"
-                )));
+                return Err(Error::config("hedgeDelayMs must be from 45 to 3600000"));
             }
         }
         Ok(())
@@ -129,9 +127,9 @@ impl BatchOptions {
         self.validate()?;
         if let (Some(d), Some(t)) = (self.hedge_delay_ms, timeout_ms) {
             if d >= t - MIN_HEDGE_DELAY_MS {
-                return Err(Error::config(format!(
-                    "hedgeDelayMs must be less than the timeout minus 45 ms"
-                )));
+                return Err(Error::config(
+                    "hedgeDelayMs must be less than the timeout minus 45 ms",
+                ));
             }
         }
         Ok(())
