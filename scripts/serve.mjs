@@ -23,20 +23,34 @@ const types = {
   ".svg": "image/svg+xml",
   ".ts": "text/plain; charset=utf-8",
 };
-// Strict CSP: own scripts only, wasm compilation allowed, fetches to any http(s) model server.
+// Strict CSP: own scripts only (no inline code, no eval; 'wasm-unsafe-eval' only lets
+// WebAssembly compile), own styles only (no inline styles), fetches to any http(s) model server
+// (the base URL is the user's choice), no plugins, workers or frames, and Trusted Types with no
+// policy: the page may not hand strings to HTML or script sinks at all (it builds DOM nodes).
 const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self' http: https:",
+  "object-src 'none'",
+  "worker-src 'none'",
+  "frame-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
 ].join("; ");
 
 function resolvePath(urlPath) {
-  const clean = normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, "");
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null; // a malformed %-escape
+  }
+  const clean = normalize(decoded).replace(/^(\.\.[/\\])+/, "");
   if (clean.startsWith("/pkg/")) return join(root, clean);
   return join(root, "www", clean === "/" ? "index.html" : clean);
 }
@@ -49,7 +63,7 @@ const server = createServer(async (req, res) => {
     return;
   }
   const path = resolvePath(url.pathname);
-  if (!path.startsWith(join(root, "www")) && !path.startsWith(join(root, "pkg"))) {
+  if (!path || !path.startsWith(join(root, "www")) && !path.startsWith(join(root, "pkg"))) {
     res.writeHead(403).end();
     return;
   }

@@ -425,6 +425,28 @@ pageTest("errors: a fault injected by an extra header renders with name, status 
   assert.equal(await text(page, "#sync-error .error-name"), "ConfigurationError");
 });
 
+pageTest("errors: Max retries is passed on; a retried failure succeeds, no retries shows one attempt", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await openTab(page, "predict");
+  // The first request with this fault key fails with a 503, the retry succeeds.
+  const key = `retry-${Date.now()}`;
+  await setExtraHeaders(page, `x-mock-fault: fail:1:503\nx-mock-fault-key: ${key}`);
+  await page.fill("#maxRetries", "2");
+  await page.click("#predict-run");
+  await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200", null, { timeout: 20_000 });
+  const attempts = (await mockJson(`/__mock/requests?key=${key}`)).filter((r) => r.method === "POST");
+  assert.equal(attempts.length, 2, "one failed attempt, one retry");
+  assert.match(await text(page, "#code"), /maxRetries: 2/);
+  // No retries: the 503 shows, after one attempt.
+  await page.fill("#extraHeaders", "x-mock-fault: status:503");
+  await page.fill("#maxRetries", "0");
+  await page.click("#predict-run");
+  await page.waitForSelector("#predict-error:not([hidden])");
+  assert.equal(await text(page, "#predict-error .error-name"), "InternalServerError");
+  assert.equal(await text(page, "#predict-error .error-attempts"), "1");
+  assert.equal(await text(page, "#predict-error .error-retryable"), "true");
+});
+
 pageTest("errors: a bad model id is a ConfigurationError before any request", async ({ page }) => {
   await page.fill("#baseUrl", "");
   await page.fill("#modelId", "not/an-id");
@@ -580,7 +602,7 @@ pageTest("code panel: follows the tab and the inputs, never shows the key", asyn
   };
   for (const [tab, re] of Object.entries(calls)) {
     await openTab(page, tab);
-    await page.waitForFunction((t) => document.getElementById("code").textContent.length > 0 && location.hash === `#${t}`, tab);
+    await page.waitForFunction(([t, re]) => location.hash === `#${t}` && new RegExp(re).test(document.getElementById("code").textContent), [tab, re.source]);
     const code = await text(page, "#code");
     assert.match(code, re, tab);
     assert.match(code, /^import \{ Baseten \} from "baseten-edge";/);

@@ -1,0 +1,177 @@
+// Chat: `client.chat.completions.create({ stream: true, ... })` against the OpenAI base URL,
+// tokens painted as they arrive, Stop (aborts the request), a system prompt, temperature and
+// max tokens, the conversation kept in memory, and the streaming numbers.
+import { $, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus } from "./ui.js";
+import { createClient, usingMock } from "./settings.js";
+import { StreamMetrics } from "./metrics.js";
+import { js } from "./code.js";
+
+let metrics;
+let history = []; // the conversation so far (user and assistant messages)
+let active = null; // { controller, stream, stopped }
+
+export function setup() {
+  metrics = new StreamMetrics($("chat-metrics"), { unit: "token" });
+  if (!$("chat-model").value && usingMock()) $("chat-model").value = "mock-model";
+  $("chat-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    send();
+  });
+  $("chat-message").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      send();
+    }
+  });
+  $("chat-stop").addEventListener("click", stop);
+  $("chat-clear").addEventListener("click", () => {
+    stop();
+    history = [];
+    $("chat-log").replaceChildren();
+    hideError($("chat-error"));
+    setState("idle", "The conversation is empty.");
+  });
+  $("chat-list-models").addEventListener("click", listModels);
+}
+
+function setState(state, text) {
+  $("chat-state").dataset.state = state;
+  $("chat-state").textContent = text;
+}
+
+/** The request body for the next turn (with `message` as the new user message). */
+function body(message) {
+  const messages = [];
+  const system = $("chat-system").value.trim();
+  if (system) messages.push({ role: "system", content: system });
+  messages.push(...history, { role: "user", content: message });
+  const b = { model: $("chat-model").value.trim() || "model", messages, stream: true, stream_options: { include_usage: true } };
+  const temperature = numberOrUndefined($("chat-temperature"));
+  if (temperature !== undefined) b.temperature = temperature;
+  const maxTokens = numberOrUndefined($("chat-max-tokens"));
+  if (maxTokens !== undefined) b.max_tokens = maxTokens;
+  return b;
+}
+
+function bubble(role, text) {
+  const content = h("p", { class: "content" }, text);
+  const state = h("span", { class: "msg-state" });
+  const li = h("li", { class: `msg ${role}` }, h("div", { class: "msg-head" }, h("span", { class: "role" }, role === "user" ? "You" : "Assistant"), state), content);
+  $("chat-log").append(li);
+  return { li, content, state };
+}
+
+function stop() {
+  if (!active) return;
+  active.stopped = true;
+  active.controller.abort();
+  active.stream?.abort();
+}
+
+const send = guardButton("chat-send", async () => {
+  const message = $("chat-message").value.trim();
+  if (!message) {
+    setState("idle", "Type a message first.");
+    $("chat-message").focus();
+    return;
+  }
+  hideError($("chat-error"));
+  const request = body(message);
+  const me = { controller: new AbortController(), stream: null, stopped: false };
+  active = me;
+  $("chat-stop").disabled = false;
+  $("chat-message").value = "";
+  bubble("user", message);
+  const reply = bubble("assistant", "");
+  reply.li.dataset.state = "waiting";
+  reply.state.textContent = "waiting…";
+  reply.content.setAttribute("aria-busy", "true");
+  const text = reply.content.appendChild(document.createTextNode(""));
+  for (const id of ["chat-request-id", "chat-finish", "chat-usage"]) $(id).textContent = "-";
+  setState("waiting", "Waiting for the first token…");
+  metrics.start();
+  const trace = {};
+  let finish = null;
+  let usage = null;
+  try {
+    const client = createClient(trace);
+    const stream = await client.chat.completions.create(request, { signal: me.controller.signal });
+    me.stream = stream;
+    $("chat-request-id").textContent = stream.requestId ?? "-";
+    $("chat-url").textContent = `${trace.method} ${trace.url}`;
+    reply.li.dataset.state = "streaming";
+    reply.state.textContent = "streaming…";
+    setState("streaming", "Streaming…");
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices ?? []) {
+        const delta = choice.delta?.content;
+        if (delta) {
+          text.appendData(delta);
+          metrics.add(1);
+          $("chat-log").scrollTop = $("chat-log").scrollHeight;
+        }
+        if (choice.finish_reason) finish = choice.finish_reason;
+      }
+      if (chunk.usage) usage = chunk.usage;
+    }
+    // The stream is over: the assembled completion (content, tool calls, usage) comes for free.
+    const final = await stream.finalChatCompletion();
+    const content = final.choices?.[0]?.message?.content ?? text.data;
+    finish = final.choices?.[0]?.finish_reason ?? finish;
+    usage = final.usage ?? usage;
+    history.push({ role: "user", content: message }, { role: "assistant", content });
+    reply.li.dataset.state = "done";
+    reply.state.textContent = finish ? `done (${finish})` : "done";
+    setState("done", `Done: ${metrics.arrivals.length} tokens.`);
+  } catch (e) {
+    if (me.stopped && e?.name === "AbortError") {
+      history.push({ role: "user", content: message }, { role: "assistant", content: text.data });
+      reply.li.dataset.state = "aborted";
+      reply.state.textContent = "stopped";
+      setState("aborted", `Stopped (${e.name}) after ${metrics.arrivals.length} tokens.`);
+    } else {
+      reply.li.dataset.state = "error";
+      reply.state.textContent = `failed: ${e?.name ?? "Error"}`;
+      setState("error", `Failed: ${e?.name ?? "Error"}${e?.status ? ` (${e.status})` : ""}.`);
+      if (!$("chat-message").value) $("chat-message").value = message;
+      showError($("chat-error"), e, { requestId: me.stream?.requestId });
+    }
+  } finally {
+    reply.content.removeAttribute("aria-busy");
+    metrics.finish();
+    $("chat-finish").textContent = finish ?? "-";
+    $("chat-usage").textContent = usage ? `${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion = ${usage.total_tokens}` : "-";
+    if (active === me) {
+      active = null;
+      disableKeepingFocus($("chat-stop"), $("chat-message"));
+    }
+    document.dispatchEvent(new Event("playground:changed")); // the history is part of the code
+  }
+});
+
+async function listModels() {
+  const msg = $("chat-models-msg");
+  msg.textContent = "Asking…";
+  try {
+    const list = await createClient().models.list();
+    const ids = (list?.data ?? []).map((m) => m.id);
+    $("chat-models").replaceChildren(...ids.map((id) => h("option", { value: id })));
+    if (ids.length && !$("chat-model").value) $("chat-model").value = ids[0];
+    msg.textContent = ids.length ? `Models: ${ids.join(", ")}` : "The server lists no models.";
+  } catch (e) {
+    msg.textContent = `${e?.name ?? "Error"}${e?.status ? ` (${e.status})` : ""}: ${e?.message ?? e}`;
+  }
+}
+
+export function code() {
+  const message = $("chat-message").value.trim() || "<your next message>";
+  return [
+    `const stream = await client.chat.completions.create(${js(body(message))});`,
+    "for await (const chunk of stream) {",
+    '  process.stdout.write(chunk.choices[0]?.delta?.content ?? "");',
+    "}",
+    "// Or: for await (const text of stream.textStream()) ...; stream.abort() stops it.",
+    "const completion = await stream.finalChatCompletion();",
+    "console.log(completion.choices[0].finish_reason, completion.usage);",
+  ].join("\n");
+}

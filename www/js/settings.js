@@ -1,0 +1,251 @@
+// Settings: where calls go (base URL, model id, environment), the API key, and the advanced
+// options. Everything is kept in this tab's sessionStorage only (the key included: never in a
+// URL, never in localStorage, never logged). Builds the clients the panels use.
+import { Baseten } from "/pkg/web/baseten_edge.js";
+import { $, js } from "./ui.js";
+
+const PREFIX = "baseten-edge:";
+const FIELDS = ["baseUrl", "modelId", "envKind", "envName", "apiKey", "authScheme", "openaiBaseUrl", "maxRetries", "extraHeaders"];
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Header names whose values the code panel hides: credentials by name or by their last word.
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|(^|[-_])(api-?key|key|token|secret|password|auth|signature)$/i;
+
+let config = { mockUrl: "", mockApiKey: "" };
+
+const store = {
+  get: (k) => sessionStorage.getItem(PREFIX + k),
+  set: (k, v) => sessionStorage.setItem(PREFIX + k, v),
+};
+
+/** The settings as typed (trimmed). */
+export function current() {
+  const v = Object.fromEntries(FIELDS.map((f) => [f, $(f).value.trim()]));
+  v.apiKey = $("apiKey").value; // keys are sent as typed; the library rejects bad ones
+  return v;
+}
+
+/** Whether the calls go to the local mock server this page was served with. */
+export function usingMock() {
+  return Boolean(config.mockUrl) && stripSlash(current().baseUrl) === stripSlash(config.mockUrl);
+}
+
+const stripSlash = (u) => u.replace(/\/+$/, "");
+
+/** The OpenAI base URL the chat and embeddings panels use: the field, the mock's /v1, or none
+ * (the library's default: the model's `.../sync/v1`). */
+export function openaiBaseUrl() {
+  const s = current();
+  if (s.openaiBaseUrl) return s.openaiBaseUrl;
+  if (usingMock()) return `${stripSlash(config.mockUrl)}/v1`;
+  return undefined;
+}
+
+/** Extra headers from the "Name: value" lines; throws a described Error for a bad line. */
+export function extraHeaders() {
+  const out = {};
+  const lines = current().extraHeaders.split("\n");
+  lines.forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith("#")) return;
+    const colon = t.indexOf(":");
+    const name = colon > 0 ? t.slice(0, colon).trim() : "";
+    if (!HEADER_NAME.test(name)) {
+      const e = new Error(`Extra headers, line ${i + 1}: expected "Name: value"`);
+      e.name = "ConfigurationError";
+      e.kind = "configuration";
+      throw e;
+    }
+    out[name] = t.slice(colon + 1).trim();
+  });
+  return out;
+}
+
+/** The options of `new Baseten(...)`; with `forCode`, the key is `process.env.BASETEN_API_KEY`
+ * and secret-looking extra header values are hidden. */
+export function clientOptions({ forCode = false } = {}) {
+  const s = current();
+  const o = {};
+  if (s.apiKey) o.apiKey = forCode ? ENV_KEY : s.apiKey;
+  if (s.authScheme === "api-key") o.authScheme = "api-key";
+  if (s.modelId) o.modelId = s.modelId;
+  if ((s.envKind === "environment" || s.envKind === "deployment") && !s.envName && !forCode) {
+    const e = new Error(`Settings: enter the ${s.envKind === "deployment" ? "deployment id" : "environment name"}`);
+    e.name = "ConfigurationError";
+    e.kind = "configuration";
+    throw e;
+  }
+  if (s.envKind === "environment" && s.envName) o.environment = s.envName;
+  if (s.envKind === "deployment" && s.envName) o.deployment = s.envName;
+  if (s.envKind === "development") o.development = true;
+  if (s.baseUrl) o.baseUrl = s.baseUrl;
+  const openai = openaiBaseUrl();
+  if (openai) o.openaiBaseUrl = openai;
+  if (s.maxRetries !== "" && Number.isFinite(Number(s.maxRetries))) o.maxRetries = Number(s.maxRetries);
+  let headers = {};
+  try {
+    headers = extraHeaders();
+  } catch (e) {
+    if (!forCode) throw e;
+  }
+  if (Object.keys(headers).length) {
+    o.headers = forCode
+      ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? "<hidden>" : v]))
+      : headers;
+  }
+  return o;
+}
+
+/** Marks the env-var placeholder in code (rendered without quotes by the code panel). */
+export const ENV_KEY = Symbol("process.env.BASETEN_API_KEY");
+
+/**
+ * A new client whose fetch records what the call saw in `trace`: method, URL, status, request
+ * id and when the headers arrived (`predict` and `sync` resolve to the parsed body only, so this
+ * is how the page shows the request id of a successful call). Never records headers or bodies.
+ * Throws the library's `ConfigurationError` for bad settings.
+ */
+export function createClient(trace = {}) {
+  const opts = clientOptions();
+  opts.fetch = (url, init) => {
+    trace.method = init?.method ?? "GET";
+    trace.url = url;
+    trace.sentAt = performance.now();
+    return fetch(url, init).then((res) => {
+      trace.headersAt = performance.now();
+      trace.status = res.status;
+      trace.requestId = res.headers.get("x-baseten-request-id") ?? res.headers.get("x-request-id") ?? undefined;
+      return res;
+    });
+  };
+  return new Baseten(opts);
+}
+
+/** One line describing where calls go, for the header. */
+export function describeBackend() {
+  const s = current();
+  if (usingMock()) return `local mock model server at ${config.mockUrl}`;
+  if (s.baseUrl) return `base URL ${s.baseUrl} (a proxy or gateway)`;
+  if (s.modelId) return `Baseten model ${s.modelId}, directly (browsers need a proxy: see the note)`;
+  return "nothing yet: enter a base URL or a model id";
+}
+
+function save(field) {
+  store.set(field, $(field).value);
+}
+
+function syncEnvName() {
+  const kind = $("envKind").value;
+  const needsName = kind === "environment" || kind === "deployment";
+  $("envName").disabled = !needsName;
+  $("envName-label-text").textContent = kind === "deployment" ? "Deployment id" : "Environment name";
+  $("envName").placeholder = kind === "deployment" ? "e.g. abc123" : kind === "environment" ? "e.g. staging" : "not needed";
+}
+
+function syncOpenaiPlaceholder() {
+  const def = usingMock() ? `${stripSlash(config.mockUrl)}/v1 (the mock's)` : "the model's …/sync/v1";
+  $("openaiBaseUrl").placeholder = `default: ${def}`;
+}
+
+function syncHeadersMessage() {
+  try {
+    extraHeaders();
+    $("extraHeaders").setAttribute("aria-invalid", "false");
+    $("extraHeaders-msg").textContent = "";
+  } catch (e) {
+    $("extraHeaders").setAttribute("aria-invalid", "true");
+    $("extraHeaders-msg").textContent = e.message;
+  }
+}
+
+function useMock() {
+  $("baseUrl").value = config.mockUrl;
+  $("apiKey").value = config.mockApiKey;
+  $("modelId").value = "";
+  $("envKind").value = "production";
+  $("envName").value = "";
+  $("openaiBaseUrl").value = "";
+  $("authScheme").value = "bearer";
+  for (const f of FIELDS) save(f);
+  refresh();
+}
+
+let onChange = () => {};
+
+function refresh() {
+  syncEnvName();
+  syncOpenaiPlaceholder();
+  syncHeadersMessage();
+  $("backend").textContent = describeBackend();
+  $("useMock").hidden = !config.mockUrl;
+  onChange();
+}
+
+/** Loads /config.json and the saved settings, prefilling the mock when nothing else is set. */
+export async function setupSettings(changed) {
+  onChange = changed;
+  try {
+    const res = await fetch("/config.json", { cache: "no-store" });
+    if (res.ok) config = { ...config, ...(await res.json()) };
+  } catch {
+    // served without /config.json (a plain static server): no mock to prefill
+  }
+  for (const f of FIELDS) {
+    const saved = store.get(f);
+    if (saved !== null) $(f).value = saved;
+  }
+  // A mock from an earlier run of scripts/play.sh listened on another port: follow the new one.
+  const previousMock = store.get("seenMockUrl");
+  if (previousMock && config.mockUrl && previousMock !== config.mockUrl) {
+    for (const f of ["baseUrl", "openaiBaseUrl"]) {
+      if ($(f).value.startsWith(previousMock)) $(f).value = config.mockUrl + $(f).value.slice(previousMock.length);
+      save(f);
+    }
+  }
+  if (config.mockUrl) store.set("seenMockUrl", config.mockUrl);
+  if (!$("baseUrl").value && !$("modelId").value && config.mockUrl) useMock();
+
+  for (const f of FIELDS) {
+    $(f).addEventListener("input", () => {
+      save(f);
+      refresh();
+    });
+    $(f).addEventListener("change", () => {
+      save(f);
+      refresh();
+    });
+  }
+  $("useMock").addEventListener("click", useMock);
+  // On a phone, with the mock already filled in, start with the settings folded away.
+  const toggle = $("settings-toggle");
+  const fold = (open) => {
+    $("settings").hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "Hide" : "Show";
+  };
+  toggle.addEventListener("click", () => fold($("settings").hidden));
+  const narrow = matchMedia("(max-width: 59.99rem)");
+  if (narrow.matches && usingMock()) fold(false);
+  narrow.addEventListener("change", () => narrow.matches || fold(true)); // wide screens have no toggle
+  $("settings").addEventListener("submit", (ev) => ev.preventDefault());
+  $("showKey").addEventListener("click", () => {
+    const show = $("apiKey").type === "password";
+    $("apiKey").type = show ? "text" : "password";
+    $("showKey").setAttribute("aria-pressed", String(show));
+    $("showKey").textContent = show ? "Hide" : "Show";
+  });
+  $("forgetKey").addEventListener("click", () => {
+    $("apiKey").value = "";
+    sessionStorage.removeItem(PREFIX + "apiKey");
+    refresh();
+  });
+  refresh();
+}
+
+/** For the code panel: the `new Baseten({...})` lines (`openaiBaseUrl` only for the panels
+ * that use it). */
+export function clientCode({ openai = false } = {}) {
+  const o = clientOptions({ forCode: true });
+  if (!openai) delete o.openaiBaseUrl;
+  const lines = Object.entries(o).map(([k, v]) => `  ${k}: ${v === ENV_KEY ? "process.env.BASETEN_API_KEY" : js(v, "  ")},`);
+  return lines.length ? `const client = new Baseten({\n${lines.join("\n")}\n});` : "const client = new Baseten({});";
+}
