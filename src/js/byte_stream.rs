@@ -26,12 +26,9 @@ pub struct ByteStream {
 
 impl ByteStream {
     /// Wraps a started streaming response as a JS async iterable.
-    pub fn into_js(
-        client: Rc<Client>,
-        body: ResponseStream,
-        request_id: Option<String>,
-        status: u16,
-    ) -> JsValue {
+    pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
+        let request_id = body.request_id().map(str::to_string);
+        let status = body.status();
         let stream = ByteStream {
             client,
             stopper: body.stopper(),
@@ -52,7 +49,7 @@ async fn next_chunk(
     let Some(mut body) = cell.borrow_mut().take() else {
         return Ok(None);
     };
-    let chunk = body.next().await;
+    let chunk = body.next().await.map_err(|e| body.tag(e));
     if matches!(chunk, Ok(Some(_))) {
         *cell.borrow_mut() = Some(body);
     }

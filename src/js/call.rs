@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use js_sys::Promise;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Response;
 
 use super::errors;
@@ -19,6 +19,7 @@ use crate::core::url::Endpoint;
 use crate::web::abort::CallGuard;
 use crate::web::body;
 use crate::web::fetch::{Fetch, HttpRequest};
+use crate::web::stream::ResponseStream;
 use crate::web::timer::{now_ms, Timeout};
 use std::rc::Rc;
 
@@ -157,6 +158,19 @@ pub struct Started {
     pub idle_ms: Option<f64>,
     /// The response's request id, if any.
     pub request_id: Option<String>,
+}
+
+impl Started {
+    /// The body as a stream, keeping the deadlines, the request id and the status.
+    pub fn into_stream(self) -> ResponseStream {
+        ResponseStream::new(
+            &self.response,
+            self.guard,
+            self.deadline,
+            self.idle_ms,
+            self.request_id,
+        )
+    }
 }
 
 /// What a body is and how to ask for it.
@@ -325,7 +339,12 @@ impl Client {
             return Ok(JsValue::NULL);
         }
         match js_sys::JSON::parse(&text) {
-            Ok(v) => Ok(v),
+            Ok(v) => {
+                if let (Some(id), true) = (&started.request_id, v.is_object()) {
+                    attach_request_id(&v, id);
+                }
+                Ok(v)
+            }
             Err(_) => {
                 let ctype = started
                     .response
@@ -348,6 +367,15 @@ impl Client {
             }
         }
     }
+}
+
+/// Gives a result object a non-enumerable `_request_id` (as openai-node does), so the id of a
+/// successful call can be logged without changing what the object serialises to.
+fn attach_request_id(value: &JsValue, id: &str) {
+    let descriptor = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&descriptor, &"value".into(), &JsValue::from_str(id));
+    let target: &js_sys::Object = value.unchecked_ref();
+    let _ = js_sys::Object::define_property(target, &"_request_id".into(), &descriptor);
 }
 
 /// A call's future as a promise: the value, or the error redacted and made a JS `Error`. The

@@ -17,7 +17,6 @@ use crate::core::retry::RetryPolicy;
 use crate::core::url::{normalize_base_url, Endpoint, EndpointConfig, Environment, Route, Target};
 use crate::web::abort::CallGuard;
 use crate::web::fetch::Fetch;
-use crate::web::stream::ResponseStream;
 
 /// A client for one Baseten model or chain (or any server speaking its routes), and for
 /// OpenAI-compatible servers.
@@ -155,19 +154,7 @@ async fn stream_call(
     let started = client
         .start(method, &url, body.as_deref(), Accept::Stream, &call)
         .await?;
-    let status = started.response.status();
-    let body = ResponseStream::new(
-        &started.response,
-        started.guard,
-        started.deadline,
-        started.idle_ms,
-    );
-    Ok(ByteStream::into_js(
-        client,
-        body,
-        started.request_id,
-        status,
-    ))
+    Ok(ByteStream::into_js(client, started.into_stream()))
 }
 
 fn read_async_options(o: &Opts) -> Result<AsyncOptions> {

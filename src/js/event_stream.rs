@@ -49,7 +49,7 @@ async fn next_chunk(shared: &Shared) -> Result<Option<ChatChunk>, Error> {
             _ => Ok(None),
         };
     };
-    let outcome = step(&mut inner).await;
+    let outcome = step(&mut inner).await.map_err(|e| inner.body.tag(e));
     match &outcome {
         Ok(Some(_)) => *shared.cell.borrow_mut() = Some(inner),
         Ok(None) => *shared.result.borrow_mut() = Some(Ok(inner.acc.to_json())),
@@ -162,15 +162,14 @@ fn sse_bytes(chunk: &ChatChunk) -> JsValue {
 pub struct ChatCompletionStream {
     shared: Shared,
     request_id: Option<String>,
+    status: u16,
 }
 
 impl ChatCompletionStream {
     /// Wraps a started SSE response.
-    pub fn into_js(
-        client: Rc<Client>,
-        body: ResponseStream,
-        request_id: Option<String>,
-    ) -> JsValue {
+    pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
+        let request_id = body.request_id().map(str::to_string);
+        let status = body.status();
         let shared = Shared {
             stopper: body.stopper(),
             cell: Rc::new(RefCell::new(Some(Inner {
@@ -187,7 +186,14 @@ impl ChatCompletionStream {
             result: Rc::new(RefCell::new(None)),
             sse_done: Rc::new(std::cell::Cell::new(false)),
         };
-        make_async_iterable(ChatCompletionStream { shared, request_id }.into())
+        make_async_iterable(
+            ChatCompletionStream {
+                shared,
+                request_id,
+                status,
+            }
+            .into(),
+        )
     }
 }
 
@@ -268,6 +274,12 @@ impl ChatCompletionStream {
     #[wasm_bindgen(getter, js_name = requestId)]
     pub fn request_id(&self) -> Option<String> {
         self.request_id.clone()
+    }
+
+    /// The response's HTTP status.
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> u16 {
+        self.status
     }
 }
 

@@ -12,7 +12,6 @@ use super::client::Baseten;
 use super::event_stream::ChatCompletionStream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
-use crate::web::stream::ResponseStream;
 
 impl Client {
     /// `{openaiBaseUrl}/{path}`.
@@ -47,17 +46,7 @@ async fn create(
     let started = client
         .start("POST", &url, Some(&text), Accept::EventStream, &call)
         .await?;
-    let body = ResponseStream::new(
-        &started.response,
-        started.guard,
-        started.deadline,
-        started.idle_ms,
-    );
-    Ok(ChatCompletionStream::into_js(
-        client,
-        body,
-        started.request_id,
-    ))
+    Ok(ChatCompletionStream::into_js(client, started.into_stream()))
 }
 
 fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promise

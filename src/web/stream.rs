@@ -6,7 +6,7 @@ use js_sys::Uint8Array;
 use super::abort::{CallGuard, Stopper};
 use super::body::BodyReader;
 use super::timer::Timeout;
-use crate::core::error::Result;
+use crate::core::error::{Error, Result};
 
 /// Reads a response body chunk by chunk, applying the idle timeout to every read and keeping
 /// the overall deadline running. Dropping it aborts the request if the body was not finished.
@@ -16,6 +16,8 @@ pub struct ResponseStream {
     idle_ms: Option<f64>,
     _deadline: Option<Timeout>,
     done: bool,
+    status: u16,
+    request_id: Option<String>,
 }
 
 impl ResponseStream {
@@ -25,6 +27,7 @@ impl ResponseStream {
         guard: CallGuard,
         deadline: Option<Timeout>,
         idle_ms: Option<f64>,
+        request_id: Option<String>,
     ) -> ResponseStream {
         let reader = BodyReader::new(response, &guard);
         ResponseStream {
@@ -33,7 +36,27 @@ impl ResponseStream {
             idle_ms,
             _deadline: deadline,
             done: false,
+            status: response.status(),
+            request_id,
         }
+    }
+
+    /// The response's HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response's request id.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Gives an error met while reading this body the response's request id.
+    pub fn tag(&self, mut err: Error) -> Error {
+        if err.request_id.is_none() {
+            err.request_id = self.request_id.clone();
+        }
+        err
     }
 
     /// A handle that aborts this stream.

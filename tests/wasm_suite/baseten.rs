@@ -19,6 +19,12 @@ async fn predict_echoes_json_with_bearer_auth() {
     let c = client(&[]);
     let out = ok(c.predict(json(r#"{"prompt":"hi","n":[1,2]}"#), None)).await;
     assert_eq!(stringify(&out), r#"{"prompt":"hi","n":[1,2]}"#);
+    let id = s(&out, "_request_id");
+    assert_eq!(
+        id,
+        s(&last_request().await, "id"),
+        "the result carries its request id"
+    );
     assert_eq!(
         last_header("authorization").await.as_deref(),
         Some("Bearer test-key")

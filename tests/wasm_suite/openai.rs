@@ -153,6 +153,12 @@ async fn broken_streams_are_typed_errors_never_success() {
         let (_, error) = drain(&stream).await;
         let e = error.unwrap_or_else(|| panic!("{fault}: the stream must fail"));
         assert_eq!(s(&e, "name"), name, "{fault}: {}", describe(&e));
+        assert_eq!(
+            get(&e, "requestId"),
+            get(&stream, "requestId"),
+            "{fault}: errors carry the stream's request id"
+        );
+        assert_eq!(get(&stream, "status").as_f64(), Some(200.0));
     }
     // Keepalives are skipped; a finish_reason without [DONE] is a success.
     for fault in ["keepalive", "no-done"] {
