@@ -48,7 +48,17 @@ impl BodyReader {
             self.reader = None;
             return Err(super::abort::stop_error(reason));
         }
-        let result = result.map_err(|e| guard.error_for(&e))?;
+        let result = result.map_err(|e| {
+            let err = guard.error_for(&e);
+            Error::new(
+                err.kind,
+                format!(
+                    "the connection broke before the body was complete: {}",
+                    err.message
+                ),
+            )
+            .with_code("body_interrupted")
+        })?;
         let done = Reflect::get(&result, &JsValue::from_str("done"))
             .map(|d| d.is_truthy())
             .unwrap_or(true);
