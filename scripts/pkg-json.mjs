@@ -1,31 +1,60 @@
 // Prints the package.json of the published package (pkg/), version taken from Cargo.toml.
+//
+// `exports` picks a build per runtime (conditions are matched in key order):
+//   workerd  (wrangler, Cloudflare Workers)  workerd.mjs: imports the .wasm as a WebAssembly.Module,
+//                                             initSync; workerd may not compile wasm from bytes
+//   deno                                     deno/: wasm-bindgen's Deno target
+//   bun                                      node.mjs
+//   node     import                          node.mjs: web build + initSync(readFileSync(.wasm))
+//            require                         nodejs/: wasm-bindgen's CommonJS target
+//   default  (bundlers, browsers)            browser.mjs: web glue (browser/) + the .wasm inlined, initSync
+// Each branch names its own `types` (CommonJS types for `require`); the type entry files add
+// `/// <reference lib="esnext.disposable" />` for the generated `[Symbol.dispose]` members.
+// Explicit subpaths: ./web (the web build with its async `init`, for browsers without a
+// bundler), ./wasm (the .wasm file), ./node, ./workerd, ./browser, ./deno.
 import { readFileSync } from "node:fs";
 
 const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
 const version = /^version = "(.+)"/m.exec(cargo)[1];
+
+const esm = (file) => ({ types: "./index.d.ts", default: file });
+const cjs = { types: "./nodejs.d.cts", default: "./nodejs/baseten_edge.js" };
+const deno = { types: "./deno/baseten_edge.d.ts", default: "./deno/baseten_edge.js" };
+const node = { import: esm("./node.mjs"), require: cjs };
 
 const pkg = {
   name: "baseten-edge",
   version,
   description: "Call Baseten models and OpenAI-compatible servers from browsers, Node, Deno, Bun and edge workers (WebAssembly).",
   license: "MIT OR Apache-2.0",
+  keywords: ["baseten", "openai", "inference", "llm", "wasm", "cloudflare-workers", "deno", "bun"],
   type: "module",
-  types: "./web/baseten_edge.d.ts",
+  main: "./nodejs/baseten_edge.js",
+  module: "./browser.mjs",
+  types: "./index.d.ts",
+  bin: { "baseten-edge": "./cli.mjs" },
   exports: {
     ".": {
-      types: "./web/baseten_edge.d.ts",
-      workerd: "./web/baseten_edge.js",
-      deno: "./deno/baseten_edge.js",
-      node: { require: "./nodejs/baseten_edge.js", default: "./node.mjs" },
-      browser: "./bundler/baseten_edge.js",
-      default: "./bundler/baseten_edge.js"
+      workerd: esm("./workerd.mjs"),
+      deno,
+      bun: esm("./node.mjs"),
+      node,
+      default: esm("./browser.mjs")
     },
-    "./web": { types: "./web/baseten_edge.d.ts", default: "./web/baseten_edge.js" },
-    "./node": { types: "./web/baseten_edge.d.ts", require: "./nodejs/baseten_edge.js", default: "./node.mjs" },
-    "./wasm": "./web/baseten_edge_bg.wasm",
+    "./web": { types: "./web.d.ts", default: "./web/baseten_edge.js" },
+    "./wasm": { types: "./wasm.d.ts", default: "./web/baseten_edge_bg.wasm" },
+    "./node": node,
+    "./workerd": esm("./workerd.mjs"),
+    "./browser": esm("./browser.mjs"),
+    "./deno": deno,
     "./package.json": "./package.json"
   },
-  files: ["web/", "nodejs/", "bundler/", "deno/", "node.mjs", "README.md"],
-  sideEffects: ["./bundler/baseten_edge.js", "./bundler/snippets/*"]
+  files: [
+    "web/", "browser/", "nodejs/", "deno/", "node.mjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
+    "nodejs.d.cts", "wasm.d.ts",
+    "cli.mjs", "docs/", "README.md"
+  ],
+  engines: { node: ">=18" },
+  sideEffects: ["./node.mjs", "./workerd.mjs", "./browser.mjs", "./web/snippets/*", "./browser/snippets/*", "./nodejs/*", "./deno/*"]
 };
 process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");

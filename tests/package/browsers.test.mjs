@@ -1,6 +1,6 @@
 // The packed tarball in browsers (headless Chromium from /usr/bin/chromium, never downloaded):
 // a Vite production build, the Vite dev server (its dependency pre-bundling), an esbuild bundle,
-// and two pages with no bundler (the web build with `await init()`, and an import map to the
+// a webpack bundle, and two pages with no bundler (the web build with `await init()`, and an import map to the
 // self-initialising browser.mjs). Each page runs the same smoke test against the mock, whose
 // answers carry CORS headers.
 import { test, before, after } from "node:test";
@@ -16,21 +16,22 @@ let mock;
 let browser;
 const cleanups = [];
 before(async () => {
-  [mock, browser] = await Promise.all([startMock(), launchChromium()]);
-});
+  browser = await launchChromium();
+  mock = await startMock();
+}, { timeout: 60_000 });
 after(async () => {
   await browser?.close();
   await mock?.stop();
   for (const c of cleanups.reverse()) await c();
-});
+}, { timeout: 30_000 });
 
 const html = (script) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>smoke</title></head>
 <body>${script}</body></html>
 `;
-const mainJs = (url, from = "baseten-edge") => `import { Baseten } from "${from}";
+const mainJs = (url, from = "baseten-edge") => `import * as lib from "${from}";
 import { runSmoke } from "./smoke-core.mjs";
-runSmoke(Baseten, ${JSON.stringify(url)}).then(
+runSmoke(lib, ${JSON.stringify(url)}).then(
   (r) => { window.__smoke = r; },
   (e) => { window.__smokeError = String((e && e.stack) || e); },
 );
@@ -81,11 +82,13 @@ test("Vite: dev server (dependency pre-bundling) in Chromium", { timeout: 120_00
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  cleanups.push(async () => {
+  const stopVite = () => {
     try {
       process.kill(-child.pid, "SIGTERM");
     } catch {}
-  });
+  };
+  cleanups.push(stopVite);
+  process.once("exit", stopVite);
   let out = "";
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${out}`)), 30_000);
@@ -119,13 +122,31 @@ test("esbuild: browser bundle loaded in Chromium", { timeout: 120_000 }, async (
   assertSmoke(await smokeInPage(browser, s.url + "/"));
 });
 
+test("webpack 5: production bundle loaded in Chromium", { timeout: 120_000 }, async () => {
+  const p = await project("webpack", ["webpack"], {
+    "main.js": mainJs(mock.url),
+    "dist/index.html": html(`<script src="./app.js"></script>`),
+    "build.mjs": `import webpack from "webpack";
+webpack({ mode: "production", target: "web", entry: "./main.js", output: { path: new URL("./dist", import.meta.url).pathname, filename: "app.js" } }, (err, stats) => {
+  if (err || stats.hasErrors()) { console.error(err ?? stats.toString("errors-only")); process.exit(1); }
+  console.log(JSON.stringify(stats.toJson({ modules: true }).modules.map((m) => m.name)));
+});
+`,
+  });
+  const res = ok(await run("node", ["build.mjs"], { cwd: p.dir, timeout: 90_000 }), "webpack");
+  assert.match(res.stdout, /node_modules\/baseten-edge\/browser\.mjs/, "webpack picked browser.mjs");
+  assert.deepEqual(readdirSync(p.path("dist")).filter((f) => f.endsWith(".wasm")), []);
+  const s = await serve(p.path("dist"));
+  assertSmoke(await smokeInPage(browser, s.url + "/"));
+});
+
 test("no bundler: the web build with await init(), and an import map to browser.mjs", { timeout: 120_000 }, async () => {
   const p = await project("nobundler", [], {
     "init.html": html(`<script type="module">
-import init, { Baseten } from "./node_modules/baseten-edge/web/baseten_edge.js";
+import init, * as lib from "./node_modules/baseten-edge/web/baseten_edge.js";
 import { runSmoke } from "./smoke-core.mjs";
 await init();
-runSmoke(Baseten, ${JSON.stringify(mock.url)}).then(
+runSmoke(lib, ${JSON.stringify(mock.url)}).then(
   (r) => { window.__smoke = r; },
   (e) => { window.__smokeError = String((e && e.stack) || e); },
 );

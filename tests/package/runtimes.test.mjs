@@ -11,22 +11,22 @@ let mock;
 const projects = [];
 before(async () => {
   mock = await startMock();
-});
+}, { timeout: 30_000 });
 after(async () => {
   await mock?.stop();
   for (const p of projects) p.cleanup();
-});
+}, { timeout: 30_000 });
 
-const esmSmoke = (url) => `import { Baseten } from "baseten-edge";
+const esmSmoke = (url) => `import * as lib from "baseten-edge";
 import { runSmoke } from "./smoke-core.mjs";
-const result = await runSmoke(Baseten, ${JSON.stringify(url)});
+const result = await runSmoke(lib, ${JSON.stringify(url)});
 result.resolved = import.meta.resolve("baseten-edge");
 console.log("SMOKE " + JSON.stringify(result));
 `;
 
-const cjsSmoke = (url) => `const { Baseten } = require("baseten-edge");
+const cjsSmoke = (url) => `const lib = require("baseten-edge");
 import("./smoke-core.mjs").then(async ({ runSmoke }) => {
-  const result = await runSmoke(Baseten, ${JSON.stringify(url)});
+  const result = await runSmoke(lib, ${JSON.stringify(url)});
   result.resolved = require.resolve("baseten-edge");
   console.log("SMOKE " + JSON.stringify(result));
 });

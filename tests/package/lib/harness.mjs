@@ -126,6 +126,7 @@ export function assertSmoke(r) {
   assert.equal(r.sse.endsWithDone, true);
   assert.ok(r.sse.events >= 4, `SSE events: ${r.sse.events}`);
   assert.deepEqual(r.error, { isError: true, name: "NotFoundError", status: 404, retryable: false, requestId: "string" });
+  assert.deepEqual(r.webhook, { requestId: "r1", rejected: "WebhookVerificationError" });
 }
 
 const TYPES = {

@@ -26,6 +26,15 @@ export async function startMock(args = []) {
     });
   });
   child.removeAllListeners("exit");
+  // Never outlive the test process, even if it fails before its after() hook.
+  const reap = () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {}
+    }
+  };
+  process.once("exit", reap);
   return {
     url,
     pid: child.pid,
@@ -43,6 +52,7 @@ export async function startMock(args = []) {
         await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 3000))]);
         if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, "SIGKILL");
       }
+      process.off("exit", reap);
     },
   };
 }

@@ -1,0 +1,549 @@
+#!/usr/bin/env node
+// The baseten-edge command line: `npx baseten-edge <command> ...`, written over the package's own
+// API (node.mjs). See docs/cli.md, or `baseten-edge --help`.
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { once } from "node:events";
+import { Baseten } from "./node.mjs";
+
+const NAME = "baseten-edge";
+
+/** Exit codes: one per error kind (`error.name`), documented in docs/cli.md. */
+const EXIT_CODES = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  ConfigurationError: 3,
+  BadRequestError: 10,
+  AuthenticationError: 11,
+  PermissionDeniedError: 12,
+  NotFoundError: 13,
+  ConflictError: 14,
+  PayloadTooLargeError: 15,
+  UnprocessableEntityError: 16,
+  RateLimitError: 17,
+  InternalServerError: 18,
+  APIError: 19,
+  APIConnectionError: 20,
+  TimeoutError: 21,
+  DecodeError: 22,
+  TruncatedStreamError: 23,
+  StreamError: 24,
+  asyncUnsuccessful: 25,
+  AbortError: 130,
+};
+
+const EXIT_TABLE = `Exit codes:
+  0    success
+  1    unexpected error (a bug: please report it)
+  2    usage error (unknown command or option, bad JSON input, unreadable file)
+  3    ConfigurationError (a bad option value, a missing BASETEN_API_KEY)
+  10   BadRequestError (400)           11  AuthenticationError (401)
+  12   PermissionDeniedError (403)     13  NotFoundError (404)
+  14   ConflictError (409)             15  PayloadTooLargeError (413)
+  16   UnprocessableEntityError (422)  17  RateLimitError (429)
+  18   InternalServerError (5xx)       19  APIError (any other HTTP status)
+  20   APIConnectionError (network)    21  TimeoutError
+  22   DecodeError                     23  TruncatedStreamError
+  24   StreamError (an error event in a stream)
+  25   async request ended without success (--wait: FAILED, EXPIRED, CANCELED, WEBHOOK_FAILED)
+  130  interrupted (Ctrl-C: the request is aborted)`;
+
+const CLIENT_OPTIONS = {
+  "model-id": { type: "string" },
+  "chain-id": { type: "string" },
+  environment: { type: "string" },
+  deployment: { type: "string" },
+  development: { type: "boolean" },
+  production: { type: "boolean" },
+  region: { type: "string" },
+  "base-url": { type: "string" },
+  "openai-base-url": { type: "string" },
+  "auth-scheme": { type: "string" },
+  header: { type: "string", short: "H", multiple: true },
+  timeout: { type: "string" },
+  "idle-timeout": { type: "string" },
+  "max-retries": { type: "string" },
+  compact: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+const CLIENT_HELP = `Client options (every command):
+  --model-id ID            the model ($BASETEN_MODEL_ID)
+  --chain-id ID            a chain instead of a model ($BASETEN_CHAIN_ID)
+  --environment NAME       a named environment (default: production)
+  --deployment ID          a pinned deployment
+  --development            the development deployment
+  --production             the .../production/... shorthand
+  --region REGION          a regional environment host
+  --base-url URL           replaces https://model-{id}.api.baseten.co ($BASETEN_BASE_URL)
+  --openai-base-url URL    base of the OpenAI-compatible calls ($BASETEN_OPENAI_BASE_URL)
+  --auth-scheme SCHEME     bearer (default) or api-key
+  -H, --header 'N: V'      an extra request header (repeatable)
+  --timeout MS             overall deadline of the call
+  --idle-timeout MS        longest silence between two chunks of a stream
+  --max-retries N          retries of a failed call (408, 409, 429, 5xx, network; default 2)
+  --compact                print JSON on one line
+  -h, --help               this help
+The API key is read from $BASETEN_API_KEY (never from the command line).`;
+
+const INPUT_HELP = `INPUT is JSON text, @FILE (JSON read from a file) or - (JSON read from standard input).`;
+
+const COMMANDS = {
+  predict: {
+    usage: "predict INPUT",
+    summary: "POST .../predict with INPUT; prints the JSON answer",
+    options: {},
+    help: INPUT_HELP,
+    run: predict,
+  },
+  stream: {
+    usage: "stream INPUT",
+    summary: "POST .../predict and copy the streamed body to stdout as it arrives",
+    options: {},
+    help: INPUT_HELP,
+    run: stream,
+  },
+  chat: {
+    usage: "chat [MESSAGE...]",
+    summary: "OpenAI-compatible chat completion; tokens are printed as they arrive",
+    options: {
+      model: { type: "string" },
+      system: { type: "string" },
+      messages: { type: "string" },
+      "max-tokens": { type: "string" },
+      temperature: { type: "string" },
+      "no-stream": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    help: `MESSAGE words are joined into one user message (appended after --messages).
+  --model NAME             the "model" field ($BASETEN_CHAT_MODEL, else the model id, else "model")
+  --system TEXT            a system message first
+  --messages JSON|@FILE|-  a JSON array of messages to start from
+  --max-tokens N           max_tokens
+  --temperature X          temperature
+  --no-stream              one non-streamed request; prints the reply text
+  --json                   print the chat.completion JSON instead of text (assembled from the
+                           stream unless --no-stream)`,
+    run: chat,
+  },
+  async: {
+    usage: "async INPUT",
+    summary: "POST .../async_predict; prints {\"requestId\"} (or the final status with --wait)",
+    options: {
+      webhook: { type: "string" },
+      priority: { type: "string" },
+      "max-time-in-queue": { type: "string" },
+      "max-attempts": { type: "string" },
+      wait: { type: "boolean" },
+      "poll-interval": { type: "string" },
+      "wait-timeout": { type: "string" },
+    },
+    help: `${INPUT_HELP}
+  --webhook URL            webhook_endpoint: where Baseten POSTs the result
+  --priority 0|1|2         lower runs first
+  --max-time-in-queue S    10..259200 seconds
+  --max-attempts N         inference retries, 1..10
+  --wait                   poll until the request ends; print its final status (exit 25 unless
+                           it SUCCEEDED)
+  --poll-interval MS       first polling interval with --wait (default 1000, grows 1.5x)
+  --wait-timeout MS        give up waiting after MS (TimeoutError, exit 21)`,
+    run: asyncCmd,
+  },
+  status: {
+    usage: "status REQUEST_ID",
+    summary: "GET /async_request/{id}: the async request's status",
+    options: {
+      wait: { type: "boolean" },
+      "poll-interval": { type: "string" },
+      "wait-timeout": { type: "string" },
+    },
+    help: `  --wait                   poll until the request ends (exit 25 unless it SUCCEEDED)
+  --poll-interval MS       first polling interval (default 1000)
+  --wait-timeout MS        give up waiting after MS`,
+    run: status,
+  },
+  cancel: {
+    usage: "cancel REQUEST_ID",
+    summary: "DELETE /async_request/{id}: cancel a queued async request",
+    options: {},
+    help: "Prints {request_id, canceled, message}; only a queued request can be canceled.",
+    run: cancel,
+  },
+  queue: {
+    usage: "queue",
+    summary: "GET .../async_queue_status: queued and in-progress async requests",
+    options: {},
+    help: "",
+    run: queue,
+  },
+  wake: {
+    usage: "wake",
+    summary: "POST .../wake: start a scaled-to-zero deployment",
+    options: {},
+    help: "Prints {\"ok\":true} once Baseten accepted the request (it answers at once).",
+    run: wake,
+  },
+  sync: {
+    usage: "sync METHOD ROUTE [BODY]",
+    summary: "any method on .../sync/{ROUTE} (the model's own server routes)",
+    options: { stream: { type: "boolean" } },
+    help: `BODY is JSON text, @FILE or -; without it no body is sent.
+  --stream                 copy the response body to stdout as it arrives instead of parsing JSON`,
+    run: sync,
+  },
+  models: {
+    usage: "models",
+    summary: "GET {openai base}/models",
+    options: {},
+    help: "",
+    run: models,
+  },
+};
+
+class UsageError extends Error {}
+
+function mainHelp() {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  return `Usage: ${NAME} <command> [options]
+
+Call a model deployed on Baseten (or any OpenAI-compatible server) from the command line.
+
+Commands:
+${lines.join("\n")}
+
+Run '${NAME} <command> --help' for a command's options.
+
+${CLIENT_HELP}
+
+Environment: BASETEN_API_KEY, BASETEN_MODEL_ID, BASETEN_CHAIN_ID, BASETEN_BASE_URL,
+BASETEN_OPENAI_BASE_URL, BASETEN_CHAT_MODEL.
+
+${EXIT_TABLE}`;
+}
+
+function commandHelp(name) {
+  const c = COMMANDS[name];
+  return `Usage: ${NAME} ${c.usage} [options]
+
+${c.summary}.
+${c.help ? `\n${c.help}\n` : ""}
+${CLIENT_HELP}
+
+${EXIT_TABLE}`;
+}
+
+// ---- helpers ----
+
+function json(value, ctx) {
+  return ctx.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2);
+}
+
+async function write(text) {
+  if (!process.stdout.write(text)) await once(process.stdout, "drain");
+}
+
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** JSON text, @file or - (stdin), parsed. */
+async function readJson(arg, what) {
+  let text;
+  if (arg === "-") {
+    text = await readStdin();
+  } else if (arg.startsWith("@")) {
+    try {
+      text = readFileSync(arg.slice(1), "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read ${what} from ${arg.slice(1)}: ${e.code ?? e.message}`);
+    }
+  } else {
+    text = arg;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${what} is not valid JSON`);
+  }
+}
+
+function number(values, key, { integer = false, min = -Infinity } = {}) {
+  const raw = values[key];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
+    throw new UsageError(`--${key} must be ${integer ? "an integer" : "a number"}${min > -Infinity ? ` >= ${min}` : ""}`);
+  }
+  return n;
+}
+
+function headers(values) {
+  const out = {};
+  for (const h of values.header ?? []) {
+    const i = h.indexOf(":");
+    if (i <= 0) throw new UsageError(`--header must look like 'Name: value'`);
+    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function clientFrom(values) {
+  const env = process.env;
+  const options = {
+    apiKey: env.BASETEN_API_KEY || undefined,
+    modelId: values["model-id"] ?? (values["chain-id"] ? undefined : env.BASETEN_MODEL_ID || undefined),
+    chainId: values["chain-id"] ?? (values["model-id"] ? undefined : env.BASETEN_CHAIN_ID || undefined),
+    environment: values.environment,
+    deployment: values.deployment,
+    development: values.development,
+    production: values.production,
+    region: values.region,
+    baseUrl: values["base-url"] ?? (env.BASETEN_BASE_URL || undefined),
+    openaiBaseUrl: values["openai-base-url"] ?? (env.BASETEN_OPENAI_BASE_URL || undefined),
+    authScheme: values["auth-scheme"],
+    headers: headers(values),
+    timeoutMs: number(values, "timeout", { min: 0 }),
+    idleTimeoutMs: number(values, "idle-timeout", { min: 0 }),
+    maxRetries: number(values, "max-retries", { integer: true, min: 0 }),
+  };
+  return new Baseten(options);
+}
+
+function oneArg(ctx, what) {
+  if (ctx.args.length !== 1) throw new UsageError(`expected ${what}`);
+  return ctx.args[0];
+}
+
+async function pipeStream(stream) {
+  for await (const chunk of stream) await write(chunk);
+}
+
+const TERMINAL_OK = "SUCCEEDED";
+
+function waitOptions(ctx) {
+  return {
+    signal: ctx.signal,
+    pollIntervalMs: number(ctx.values, "poll-interval", { min: 1 }),
+    timeoutMs: number(ctx.values, "wait-timeout", { min: 0 }),
+  };
+}
+
+async function printFinal(ctx, final) {
+  await write(json(final, ctx) + "\n");
+  return final.status === TERMINAL_OK ? EXIT_CODES.ok : EXIT_CODES.asyncUnsuccessful;
+}
+
+// ---- commands ----
+
+async function predict(ctx) {
+  const input = await readJson(oneArg(ctx, "one INPUT"), "INPUT");
+  const out = await ctx.client.predict(input, ctx.call);
+  await write(json(out, ctx) + "\n");
+}
+
+async function stream(ctx) {
+  const input = await readJson(oneArg(ctx, "one INPUT"), "INPUT");
+  await pipeStream(await ctx.client.predictStream(input, ctx.call));
+}
+
+async function chat(ctx) {
+  const v = ctx.values;
+  const messages = [];
+  if (v.system !== undefined) messages.push({ role: "system", content: v.system });
+  if (v.messages !== undefined) {
+    const given = await readJson(v.messages, "--messages");
+    if (!Array.isArray(given)) throw new UsageError("--messages must be a JSON array");
+    messages.push(...given);
+  }
+  if (ctx.args.length) messages.push({ role: "user", content: ctx.args.join(" ") });
+  if (!messages.some((m) => m && m.role !== "system")) throw new UsageError("expected a MESSAGE (or --messages)");
+  const body = {
+    model: v.model ?? (process.env.BASETEN_CHAT_MODEL || v["model-id"] || process.env.BASETEN_MODEL_ID || "model"),
+    messages,
+  };
+  const maxTokens = number(v, "max-tokens", { integer: true, min: 1 });
+  if (maxTokens !== undefined) body.max_tokens = maxTokens;
+  const temperature = number(v, "temperature", { min: 0 });
+  if (temperature !== undefined) body.temperature = temperature;
+
+  if (v["no-stream"]) {
+    const completion = await ctx.client.chat.completions.create(body, ctx.call);
+    const text = completion.choices?.[0]?.message?.content ?? "";
+    await write(v.json ? json(completion, ctx) + "\n" : text + "\n");
+    return;
+  }
+  const s = await ctx.client.chat.completions.create({ ...body, stream: true }, ctx.call);
+  if (v.json) {
+    await write(json(await s.finalChatCompletion(), ctx) + "\n");
+    return;
+  }
+  for await (const text of s.textStream()) await write(text);
+  await write("\n");
+}
+
+async function asyncCmd(ctx) {
+  const v = ctx.values;
+  const input = await readJson(oneArg(ctx, "one INPUT"), "INPUT");
+  const options = { ...ctx.call };
+  if (v.webhook !== undefined) options.webhookEndpoint = v.webhook;
+  const priority = number(v, "priority", { integer: true, min: 0 });
+  if (priority !== undefined) options.priority = priority;
+  const queue = number(v, "max-time-in-queue", { integer: true, min: 0 });
+  if (queue !== undefined) options.maxTimeInQueueSeconds = queue;
+  const attempts = number(v, "max-attempts", { integer: true, min: 1 });
+  if (attempts !== undefined) options.inferenceRetryConfig = { maxAttempts: attempts };
+  const { requestId } = await ctx.client.asyncPredict(input, options);
+  if (!v.wait) {
+    await write(json({ requestId }, ctx) + "\n");
+    return;
+  }
+  return printFinal(ctx, await ctx.client.waitForAsyncRequest(requestId, waitOptions(ctx)));
+}
+
+async function status(ctx) {
+  const id = oneArg(ctx, "one REQUEST_ID");
+  if (ctx.values.wait) return printFinal(ctx, await ctx.client.waitForAsyncRequest(id, waitOptions(ctx)));
+  await write(json(await ctx.client.asyncRequest(id, ctx.call), ctx) + "\n");
+}
+
+async function cancel(ctx) {
+  const id = oneArg(ctx, "one REQUEST_ID");
+  await write(json(await ctx.client.cancelAsyncRequest(id, ctx.call), ctx) + "\n");
+}
+
+async function queue(ctx) {
+  if (ctx.args.length) throw new UsageError("queue takes no arguments");
+  await write(json(await ctx.client.asyncQueueStatus(ctx.call), ctx) + "\n");
+}
+
+async function wake(ctx) {
+  if (ctx.args.length) throw new UsageError("wake takes no arguments");
+  await ctx.client.wake(ctx.call);
+  await write(json({ ok: true }, ctx) + "\n");
+}
+
+async function sync(ctx) {
+  if (ctx.args.length < 2 || ctx.args.length > 3) throw new UsageError("expected METHOD ROUTE [BODY]");
+  const [method, route, bodyArg] = ctx.args;
+  const body = bodyArg === undefined ? undefined : await readJson(bodyArg, "BODY");
+  if (ctx.values.stream) {
+    await pipeStream(await ctx.client.sync(method, route, body, { ...ctx.call, stream: true }));
+    return;
+  }
+  const out = await ctx.client.sync(method, route, body, ctx.call);
+  await write(json(out ?? null, ctx) + "\n");
+}
+
+async function models(ctx) {
+  if (ctx.args.length) throw new UsageError("models takes no arguments");
+  await write(json(await ctx.client.models.list(ctx.call), ctx) + "\n");
+}
+
+// ---- main ----
+
+function reportError(err) {
+  const known = err && typeof err === "object" && typeof err.name === "string" && err.name in EXIT_CODES && "retryable" in err;
+  if (!known) {
+    process.stderr.write(`${NAME}: unexpected error: ${err?.stack ?? err}\n`);
+    return EXIT_CODES.unexpected;
+  }
+  const details = [
+    err.status != null && `status ${err.status}`,
+    err.code && `code ${err.code}`,
+    err.requestId && `request id ${err.requestId}`,
+    `retryable ${err.retryable}`,
+  ].filter(Boolean);
+  process.stderr.write(`${NAME}: ${err.name}: ${err.message}\n  (${details.join(", ")})\n`);
+  if (err.name === "ConfigurationError" && /apiKey/.test(err.message) && !process.env.BASETEN_API_KEY) {
+    process.stderr.write(`  Set BASETEN_API_KEY to your Baseten API key.\n`);
+  }
+  return EXIT_CODES[err.name];
+}
+
+async function main(argv) {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic !== undefined && !(topic in COMMANDS)) {
+      process.stderr.write(`${NAME}: unknown command '${topic}'\n`);
+      return EXIT_CODES.usage;
+    }
+    process.stdout.write((topic ? commandHelp(topic) : mainHelp()) + "\n");
+    return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+    process.stdout.write(pkg.version + "\n");
+    return EXIT_CODES.ok;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${NAME}: unknown command '${name}'\nRun '${NAME} --help' for the list.\n`);
+    return EXIT_CODES.usage;
+  }
+
+  const controller = new AbortController();
+  let interrupted = 0;
+  const onSigint = () => {
+    if (++interrupted > 1) process.exit(EXIT_CODES.AbortError);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  // A closed pipe (`... | head`) aborts the request and ends quietly.
+  process.stdout.on("error", (e) => {
+    if (e.code === "EPIPE") {
+      controller.abort();
+      process.exit(EXIT_CODES.ok);
+    }
+  });
+
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...CLIENT_OPTIONS, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (e) {
+      throw new UsageError(e.message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(commandHelp(name) + "\n");
+      return EXIT_CODES.ok;
+    }
+    const ctx = {
+      values,
+      args: positionals,
+      compact: values.compact === true,
+      signal: controller.signal,
+      call: { signal: controller.signal },
+    };
+    ctx.client = clientFrom(values);
+    const code = await command.run(ctx);
+    return code ?? EXIT_CODES.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${NAME} ${name}: ${err.message}\nRun '${NAME} ${name} --help' for usage.\n`);
+      return EXIT_CODES.usage;
+    }
+    if (interrupted) {
+      process.stderr.write(`${NAME}: interrupted\n`);
+      return EXIT_CODES.AbortError;
+    }
+    return reportError(err);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// Exit now (a finished call may leave a timer behind), once stdout has taken everything.
+await new Promise((resolve) => process.stdout.write("", resolve));
+process.exit(code);

@@ -1,0 +1,48 @@
+// Cloudflare Workers under test: bundled by wrangler (`deploy --dry-run --outdir dist`, which
+// resolves the package with the `workerd` condition and turns the .wasm import into a module),
+// then run by Miniflare (workerd) on a free port of 127.0.0.1.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BIN, run, ok } from "./harness.mjs";
+
+/** A wrangler.jsonc, comments and trailing commas removed. */
+export function readJsonc(file) {
+  let text = readFileSync(file, "utf8");
+  text = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m, str) => str ?? "");
+  text = text.replace(/,(\s*[}\]])/g, "$1");
+  return JSON.parse(text);
+}
+
+/** `wrangler deploy --dry-run --outdir dist` in `dir`; resolves to the bundle's path. */
+export async function wranglerBuild(dir) {
+  const env = {
+    WRANGLER_SEND_METRICS: "false",
+    WRANGLER_LOG: "warn",
+    XDG_CONFIG_HOME: join(dir, ".config"),
+    NO_COLOR: "1",
+    CI: "1",
+  };
+  ok(await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env, timeout: 90_000 }), "wrangler deploy --dry-run");
+  const config = readJsonc(join(dir, "wrangler.jsonc"));
+  const main = config.main.replace(/^.*\//, "").replace(/\.[cm]?[jt]s$/, ".js");
+  return { script: join(dir, "dist", main), config };
+}
+
+/** Runs a bundled worker in Miniflare; resolves to `{ mf, url }` (call `mf.dispose()`). */
+export async function startWorker({ script, config, bindings = {}, kvNamespaces = [] }) {
+  const { Miniflare } = await import("miniflare");
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    modulesRoot: dirname(script),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    bindings: { ...(config.vars ?? {}), ...bindings },
+    kvNamespaces,
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const url = (await mf.ready).origin;
+  return { mf, url };
+}

@@ -1,0 +1,64 @@
+// The shipped types: `tsc --noEmit --strict` on usage.ts (every public call) against the packed
+// tarball installed in a throwaway project, under each way TypeScript resolves the package:
+// moduleResolution bundler (the `default` types, DOM lib), nodenext as an ES module and as
+// CommonJS (Node's types, no DOM lib), plus the ./web and ./wasm subpaths, and `deno check`.
+// known-issues.ts holds library type bugs: reported as todo while they fail.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, TEST_DIR, makeProject, run } from "./lib/harness.mjs";
+
+let p;
+before(async () => {
+  p = await makeProject("types", { tools: ["@types/node"] });
+  for (const f of ["usage.ts", "usage-web.ts", "known-issues.ts"]) copyFileSync(join(TEST_DIR, f), p.path(f));
+  copyFileSync(join(TEST_DIR, "usage.ts"), p.path("usage.cts"));
+}, { timeout: 120_000 });
+after(() => p?.cleanup(), { timeout: 30_000 });
+
+const base = { strict: true, noEmit: true, target: "es2022", skipLibCheck: false, exactOptionalPropertyTypes: false };
+const configs = {
+  bundler: { ...base, module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom", "dom.iterable"], types: [] },
+  nodenext: { ...base, module: "nodenext", moduleResolution: "nodenext", lib: ["es2022"], types: ["node"] },
+};
+
+async function tsc(name, config, files) {
+  const file = `tsconfig.${name}.json`;
+  writeFileSync(p.path(file), JSON.stringify({ compilerOptions: config, files }, null, 2));
+  return run(process.execPath, [join(TEST_DIR, "node_modules/typescript/bin/tsc"), "-p", file], { cwd: p.dir, timeout: 90_000 });
+}
+
+function clean(res, what) {
+  assert.equal(res.code, 0, `${what}:\n${res.stdout}${res.stderr}`);
+}
+
+test("moduleResolution bundler (browsers, DOM lib): usage.ts, ./web and ./wasm", { timeout: 120_000 }, async () => {
+  clean(await tsc("bundler", configs.bundler, ["usage.ts", "usage-web.ts"]), "tsc (bundler)");
+});
+
+test("moduleResolution nodenext, ES module (Node types, no DOM lib)", { timeout: 120_000 }, async () => {
+  clean(await tsc("esm", configs.nodenext, ["usage.ts"]), "tsc (nodenext ESM)");
+});
+
+test("moduleResolution nodenext, CommonJS (.cts: the require types)", { timeout: 120_000 }, async () => {
+  clean(await tsc("cjs", configs.nodenext, ["usage.cts"]), "tsc (nodenext CJS)");
+});
+
+test("deno check usage.ts (the deno types)", { timeout: 120_000 }, async () => {
+  const env = { DENO_DIR: p.path(".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+  const res = await run(join(BIN, "deno"), ["check", "usage.ts"], { cwd: p.dir, env, timeout: 90_000 });
+  clean(res, "deno check");
+});
+
+// Known library bugs (not fixable in packaging): see known-issues.ts. `todo` keeps them visible
+// without failing the run; once fixed they pass, and the todo should be dropped.
+test(
+  "known issue: optional `options` arguments are required in the declarations; create() results are `any`",
+  { todo: "src/js: unchecked_param_type drops `?` on Option<JsValue>; class create() shadows typed overloads", timeout: 120_000 },
+  async () => {
+    const res = await tsc("known", configs.bundler, ["known-issues.ts"]);
+    const errors = res.stdout.split("\n").filter((l) => l.includes("error TS"));
+    if (res.code !== 0) throw new Error(`${errors.length} type errors, e.g.\n${errors.slice(0, 3).join("\n")}`);
+  },
+);
