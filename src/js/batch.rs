@@ -409,9 +409,9 @@ impl Baseten {
         &self,
         route: String,
         #[wasm_bindgen(unchecked_param_type = "unknown[]")] payloads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BatchOptions")] options: Option<JsValue>,
+        options: Option<super::types::BatchOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let config = read_config(&options)?;
             let url = c.endpoint.url(Route::Sync(&route))?;
@@ -445,9 +445,9 @@ impl Baseten {
     pub fn embed(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] texts: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EmbedOptions")] options: Option<JsValue>,
+        options: Option<super::types::EmbedOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let model = Opts::new(&options, "options")?
                 .string("model")?
@@ -490,9 +490,9 @@ impl Baseten {
         &self,
         query: String,
         #[wasm_bindgen(unchecked_param_type = "string[]")] texts: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RerankOptions")] options: Option<JsValue>,
+        options: Option<super::types::RerankOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let mut query_json = String::new();
             json::write_str(&mut query_json, &query);
@@ -520,9 +520,9 @@ impl Baseten {
     pub fn classify(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] inputs: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ClassifyOptions")] options: Option<JsValue>,
+        options: Option<super::types::ClassifyOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let url = c.endpoint.url(Route::Sync("predict"))?;
             let fields = [

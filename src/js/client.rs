@@ -115,11 +115,16 @@ impl Baseten {
     }
 
     /// A JSON call without a body to the URL `route` builds (`GET`, `DELETE`, `POST`).
-    fn bodiless<R>(&self, method: &'static str, route: R, options: Option<JsValue>) -> Promise
+    fn bodiless<R>(
+        &self,
+        method: &'static str,
+        route: R,
+        options: Option<super::types::CallOptionsArg>,
+    ) -> Promise
     where
         R: FnOnce(&Endpoint) -> Result<String> + 'static,
     {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = route(&c.endpoint)?;
@@ -199,7 +204,7 @@ impl Baseten {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: Option<JsValue>,
     ) -> std::result::Result<Baseten, JsValue> {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         match read_client(&options) {
             Ok(client) => Ok(Baseten {
                 client: Rc::new(client),
@@ -222,9 +227,9 @@ impl Baseten {
     pub fn predict(
         &self,
         input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Predict)?;
@@ -239,9 +244,9 @@ impl Baseten {
     pub fn predict_stream(
         &self,
         input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Predict)?;
@@ -255,9 +260,9 @@ impl Baseten {
     pub fn async_predict(
         &self,
         input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AsyncPredictOptions")] options: Option<JsValue>,
+        options: Option<super::types::AsyncPredictOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
             let opts = read_async_options(&o)?;
@@ -282,7 +287,7 @@ impl Baseten {
     pub fn async_request(
         &self,
         request_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         self.bodiless(
             "GET",
@@ -297,7 +302,7 @@ impl Baseten {
     pub fn cancel_async_request(
         &self,
         request_id: String,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         self.bodiless(
             "DELETE",
@@ -308,10 +313,7 @@ impl Baseten {
 
     /// `GET .../async_queue_status`.
     #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "Promise<AsyncQueueStatus>")]
-    pub fn async_queue_status(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
+    pub fn async_queue_status(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
         self.bodiless("GET", |e| e.url(Route::AsyncQueueStatus), options)
     }
 
@@ -322,9 +324,9 @@ impl Baseten {
     pub fn wait_for_async_request(
         &self,
         request_id: String,
-        #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: Option<JsValue>,
+        options: Option<super::types::WaitOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, "options")?;
             let mut interval = o.millis("pollIntervalMs")?.unwrap_or(1000.0).max(1.0);
@@ -355,11 +357,8 @@ impl Baseten {
 
     /// `POST .../wake`: asks a scaled-to-zero deployment to start (answered 202 at once).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn wake(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        let options = options.unwrap_or_default();
+    pub fn wake(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Wake)?;
@@ -375,10 +374,10 @@ impl Baseten {
         &self,
         method: String,
         route: String,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] body: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "SyncOptions")] options: Option<JsValue>,
+        body: Option<JsValue>,
+        options: Option<super::types::SyncOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         let body = body.unwrap_or_default();
         self.spawn(|c| async move {
             let method = check_method(&method)?;

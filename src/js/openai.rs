@@ -83,13 +83,13 @@ pub struct ChatCompletions {
 impl ChatCompletions {
     /// `POST {openaiBaseUrl}/chat/completions`. Resolves to the `chat.completion`, or with
     /// `stream: true` to a `ChatCompletionStream` once the headers arrive.
-    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    #[wasm_bindgen(skip_typescript)]
     pub fn create(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ChatCompletionCreateParams")] body: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         spawn(&self.client, |c| {
             create(c, "chat/completions", body, options)
         })
@@ -105,13 +105,13 @@ pub struct Completions {
 #[wasm_bindgen]
 impl Completions {
     /// `POST {openaiBaseUrl}/completions` (legacy text completions), streaming as for chat.
-    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    #[wasm_bindgen(skip_typescript)]
     pub fn create(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CompletionCreateParams")] body: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         spawn(&self.client, |c| create(c, "completions", body, options))
     }
 }
@@ -129,9 +129,9 @@ impl Embeddings {
     pub fn create(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EmbeddingCreateParams")] body: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
+        options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options = options.unwrap_or_default();
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         spawn(&self.client, |c| create(c, "embeddings", body, options))
     }
 }
@@ -146,11 +146,8 @@ pub struct Models {
 impl Models {
     /// `GET {openaiBaseUrl}/models`: `{ object: "list", data: [...] }`.
     #[wasm_bindgen(unchecked_return_type = "Promise<ModelList>")]
-    pub fn list(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        let options = options.unwrap_or_default();
+    pub fn list(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
         spawn(&self.client, |c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.openai_url("models")?;

@@ -367,3 +367,34 @@ export interface ByteStream {
   toReadableStream(): ReadableStream<Uint8Array>;
 }
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An optional `AsyncPredictOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "AsyncPredictOptions")]
+    pub type AsyncPredictOptionsArg;
+    /// An optional `BatchOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "BatchOptions")]
+    pub type BatchOptionsArg;
+    /// An optional `CallOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "CallOptions")]
+    pub type CallOptionsArg;
+    /// An optional `ClassifyOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "ClassifyOptions")]
+    pub type ClassifyOptionsArg;
+    /// An optional `EmbedOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "EmbedOptions")]
+    pub type EmbedOptionsArg;
+    /// An optional `RerankOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "RerankOptions")]
+    pub type RerankOptionsArg;
+    /// An optional `SyncOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "SyncOptions")]
+    pub type SyncOptionsArg;
+    /// An optional `VerifyWebhookOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "VerifyWebhookOptions")]
+    pub type VerifyWebhookOptionsArg;
+    /// An optional `WaitOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[wasm_bindgen(typescript_type = "WaitOptions")]
+    pub type WaitOptionsArg;
+}

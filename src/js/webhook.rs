@@ -89,13 +89,13 @@ pub fn verify_webhook(
     raw_body: JsValue,
     signature_header: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "string | string[]")] secrets: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyWebhookOptions")] options: Option<JsValue>,
+    options: Option<super::types::VerifyWebhookOptionsArg>,
 ) -> std::result::Result<JsValue, JsValue> {
     run(
         &raw_body,
         signature_header,
         &secrets,
-        &options.unwrap_or_default(),
+        &options.map(JsValue::from).unwrap_or_default(),
     )
     .map_err(|e| {
         let js = errors::to_js(&e);

@@ -2,7 +2,7 @@
 // tarball installed in a throwaway project, under each way TypeScript resolves the package:
 // moduleResolution bundler (the `default` types, DOM lib), nodenext as an ES module and as
 // CommonJS (Node's types, no DOM lib), plus the ./web and ./wasm subpaths, and `deno check`.
-// known-issues.ts holds library type bugs: reported as todo while they fail.
+// optional-arguments.ts: calls with options left out, and create() results that must not be `any`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { BIN, TEST_DIR, makeProject, run } from "./lib/harness.mjs";
 let p;
 before(async () => {
   p = await makeProject("types", { tools: ["@types/node"] });
-  for (const f of ["usage.ts", "usage-web.ts", "known-issues.ts"]) copyFileSync(join(TEST_DIR, f), p.path(f));
+  for (const f of ["usage.ts", "usage-web.ts", "optional-arguments.ts"]) copyFileSync(join(TEST_DIR, f), p.path(f));
   copyFileSync(join(TEST_DIR, "usage.ts"), p.path("usage.cts"));
 }, { timeout: 120_000 });
 after(() => p?.cleanup(), { timeout: 30_000 });
@@ -51,13 +51,12 @@ test("deno check usage.ts (the deno types)", { timeout: 120_000 }, async () => {
   clean(res, "deno check");
 });
 
-// Known library bugs (not fixable in packaging): see known-issues.ts. `todo` keeps them visible
-// without failing the run; once fixed they pass, and the todo should be dropped.
+// Options may be left out, and create() results are precisely typed (optional-arguments.ts).
 test(
-  "known issue: optional `options` arguments are required in the declarations; create() results are `any`",
-  { todo: "src/js: unchecked_param_type drops `?` on Option<JsValue>; class create() shadows typed overloads", timeout: 120_000 },
+  "optional `options` arguments and precisely typed create() results",
+  { timeout: 120_000 },
   async () => {
-    const res = await tsc("known", configs.bundler, ["known-issues.ts"]);
+    const res = await tsc("known", configs.bundler, ["optional-arguments.ts"]);
     const errors = res.stdout.split("\n").filter((l) => l.includes("error TS"));
     if (res.code !== 0) throw new Error(`${errors.length} type errors, e.g.\n${errors.slice(0, 3).join("\n")}`);
   },

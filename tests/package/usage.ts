@@ -1,9 +1,7 @@
 // Type-checked with `tsc --noEmit --strict` against the installed tarball (types.test.mjs), as
 // an ES module (moduleResolution bundler and nodenext) and as CommonJS (.cts). Touches every
-// public call, passing options everywhere; results are checked to be precise types, never `any`,
-// except those of chat.completions.create and completions.create, which the generated class
-// declaration types as `Promise<any>` (a library bug; known-issues.ts checks them, and calls
-// without the optional arguments).
+// public call, passing options everywhere; results are checked to be precise types, never `any`
+// (optional-arguments.ts checks the calls without options and the create() overloads).
 import {
   Baseten,
   type AsyncQueueStatus,

@@ -7,8 +7,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::support::*;
 
-fn fault(spec: &str) -> Option<JsValue> {
-    Some(obj(&[(
+fn fault<T: wasm_bindgen::JsCast>(spec: &str) -> Option<T> {
+    opt(obj(&[(
         "headers",
         obj(&[("x-mock-fault", JsValue::from_str(spec))]),
     )]))
@@ -139,7 +139,7 @@ async fn async_predict_then_wait_until_succeeded() {
     let input = json(r#"{"x":1,"mock_queue_ms":50,"mock_run_ms":50}"#);
     let r = ok(c.async_predict(
         input,
-        Some(obj(&[
+        opt(obj(&[
             ("priority", 1.into()),
             ("maxTimeInQueueSeconds", 60.into()),
         ])),
@@ -153,7 +153,7 @@ async fn async_predict_then_wait_until_succeeded() {
         "{body}"
     );
     let status =
-        ok(c.wait_for_async_request(id.clone(), Some(obj(&[("pollIntervalMs", 20.into())])))).await;
+        ok(c.wait_for_async_request(id.clone(), opt(obj(&[("pollIntervalMs", 20.into())])))).await;
     assert_eq!(s(&status, "status"), "SUCCEEDED");
     assert_eq!(s(&status, "request_id"), id);
 }
@@ -169,7 +169,7 @@ async fn async_request_status_and_cancel() {
         s(&last_request().await, "path"),
         format!("/async_request/{id}")
     );
-    let q = ok(c.async_queue_status(Some(JsValue::UNDEFINED))).await;
+    let q = ok(c.async_queue_status(opt(JsValue::UNDEFINED))).await;
     assert!(
         get(&q, "num_queued_requests").as_f64().unwrap() >= 1.0,
         "{}",
@@ -191,7 +191,7 @@ async fn async_predict_options_are_checked_before_sending() {
         obj(&[("inferenceRetryConfig", obj(&[("maxAttempts", 11.into())]))]),
         obj(&[("webhookEndpoint", "ftp://x".into())]),
     ] {
-        err(c.async_predict(json("{}"), Some(bad)), "ConfigurationError").await;
+        err(c.async_predict(json("{}"), opt(bad)), "ConfigurationError").await;
     }
     err(c.async_predict(json("[1,2]"), None), "ConfigurationError").await;
     err(
@@ -208,7 +208,7 @@ async fn wait_can_be_aborted() {
     let ctl = abort_controller();
     let p = c.wait_for_async_request(
         s(&r, "requestId"),
-        Some(obj(&[
+        opt(obj(&[
             ("signal", ctl.signal().into()),
             ("pollIntervalMs", 50.into()),
         ])),
@@ -221,7 +221,7 @@ async fn wait_can_be_aborted() {
 #[wasm_bindgen_test]
 async fn wake_resolves() {
     let c = client(&[]);
-    let v = ok(c.wake(Some(JsValue::UNDEFINED))).await;
+    let v = ok(c.wake(opt(JsValue::UNDEFINED))).await;
     assert!(v.is_undefined());
     let last = last_request().await;
     assert_eq!(s(&last, "method"), "POST");
@@ -429,7 +429,7 @@ async fn abort_mid_stream_rejects_the_pending_read() {
     let ctl = abort_controller();
     let stream = ok(c.predict_stream(
         json(r#"{"stream":true,"n":20,"interval_ms":100}"#),
-        Some(obj(&[("signal", ctl.signal().into())])),
+        opt(obj(&[("signal", ctl.signal().into())])),
     ))
     .await;
     let first = next(&stream).await.unwrap();
@@ -449,7 +449,7 @@ async fn an_aborted_signal_fails_at_once() {
     let ctl = abort_controller();
     ctl.abort();
     err(
-        c.predict(json("{}"), Some(obj(&[("signal", ctl.signal().into())]))),
+        c.predict(json("{}"), opt(obj(&[("signal", ctl.signal().into())]))),
         "AbortError",
     )
     .await;
@@ -473,7 +473,7 @@ async fn timeouts_are_typed() {
     let e = err(
         c.predict(
             json("{}"),
-            Some(obj(&[
+            opt(obj(&[
                 ("timeoutMs", 150.into()),
                 (
                     "headers",
@@ -487,7 +487,7 @@ async fn timeouts_are_typed() {
     assert_eq!(s(&e, "code"), "deadline");
     let stream = ok(c.predict_stream(
         json(r#"{"stream":true,"n":5,"interval_ms":1000}"#),
-        Some(obj(&[("idleTimeoutMs", 150.into())])),
+        opt(obj(&[("idleTimeoutMs", 150.into())])),
     ))
     .await;
     let mut seen = None;

@@ -30,7 +30,7 @@ async fn embed_batches_keep_input_order_and_report_progress() {
         ("maxConcurrentRequests", 3.into()),
         ("onProgress", progress.as_ref().clone()),
     ]);
-    let out = ok(c.embed(texts(10), Some(opts))).await;
+    let out = ok(c.embed(texts(10), opt(opts))).await;
     let data = Array::from(&get(&out, "data"));
     assert_eq!(data.length(), 10);
     for (i, item) in data.iter().enumerate() {
@@ -40,7 +40,7 @@ async fn embed_batches_keep_input_order_and_report_progress() {
     // The same text embeds the same wherever it sits in the batch plan.
     let single = ok(c.embed(
         Array::of1(&"text number 7".into()).into(),
-        Some(obj(&[("model", "mock-model".into())])),
+        opt(obj(&[("model", "mock-model".into())])),
     ))
     .await;
     let one = get(&Array::from(&get(&single, "data")).get(0), "embedding");
@@ -65,7 +65,7 @@ async fn rerank_and_classify_in_input_order() {
     let out = ok(c.rerank(
         "cat".into(),
         docs.clone().into(),
-        Some(obj(&[
+        opt(obj(&[
             ("batchSize", 2.into()),
             ("returnText", JsValue::TRUE),
         ])),
@@ -78,7 +78,7 @@ async fn rerank_and_classify_in_input_order() {
         assert_eq!(get(&item, "text"), docs.get(i as u32));
     }
     assert!(s(&last_request().await, "path").ends_with("/sync/rerank"));
-    let out = ok(c.classify(docs.into(), Some(obj(&[("batchSize", 2.into())])))).await;
+    let out = ok(c.classify(docs.into(), opt(obj(&[("batchSize", 2.into())])))).await;
     let data = Array::from(&get(&out, "data"));
     assert_eq!(data.length(), 3);
     assert_eq!(s(&Array::from(&data.get(0)).get(0), "label"), "positive");
@@ -95,7 +95,7 @@ async fn batch_post_fails_fast_or_collects_errors() {
     let out = ok(c.batch_post(
         "items/batch".into(),
         payloads.clone().into(),
-        Some(obj(&[("maxConcurrentRequests", 2.into())])),
+        opt(obj(&[("maxConcurrentRequests", 2.into())])),
     ))
     .await;
     let data = Array::from(&get(&out, "data"));
@@ -107,7 +107,7 @@ async fn batch_post_fails_fast_or_collects_errors() {
         "headers",
         obj(&[("x-mock-fault", "status:404:fastapi".into())]),
     )]);
-    err(c.batch_post("items/x".into(), payloads.clone().into(), Some(bad))).await;
+    err(c.batch_post("items/x".into(), payloads.clone().into(), opt(bad))).await;
     // ...or collect it per request.
     let key = format!("bp{}", (js_sys::Math::random() * 1e9) as u64);
     let opts = obj(&[
@@ -122,7 +122,7 @@ async fn batch_post_fails_fast_or_collects_errors() {
             ]),
         ),
     ]);
-    let out = ok(c.batch_post("items/y".into(), payloads.into(), Some(opts))).await;
+    let out = ok(c.batch_post("items/y".into(), payloads.into(), opt(opts))).await;
     let errors = Array::from(&get(&out, "errors"));
     assert_eq!(s(&errors.get(0), "name"), "NotFoundError");
     assert_eq!(s(&errors.get(1), "name"), "NotFoundError");
@@ -152,7 +152,7 @@ async fn retries_spend_the_budget_and_hedges_race() {
             ]),
         ),
     ]);
-    let out = ok(c.batch_post("items/rb".into(), payloads.into(), Some(opts))).await;
+    let out = ok(c.batch_post("items/rb".into(), payloads.into(), opt(opts))).await;
     let errors = Array::from(&get(&out, "errors"));
     assert!(
         errors.iter().all(|e| e.is_null()),
@@ -178,7 +178,7 @@ async fn retries_spend_the_budget_and_hedges_race() {
     let out = ok(c.batch_post(
         "items/hd".into(),
         Array::of1(&json(r#"{"h":1}"#)).into(),
-        Some(opts),
+        opt(opts),
     ))
     .await;
     assert_eq!(
@@ -202,7 +202,7 @@ async fn batch_options_are_checked() {
         obj(&[("retryBudget", (-1).into())]),
     ] {
         super::support::err(
-            c.batch_post("x".into(), Array::new().into(), Some(bad)),
+            c.batch_post("x".into(), Array::new().into(), opt(bad)),
             "ConfigurationError",
         )
         .await;
@@ -216,11 +216,11 @@ async fn webhooks_signed_by_the_mock_verify() {
     let sink = format!("{}/__mock/webhook-sink", mock());
     let r = ok(c.async_predict(
         json(r#"{"w":1,"mock_queue_ms":10,"mock_run_ms":10}"#),
-        Some(obj(&[("webhookEndpoint", sink.into())])),
+        opt(obj(&[("webhookEndpoint", sink.into())])),
     ))
     .await;
     let id = s(&r, "requestId");
-    ok(c.wait_for_async_request(id.clone(), Some(obj(&[("pollIntervalMs", 20.into())])))).await;
+    ok(c.wait_for_async_request(id.clone(), opt(obj(&[("pollIntervalMs", 20.into())])))).await;
     let mut hook = JsValue::UNDEFINED;
     for _ in 0..50 {
         let hooks = Array::from(&mock_get("/__mock/webhooks").await);
@@ -279,6 +279,6 @@ async fn webhooks_signed_by_the_mock_verify() {
     }
     let late = obj(&[("now", (js_sys::Date::now() + 3_600_000.0).into())]);
     let e =
-        verify_webhook(body.into(), Some(sig), "whsec-test".into(), Some(late)).expect_err("stale");
+        verify_webhook(body.into(), Some(sig), "whsec-test".into(), opt(late)).expect_err("stale");
     assert_eq!(s(&e, "code"), "timestamp_out_of_tolerance");
 }

@@ -15,19 +15,18 @@ const MATRIX: &str = include_str!("../fault_matrix.json");
 /// Runs the row's call; `Ok(value)` or the error it ended with.
 async fn run(c: &Baseten, call: &str, opts: JsValue) -> Result<JsValue, JsValue> {
     match call {
-        "predict" => JsFuture::from(c.predict(json(r#"{"row":1}"#), Some(opts))).await,
+        "predict" => JsFuture::from(c.predict(json(r#"{"row":1}"#), opt(opts))).await,
         "stream" => {
-            let s = JsFuture::from(c.predict_stream(
-                json(r#"{"stream":true,"n":3,"interval_ms":10}"#),
-                Some(opts),
-            ))
+            let s = JsFuture::from(
+                c.predict_stream(json(r#"{"stream":true,"n":3,"interval_ms":10}"#), opt(opts)),
+            )
             .await?;
             call0(&s, "text").await
         }
         "chat" => {
             let body =
                 json(r#"{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}"#);
-            let s = JsFuture::from(c.chat().completions().create(body, Some(opts))).await?;
+            let s = JsFuture::from(c.chat().completions().create(body, opt(opts))).await?;
             call0(&s, "finalChatCompletion").await
         }
         other => panic!("unknown call {other}"),

@@ -16,7 +16,7 @@ fn chat_body(stream: bool, extra: &str) -> JsValue {
 }
 
 fn create(c: &Baseten, body: JsValue, opts: JsValue) -> Promise {
-    c.chat().completions().create(body, Some(opts))
+    c.chat().completions().create(body, opt(opts))
 }
 
 fn with_headers(pairs: &[(&str, &str)]) -> JsValue {
@@ -223,7 +223,7 @@ async fn embeddings_models_completions_and_a_custom_base() {
     assert!(get(&out, "choices").is_object());
     let stream = ok(c.completions().create(
         json(r#"{"model":"m","prompt":"once upon","stream":true}"#),
-        Some(with_headers(&[("x-mock-token-rate", "0")])),
+        opt(with_headers(&[("x-mock-token-rate", "0")])),
     ))
     .await;
     let text_stream = call0_value(&stream, "textStream");

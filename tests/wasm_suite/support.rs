@@ -150,3 +150,8 @@ pub async fn call0(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
 pub fn utf8(v: &JsValue) -> String {
     String::from_utf8(v.clone().unchecked_into::<js_sys::Uint8Array>().to_vec()).unwrap()
 }
+
+/// An options object as the typed optional argument a method takes.
+pub fn opt<T: wasm_bindgen::JsCast>(v: JsValue) -> Option<T> {
+    Some(v.unchecked_into())
+}
