@@ -204,7 +204,7 @@ impl Baseten {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: Option<JsValue>,
     ) -> std::result::Result<Baseten, JsValue> {
-        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        let options = options.unwrap_or_default();
         match read_client(&options) {
             Ok(client) => Ok(Baseten {
                 client: Rc::new(client),
