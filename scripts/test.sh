@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of baseten-edge, installing what is missing first (idempotent):
 # formatting and lints (host and wasm32), host tests (core and mock), the fuzz and differential
-# runs of the SSE decoder, wasm tests in Node and headless Chromium against the mock, and the
-# Node tests of the built package.
+# runs of the SSE decoder, wasm tests in Node and headless Chromium against the mock (the fault
+# matrix included), the Node tests of the built package, the playground end to end in Chromium,
+# and the packed tarball installed in throwaway projects for every runtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -41,14 +42,10 @@ BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
 step "package tests: node --test against the mock"
 node --test tests/node/
 
-if [ -x tests/e2e/run.sh ]; then
-  step "playground end to end in Chromium (Playwright)"
-  tests/e2e/run.sh
-fi
+step "playground end to end in Chromium (Playwright)"
+MOCK_BIN=$MOCK_BIN tests/e2e/run.sh
 
-if [ -x tests/package/run.sh ]; then
-  step "the packed tarball in Node, Deno, Bun, Vite, esbuild and workerd; the CLI; the worker"
-  tests/package/run.sh
-fi
+step "the packed tarball in Node, Deno, Bun, Vite, esbuild, webpack and workerd; the CLI; the worker"
+MOCK_BIN=$MOCK_BIN tests/package/run.sh
 
 step "all tests passed"
