@@ -228,6 +228,12 @@ async fn run_jobs(
                 run.next.set(i + 1);
                 let t0 = now_ms();
                 let result = one(&run, i).await;
+                let cancelled = run.batch.reason().is_some()
+                    && matches!(&result, Err(e) if e.kind == ErrorKind::Aborted);
+                if cancelled {
+                    // Stopped with the whole call: not an outcome of its own, no progress.
+                    break;
+                }
                 if let Err(e) = &result {
                     if run.config.fail_fast && run.first_error.borrow().is_none() {
                         *run.first_error.borrow_mut() = Some(e.clone());

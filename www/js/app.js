@@ -10,6 +10,7 @@ import * as stream from "./stream.js";
 import * as asyncPanel from "./async.js";
 import * as sync from "./sync.js";
 import * as embeddings from "./embeddings.js";
+import * as batch from "./batch.js";
 
 const panels = {
   chat: { module: chat, title: "the chat request", openai: true },
@@ -18,6 +19,7 @@ const panels = {
   async: { module: asyncPanel, title: "async predict" },
   sync: { module: sync, title: "the sync route" },
   embeddings: { module: embeddings, title: "embeddings", openai: true },
+  batch: { module: batch, title: "the batch call", openai: () => batch.usesOpenai() },
 };
 
 let renderCode = null;
@@ -39,7 +41,7 @@ export async function start() {
   const tabs = setupTabs($("tabs"), () => renderCode?.()); // at once: the panel changed
   renderCode = setupCode(() => {
     const p = panels[tabs.current()];
-    return { title: p.title, code: p.module.code, openai: Boolean(p.openai) };
+    return { title: p.title, code: p.module.code, openai: typeof p.openai === "function" ? p.openai() : Boolean(p.openai) };
   });
   document.addEventListener("input", scheduleCode);
   document.addEventListener("change", scheduleCode);

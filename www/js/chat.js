@@ -1,7 +1,7 @@
 // Chat: `client.chat.completions.create({ stream: true, ... })` against the OpenAI base URL,
 // tokens painted as they arrive, Stop (aborts the request), a system prompt, temperature and
 // max tokens, the conversation kept in memory, and the streaming numbers.
-import { $, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus } from "./ui.js";
+import { $, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus, attemptsText } from "./ui.js";
 import { createClient, usingMock } from "./settings.js";
 import { StreamMetrics } from "./metrics.js";
 import { js } from "./code.js";
@@ -87,7 +87,7 @@ const send = guardButton("chat-send", async () => {
   reply.state.textContent = "waiting…";
   reply.content.setAttribute("aria-busy", "true");
   const text = reply.content.appendChild(document.createTextNode(""));
-  for (const id of ["chat-request-id", "chat-finish", "chat-usage"]) $(id).textContent = "-";
+  for (const id of ["chat-request-id", "chat-attempts", "chat-finish", "chat-usage"]) $(id).textContent = "-";
   setState("waiting", "Waiting for the first token…");
   metrics.start();
   const trace = {};
@@ -98,6 +98,7 @@ const send = guardButton("chat-send", async () => {
     const stream = await client.chat.completions.create(request, { signal: me.controller.signal });
     me.stream = stream;
     $("chat-request-id").textContent = stream.requestId ?? "-";
+    $("chat-attempts").textContent = attemptsText(trace.attempts);
     $("chat-url").textContent = `${trace.method} ${trace.url}`;
     reply.li.dataset.state = "streaming";
     reply.state.textContent = "streaming…";

@@ -100,8 +100,11 @@ export const ENV_KEY = Symbol("process.env.BASETEN_API_KEY");
 
 /**
  * A new client whose fetch records what the call saw in `trace`: method, URL, status, request
- * id and when the headers arrived (`predict` and `sync` resolve to the parsed body only, so this
- * is how the page shows the request id of a successful call). Never records headers or bodies.
+ * id, when the headers arrived (`predict` and `sync` resolve to the parsed body only, so this
+ * is how the page shows the request id of a successful call) and how many HTTP attempts were
+ * made (`attempts`: retries show here even when the call succeeds). Never records headers or
+ * bodies; a panel that wants to follow each attempt sets `trace.onSend(url, init)` (its return
+ * value is handed back) and `trace.onAnswer(sent, response | null, error?)`.
  * Throws the library's `ConfigurationError` for bad settings.
  */
 export function createClient(trace = {}) {
@@ -110,12 +113,21 @@ export function createClient(trace = {}) {
     trace.method = init?.method ?? "GET";
     trace.url = url;
     trace.sentAt = performance.now();
-    return fetch(url, init).then((res) => {
-      trace.headersAt = performance.now();
-      trace.status = res.status;
-      trace.requestId = res.headers.get("x-baseten-request-id") ?? res.headers.get("x-request-id") ?? undefined;
-      return res;
-    });
+    trace.attempts = (trace.attempts ?? 0) + 1;
+    const sent = trace.onSend?.(url, init);
+    return fetch(url, init).then(
+      (res) => {
+        trace.headersAt = performance.now();
+        trace.status = res.status;
+        trace.requestId = res.headers.get("x-baseten-request-id") ?? res.headers.get("x-request-id") ?? undefined;
+        trace.onAnswer?.(sent, res);
+        return res;
+      },
+      (e) => {
+        trace.onAnswer?.(sent, null, e);
+        throw e;
+      },
+    );
   };
   return new Baseten(opts);
 }

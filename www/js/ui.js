@@ -27,6 +27,12 @@ export function formatMs(ms) {
   return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** "1", or "3 (2 retries)": how many HTTP attempts a call made. */
+export function attemptsText(n) {
+  if (!n) return "-";
+  return n > 1 ? `${n} (${n - 1} ${n === 2 ? "retry" : "retries"})` : "1";
+}
+
 /** Pretty JSON for display (strings shown as they are). */
 export function pretty(value) {
   if (typeof value === "string") return value;
@@ -106,7 +112,7 @@ export class ResultView {
     this.output = $(`${prefix}-output`);
     this.error = $(`${prefix}-error`);
     this.fields = {};
-    for (const f of ["status", "request-id", "latency", "url"]) {
+    for (const f of ["status", "request-id", "latency", "attempts", "url"]) {
       this.fields[f] = document.getElementById(`${prefix}-${f}`);
     }
   }
@@ -130,6 +136,7 @@ export class ResultView {
     if (trace.status !== undefined) this.set("status", String(trace.status));
     if (trace.requestId) this.set("request-id", trace.requestId);
     if (trace.method && trace.url) this.set("url", `${trace.method} ${trace.url}`);
+    if (trace.attempts) this.set("attempts", attemptsText(trace.attempts));
     this.set("latency", formatMs(latencyMs));
   }
 
