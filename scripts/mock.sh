@@ -1,6 +1,6 @@
 # Sourced by the other scripts: start_mock starts the Rust mock on a free port of 127.0.0.1,
 # exports MOCK_URL and MOCK_PID, and arranges for it to be stopped by pid when the shell exits.
-MOCK_BIN=${CARGO_TARGET_DIR:-target}/release/baseten-mock
+MOCK_BIN=$(realpath -m "${CARGO_TARGET_DIR:-target}/release/baseten-mock")
 
 build_mock() {
   cargo build --quiet --release -p baseten-mock
