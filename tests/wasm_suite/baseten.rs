@@ -505,3 +505,26 @@ async fn timeouts_are_typed() {
     assert_eq!(s(&e, "name"), "TimeoutError");
     assert_eq!(s(&e, "code"), "idle_timeout");
 }
+
+#[wasm_bindgen_test]
+async fn an_abort_cancels_the_wait_between_retries() {
+    let c = client(&[]);
+    let ctl = abort_controller();
+    let opts = obj(&[
+        ("signal", ctl.signal().into()),
+        (
+            "headers",
+            obj(&[("x-mock-fault", "status:503:retry-after-ms=5000".into())]),
+        ),
+    ]);
+    let t0 = js_sys::Date::now();
+    let pending = c.predict(json("{}"), opt(opts));
+    sleep(150).await;
+    ctl.abort();
+    let e = err(pending, "AbortError").await;
+    assert!(
+        js_sys::Date::now() - t0 < 2000.0,
+        "the 5 s retry wait was cut short"
+    );
+    assert_eq!(get(&e, "attempts").as_f64(), Some(1.0));
+}
