@@ -23,7 +23,7 @@
 // Request bodies are capped (MAX_BODY_BYTES, 413 beyond). A client that disconnects aborts the
 // upstream request (request.signal, compatibility flag enable_request_signal, and the response
 // stream's cancel).
-import { Baseten } from "baseten-edge";
+import { Baseten, verifyWebhook } from "baseten-edge";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -200,7 +200,9 @@ async function webhook(request, env) {
   const raw = await readBody(request, env);
   let payload;
   try {
-    payload = await verifyWebhook(raw, request.headers.get("X-BASETEN-SIGNATURE"), env.BASETEN_WEBHOOK_SECRET, {
+    // The package's check: HMAC-SHA256 over the raw bytes, any of several v1= values, constant
+    // time, and the payload's `time` within the tolerance; throws with a `code` on failure.
+    payload = verifyWebhook(raw, request.headers.get("X-BASETEN-SIGNATURE"), env.BASETEN_WEBHOOK_SECRET, {
       toleranceSeconds: Number(env.WEBHOOK_TOLERANCE_SECONDS ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS),
     });
   } catch (err) {
@@ -210,48 +212,6 @@ async function webhook(request, env) {
     await env.RESULTS.put(`result:${payload.request_id}`, new TextDecoder().decode(raw), { expirationTtl: RESULT_TTL_SECONDS });
   }
   return json({ ok: true }, 200);
-}
-
-/**
- * Verifies a Baseten webhook: `X-BASETEN-SIGNATURE: v1=<hex HMAC-SHA256(secret, raw body)>`, with
- * possibly several comma-separated `v1=` values (any one may match), and the payload's `time`
- * within `toleranceSeconds` of now (replays of old deliveries are refused). Returns the parsed
- * payload, or throws an Error with a `code`. WebCrypto's `verify` compares in constant time.
- * This has the contract of the package's `verifyWebhook(rawBody, header, secrets, options)`, which
- * can replace it (drop the `await`).
- */
-export async function verifyWebhook(rawBody, header, secret, { toleranceSeconds = DEFAULT_WEBHOOK_TOLERANCE_SECONDS, now = Date.now() } = {}) {
-  const fail = (code) => Object.assign(new Error(`webhook verification failed: ${code}`), { code });
-  if (!header) throw fail("missing_signature");
-  const signatures = [];
-  for (const part of header.split(",")) {
-    const m = /^\s*v1=([0-9a-fA-F]{64})\s*$/.exec(part);
-    if (m) signatures.push(hexToBytes(m[1]));
-  }
-  if (signatures.length === 0) throw fail("malformed_signature");
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  let valid = false;
-  for (const signature of signatures) {
-    // Every candidate is checked (no early exit), each in constant time.
-    if (await crypto.subtle.verify("HMAC", key, signature, rawBody)) valid = true;
-  }
-  if (!valid) throw fail("signature_mismatch");
-  let payload;
-  try {
-    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(rawBody));
-  } catch {
-    throw fail("invalid_body");
-  }
-  if (!payload || typeof payload !== "object") throw fail("invalid_body");
-  const sent = Date.parse(payload.time);
-  if (Number.isFinite(sent) && Math.abs(now - sent) > toleranceSeconds * 1000) throw fail("timestamp_out_of_tolerance");
-  return payload;
-}
-
-function hexToBytes(hex) {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
 }
 
 // ---- bodies, errors ----
