@@ -1,0 +1,52 @@
+// 2. Request overhead: 5,000 small requests against the Rust mock at concurrency 1 and 64.
+// predict: this package vs raw fetch (the floor). chat (non-streaming, /v1/chat/completions,
+// mock at --token-rate 0): this package vs openai-node. All go through Node's global fetch.
+import OpenAI from "openai";
+import { loadOurs, pool, report, RUNS, stats, within } from "../lib/common.mjs";
+
+const URL_ = process.env.MOCK_URL;
+const KEY = "test-key";
+const N = Number(process.env.REQUESTS || 5000);
+const WARM = Math.min(N, 1000);
+const { Baseten } = await loadOurs();
+const ours = new Baseten({ apiKey: KEY, baseUrl: URL_, openaiBaseUrl: `${URL_}/v1` });
+const openai = new OpenAI({ apiKey: KEY, baseURL: `${URL_}/v1`, maxRetries: 0 });
+const INPUT = { prompt: "hello", max_tokens: 8 };
+const CHAT = { model: "mock-model", messages: [{ role: "user", content: "hi" }], max_tokens: 4 };
+const predictUrl = `${URL_}/environments/production/predict`;
+const predictInit = () => ({
+  method: "POST",
+  headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", accept: "application/json" },
+  body: JSON.stringify(INPUT),
+});
+
+const contenders = {
+  "predict: ours": async () => check(await ours.predict(INPUT)),
+  "predict: raw fetch": async () => check(await (await fetch(predictUrl, predictInit())).json()),
+  "chat: ours": async () => checkChat(await ours.chat.completions.create(CHAT)),
+  "chat: openai": async () => checkChat(await openai.chat.completions.create(CHAT)),
+};
+
+function check(out) {
+  if (out?.prompt !== "hello") throw new Error(`unexpected predict answer ${JSON.stringify(out)}`);
+}
+function checkChat(out) {
+  if (!out?.choices?.[0]?.message?.content) throw new Error(`unexpected chat answer ${JSON.stringify(out)}`);
+}
+
+const results = {};
+for (const concurrency of [1, 64]) {
+  const rates = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      const n = round === 0 ? WARM : N;
+      globalThis.gc?.();
+      const t0 = performance.now();
+      await within(120_000, pool(n, concurrency, fn), `requests ${name} c=${concurrency}`);
+      const ms = performance.now() - t0;
+      if (round > 0) rates[name].push(n / (ms / 1000));
+    }
+  }
+  results[`c${concurrency}`] = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, stats(v)]));
+}
+report({ section: "requests", n: N, results });
