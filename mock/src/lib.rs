@@ -26,7 +26,6 @@ pub mod webhook;
 
 pub use state::Config;
 
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use state::State;
@@ -78,11 +77,15 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
         let state = state.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req| server::handle(state.clone(), req));
-            let _ = http1::Builder::new()
+            // HTTP/1.1, and HTTP/2 with prior knowledge (h2c), on the same port.
+            let mut builder =
+                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).keep_alive(true);
+            builder
+                .http2()
                 .timer(TokioTimer::new())
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+                .max_concurrent_streams(1024);
+            let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
         });
     }
 }

@@ -107,6 +107,9 @@ fn common(state: &State, req: &Req, obj: &Map<String, Value>) -> Result<Common, 
 /// Waits as long as generating `n` tokens takes (at most a day).
 async fn pace(gap: Duration, n: usize) {
     let total = gap.saturating_mul(u32::try_from(n).unwrap_or(u32::MAX));
+    if total.is_zero() {
+        return;
+    }
     tokio::time::sleep(total.min(Duration::from_secs(86_400))).await;
 }
 

@@ -36,6 +36,10 @@ pub struct ChatChunk {
     pub text: String,
     /// The first string `finish_reason` among the chunk's choices.
     pub finish_reason: Option<String>,
+    /// see [`json::DeltaSummary::simple`].
+    pub simple: bool,
+    /// see [`json::DeltaSummary::choices_span`].
+    pub choices_span: Option<(usize, usize)>,
 }
 
 impl ChatChunk {
@@ -228,6 +232,8 @@ impl ChatStream {
             data: event.data,
             text: summary.text,
             finish_reason: summary.finish_reason,
+            simple: summary.simple,
+            choices_span: summary.choices_span,
         }))
     }
 
@@ -321,6 +327,8 @@ pub struct Accumulator {
     choices: Vec<ChoiceAcc>,
     completions: bool,
     chunks: usize,
+    /// the bytes before and after `choices` in the last chunk parsed in full.
+    outside: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -436,6 +444,34 @@ impl Accumulator {
     /// How many chunks (JSON objects) were added.
     pub fn chunks(&self) -> usize {
         self.chunks
+    }
+
+    /// adds a chunk the stream scanner already read. A simple chunk (one choice 0
+    /// with only `delta.content`) whose bytes outside `choices` equal those of the last chunk
+    /// parsed in full only appends its text; any other is parsed in full.
+    pub fn push_chunk(&mut self, chunk: &ChatChunk) -> Result<(), Error> {
+        let data = chunk.data.as_str();
+        if let (true, Some((a, b)), Some((pre, post))) =
+            (chunk.simple, chunk.choices_span, &self.outside)
+        {
+            if !self.completions
+                && self.choices.len() == 1
+                && self.choices[0].index == 0
+                && data.get(..a) == Some(pre.as_str())
+                && data.get(b..) == Some(post.as_str())
+            {
+                if let Some(content) = self.choices[0].content.as_mut() {
+                    content.push_str(&chunk.text);
+                    self.chunks += 1;
+                    return Ok(());
+                }
+            }
+        }
+        self.push_json(data)?;
+        self.outside = chunk
+            .choices_span
+            .and_then(|(a, b)| Some((data.get(..a)?.to_owned(), data.get(b..)?.to_owned())));
+        Ok(())
     }
 
     /// Adds one chunk given as JSON text; errors (kind [`ErrorKind::Decode`]) if it is not JSON.

@@ -183,6 +183,11 @@ pub struct DeltaSummary {
     pub finish_reason: Option<String>,
     /// Whether the chunk is an object with a top-level `"error"` member that is not `null`.
     pub is_error: bool,
+    /// one choice, index 0, whose members are only `delta` (with only `content`),
+    /// a null `finish_reason` and a null `logprobs`.
+    pub simple: bool,
+    /// the byte range of the (last) `choices` array.
+    pub choices_span: Option<(usize, usize)>,
 }
 
 impl DeltaSummary {
@@ -273,10 +278,12 @@ impl<'a> Cursor<'a> {
         .with_code("invalid_json")
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -292,6 +299,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8, what: &str) -> Result<(), Error> {
         if self.peek() == Some(byte) {
             self.pos += 1;
@@ -319,6 +327,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// After a member or element: `,` (returns true, more follow) or the closing bracket.
+    #[inline(always)]
     fn next_item(&mut self, close: u8) -> Result<bool, Error> {
         self.ws();
         match self.peek() {
@@ -336,6 +345,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// After `{` or `[`: whether the container is empty (and consumes its closing bracket).
+    #[inline(always)]
     fn empty(&mut self, close: u8) -> bool {
         self.ws();
         if self.peek() == Some(close) {
@@ -666,18 +676,30 @@ impl<'a> Cursor<'a> {
                 // The last `choices` member wins: forget what an earlier one said.
                 summary.text.clear();
                 summary.finish_reason = None;
+                let twice = summary.choices_span.is_some();
+                let start = p.pos;
                 let depth = p.enter(depth)?;
                 p.pos += 1;
                 if p.empty(b']') {
+                    summary.simple = false;
+                    summary.choices_span = Some((start, p.pos));
                     return Ok(());
                 }
+                summary.simple = !twice;
+                let mut count = 0;
                 loop {
                     if p.peek() == Some(b'{') {
+                        count += 1;
                         p.choice(summary, want_text, depth)?;
                     } else {
+                        summary.simple = false;
                         p.skip_value(depth)?;
                     }
                     if !p.next_item(b']')? {
+                        if count != 1 || twice {
+                            summary.simple = false;
+                        }
+                        summary.choices_span = Some((start, p.pos));
                         return Ok(());
                     }
                 }
@@ -685,6 +707,8 @@ impl<'a> Cursor<'a> {
             "choices" => {
                 summary.text.clear();
                 summary.finish_reason = None;
+                summary.simple = false;
+                summary.choices_span = Some((p.pos, p.pos));
                 p.skip_value(depth)
             }
             _ => p.skip_value(depth),
@@ -700,22 +724,48 @@ impl<'a> Cursor<'a> {
         let mut content: Option<String> = None;
         let mut text: Option<String> = None;
         let mut finish: Option<String> = None;
+        let mut simple = want_text;
         self.members(depth, |p, key, depth| match key {
             "delta" => {
                 content = None;
                 if p.peek() == Some(b'{') {
                     p.members(depth, |p, key, depth| match key {
                         "content" => p.string_or_skip(depth, want_text.then_some(&mut content)),
-                        _ => p.skip_value(depth),
+                        _ => {
+                            simple = false;
+                            p.skip_value(depth)
+                        }
                     })
                 } else {
+                    simple = false;
                     p.skip_value(depth)
                 }
             }
-            "text" => p.string_or_skip(depth, want_text.then_some(&mut text)),
-            "finish_reason" => p.string_or_skip(depth, Some(&mut finish)),
-            _ => p.skip_value(depth),
+            "text" => {
+                simple = false;
+                p.string_or_skip(depth, want_text.then_some(&mut text))
+            }
+            "finish_reason" => {
+                simple &= p.b.get(p.pos..p.pos + 4) == Some(b"null");
+                p.string_or_skip(depth, Some(&mut finish))
+            }
+            "logprobs" => {
+                simple &= p.b.get(p.pos..p.pos + 4) == Some(b"null");
+                p.skip_value(depth)
+            }
+            "index" => {
+                simple &= p.peek() == Some(b'0')
+                    && !matches!(p.b.get(p.pos + 1), Some(c) if c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E'));
+                p.skip_value(depth)
+            }
+            _ => {
+                simple = false;
+                p.skip_value(depth)
+            }
         })?;
+        if !simple {
+            summary.simple = false;
+        }
         if let Some(content) = content {
             summary.text.push_str(&content);
         }

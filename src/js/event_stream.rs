@@ -67,7 +67,7 @@ async fn step(inner: &mut Inner) -> Result<Option<ChatChunk>, Error> {
         };
         if let Some(chunk) = ready {
             let chunk = chunk?;
-            inner.acc.push_json(&chunk.data)?;
+            inner.acc.push_chunk(&chunk)?;
             return Ok(Some(chunk));
         }
         if inner.ended || inner.rules.is_done() {
@@ -96,8 +96,49 @@ enum View {
     Sse,
 }
 
+/// A chunk already decoded (no read needed), taken synchronously: the fast path of `next()`.
+fn ready_chunk(shared: &Shared) -> Option<Result<ChatChunk, Error>> {
+    let mut cell = shared.cell.borrow_mut();
+    let inner = cell.as_mut()?;
+    if inner.ended {
+        return None;
+    }
+    let outcome = inner
+        .rules
+        .next_chunk()?
+        .and_then(|chunk| inner.acc.push_chunk(&chunk).map(|()| chunk));
+    match outcome {
+        Ok(chunk) => Some(Ok(chunk)),
+        Err(e) => {
+            let e = inner.body.tag(e);
+            cell.take();
+            *shared.result.borrow_mut() = Some(Err(e.clone()));
+            Some(Err(e))
+        }
+    }
+}
+
 impl Shared {
     fn next(&self, view: View) -> js_sys::Promise {
+        // Nothing in flight and a chunk already decoded: answer without a task.
+        if self.serial.idle() {
+            loop {
+                let item = match ready_chunk(self) {
+                    None => break,
+                    Some(Ok(chunk)) => match view {
+                        View::Objects => parse(&chunk),
+                        View::Text if chunk.text.is_empty() => continue,
+                        View::Text => Ok(JsValue::from_str(&chunk.text)),
+                        View::Sse => Ok(sse_bytes(&chunk)),
+                    },
+                    Some(Err(e)) => Err(e),
+                };
+                return match item {
+                    Ok(v) => js_sys::Promise::resolve(&iter_result(&v, false)),
+                    Err(e) => js_sys::Promise::reject(&self.client.fail(e)),
+                };
+            }
+        }
         let me = self.clone();
         self.serial.run(async move {
             loop {

@@ -22,6 +22,7 @@ function toReadableStream(it) {
     cancel() { return it.return(); },
   }, { highWaterMark: 0 });
 }
+export function iterResult(value, done) { return { value, done }; }
 export function makeError(name, message, props) {
   const e = new Error(message);
   e.name = name;
@@ -34,6 +35,9 @@ extern "C" {
     /// `toReadableStream()` pulling from `next()` with backpressure (once per class).
     #[wasm_bindgen(js_name = makeAsyncIterable)]
     pub fn make_async_iterable(o: JsValue) -> JsValue;
+    /// `{ value, done }` in one crossing.
+    #[wasm_bindgen(js_name = iterResult)]
+    pub fn iter_result_js(value: &JsValue, done: bool) -> JsValue;
     /// `new Error(message)` with `name` set and `props` copied on.
     #[wasm_bindgen(js_name = makeError)]
     pub fn make_error(name: &str, message: &str, props: &js_sys::Object) -> JsValue;
@@ -41,8 +45,5 @@ extern "C" {
 
 /// `{ value, done }`, an iterator result.
 pub fn iter_result(value: &JsValue, done: bool) -> JsValue {
-    let o = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&o, &"value".into(), value);
-    let _ = js_sys::Reflect::set(&o, &"done".into(), &JsValue::from_bool(done));
-    o.into()
+    iter_result_js(value, done)
 }
