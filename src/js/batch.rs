@@ -86,8 +86,60 @@ struct Outcome {
     ms: f64,
 }
 
+/// The controllers of the requests in flight, aborted together when the batch stops.
+#[derive(Clone, Default)]
+struct Active {
+    list: Rc<RefCell<Vec<(u64, AbortController)>>>,
+    next_id: Rc<Cell<u64>>,
+}
+
+impl Active {
+    fn add(&self, ctl: AbortController) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.list.borrow_mut().push((id, ctl));
+        id
+    }
+
+    fn remove(&self, id: u64) {
+        self.list.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    /// Aborts every request in flight when `signal` fires; the link lasts while the returned
+    /// guard lives.
+    fn follow(&self, signal: &AbortSignal) -> Link {
+        let list = self.list.clone();
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            let ctls: Vec<AbortController> = list.borrow().iter().map(|(_, c)| c.clone()).collect();
+            for ctl in ctls {
+                ctl.abort();
+            }
+        });
+        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        Link {
+            signal: signal.clone(),
+            listener,
+        }
+    }
+}
+
+/// Removes the batch signal's listener when dropped.
+struct Link {
+    signal: AbortSignal,
+    listener: Closure<dyn FnMut()>,
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
+    }
+}
+
 /// Everything the workers of one call share.
 struct Run {
+    active: Active,
     client: Rc<Client>,
     jobs: Vec<Job>,
     config: Config,
@@ -101,11 +153,11 @@ struct Run {
 }
 
 impl Run {
-    fn call_opts(&self, hedge: Option<AbortSignal>) -> CallOpts {
-        let mut signals = vec![self.batch.signal()];
-        signals.extend(hedge);
+    /// Options for one request, stopped by its own controller (which the batch aborts when it
+    /// stops: one listener on the batch signal, not one per request).
+    fn call_opts(&self, own: AbortSignal) -> CallOpts {
         CallOpts::for_batch(
-            signals,
+            vec![own],
             self.config.per_request,
             self.config.headers.clone(),
             self.config.opts.max_retries,
@@ -130,13 +182,15 @@ fn launch(
     let ctl = AbortController::new()
         .map_err(|_| Error::new(ErrorKind::Configuration, "AbortController is not available"))?;
     let run = run.clone();
-    let opts = run.call_opts(Some(ctl.signal()));
+    let opts = run.call_opts(ctl.signal());
+    let id = run.active.add(ctl.clone());
     let promise = future_to_promise(async move {
         let job = &run.jobs[i];
         let result = run
             .client
             .json("POST", &job.url, Some(&job.body), &opts)
             .await;
+        run.active.remove(id);
         *slot.borrow_mut() = Some(result);
         Ok(JsValue::from(tag))
     });
@@ -204,7 +258,10 @@ async fn run_jobs(
     let n = jobs.len();
     let batch = CallGuard::new(config.signal.clone())?;
     let _deadline = config.total_timeout_ms.map(|ms| batch.arm(ms, "deadline"));
+    let active = Active::default();
+    let _link = active.follow(&batch.signal());
     let run = Rc::new(Run {
+        active,
         client,
         retries: Rc::new(config.opts.retry_budget_for(n)),
         hedges: config.opts.hedge_budget_for(n),
