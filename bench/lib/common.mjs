@@ -70,3 +70,31 @@ export function rng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The pids of `pid`'s descendants (Linux /proc; [] elsewhere), deepest first. */
+export function descendants(pid) {
+  const out = [];
+  let tasks = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    let kids = [];
+    try {
+      kids = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {}
+    for (const kid of kids) out.push(...descendants(kid), kid);
+  }
+  return out;
+}
+
+/** SIGKILLs, by pid, every process started (directly or not) by `pid` that is still alive. */
+export function killDescendants(pid) {
+  for (const p of descendants(pid)) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {}
+  }
+}
