@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::start;
+use common::{send_json, start};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -13,14 +13,7 @@ use std::time::{Duration, Instant};
 async fn wait_done(m: &common::Mock, id: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let v: Value = m
-            .get(&format!("/async_request/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v: Value = send_json(m.get(&format!("/async_request/{id}"))).await;
         let ws = v["webhook_status"].as_str().unwrap_or("");
         if !["PENDING", ""].contains(&ws)
             && !["QUEUED", "IN_PROGRESS"].contains(&v["status"].as_str().unwrap())
@@ -57,14 +50,7 @@ async fn async_request_succeeds_and_sends_signed_webhook() {
     assert_eq!(id.len(), 32);
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
 
-    let v: Value = m
-        .get(&format!("/async_request/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = send_json(m.get(&format!("/async_request/{id}"))).await;
     assert_eq!(v["status"], "QUEUED");
     assert_eq!(v["webhook_status"], "PENDING");
     assert_eq!(v["model_id"], "mock-model");
@@ -79,14 +65,7 @@ async fn async_request_succeeds_and_sends_signed_webhook() {
     assert_eq!(q["num_queued_requests"], 1);
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
-        let v: Value = m
-            .get(&format!("/async_request/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v: Value = send_json(m.get(&format!("/async_request/{id}"))).await;
         if v["status"] == "IN_PROGRESS" {
             break;
         }
@@ -181,14 +160,7 @@ async fn async_failure_validation_and_webhook_failure() {
         .as_str()
         .unwrap()
         .to_string();
-    let v: Value = m
-        .get(&format!("/async_request/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = send_json(m.get(&format!("/async_request/{id}"))).await;
     assert_eq!(v["webhook_status"], "NO_WEBHOOK_PROVIDED");
 
     let bad = [
@@ -235,39 +207,14 @@ async fn cancel_only_while_queued() {
         .as_str()
         .unwrap()
         .to_string();
-    let url = format!("{}/async_request/{id}", m.url);
-    let v: Value = m
-        .client
-        .delete(&url)
-        .bearer_auth("test-key")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let path = format!("/async_request/{id}");
+    let v: Value = send_json(m.delete(&path)).await;
     assert_eq!(v["canceled"], true);
     assert_eq!(v["request_id"], id.as_str());
     assert!(v["message"].is_string());
-    let v: Value = m
-        .get(&format!("/async_request/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = send_json(m.get(&format!("/async_request/{id}"))).await;
     assert_eq!(v["status"], "CANCELED");
-    let v: Value = m
-        .client
-        .delete(&url)
-        .bearer_auth("test-key")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = send_json(m.delete(&path)).await;
     assert_eq!(v["canceled"], false);
 
     let r = m
@@ -283,17 +230,8 @@ async fn cancel_only_while_queued() {
         .unwrap()
         .to_string();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let url = format!("{}/async_request/{id}", m.url);
-    let v: Value = m
-        .client
-        .delete(&url)
-        .bearer_auth("test-key")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let path = format!("/async_request/{id}");
+    let v: Value = send_json(m.delete(&path)).await;
     assert_eq!(v["canceled"], false);
     let r = m
         .client

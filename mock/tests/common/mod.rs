@@ -56,6 +56,13 @@ impl Mock {
             .bearer_auth("test-key")
     }
 
+    /// A DELETE of `path` with the test key.
+    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .delete(format!("{}{path}", self.url))
+            .bearer_auth("test-key")
+    }
+
     /// A GET of one of the mock's own routes, parsed as JSON.
     pub async fn mock_json(&self, path: &str) -> serde_json::Value {
         self.client
@@ -67,6 +74,16 @@ impl Mock {
             .await
             .expect("introspection is JSON")
     }
+}
+
+/// Sends a request and parses its answer as JSON.
+pub async fn send_json(req: reqwest::RequestBuilder) -> serde_json::Value {
+    req.send()
+        .await
+        .expect("the mock answers")
+        .json()
+        .await
+        .expect("the answer is JSON")
 }
 
 /// Reads a body chunk by chunk, with the time each arrived; Err if the body broke.
