@@ -23,6 +23,8 @@ use crate::web::fetch::Fetch;
 #[wasm_bindgen]
 pub struct Baseten {
     client: Rc<Client>,
+    /// `chat`, `completions`, `embeddings` and `models`, made once.
+    pub(crate) openai: super::openai::OpenAiViews,
 }
 
 fn read_client(options: &JsValue) -> Result<Client> {
@@ -208,6 +210,7 @@ impl Baseten {
         match read_client(&options) {
             Ok(client) => Ok(Baseten {
                 client: Rc::new(client),
+                openai: Default::default(),
             }),
             Err(e) => {
                 let key = Opts::new(&options, "options")

@@ -1,23 +1,22 @@
-//! `ChatCompletionStream`: an OpenAI-style SSE response as an async iterable of chunk objects,
-//! with `textStream()`, `finalChatCompletion()`, `toReadableStream()` (SSE bytes, for proxying)
-//! and `abort()`. It reads through the same `ResponseStream` as byte streams.
+//! `RawChatStream`: the Rust half of a streamed chat completion (or completion). It reads the
+//! SSE body through the same `ResponseStream` as byte streams, applies the stream rules and
+//! accumulates the final completion; the JavaScript half (`ChatCompletionStream`, in
+//! [`super::chat_stream_js`]) is what users hold, and it pulls batches from here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::call::Client;
-use super::helpers::{iter_result, make_async_iterable};
-use super::serial::Serial;
+use super::call::{promise, Client};
+use super::chat_stream_js::{chat_batch, new_chat_stream};
 use crate::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
 use crate::core::error::{Error, ErrorKind};
 use crate::core::sse::SseDecoder;
 use crate::web::abort::Stopper;
 use crate::web::stream::ResponseStream;
 
-/// The state every view of one stream shares: the body, the SSE and stream rules, and the
-/// accumulated completion.
+/// The reading state: the body, the SSE and stream rules, and the accumulated completion.
 struct Inner {
     body: ResponseStream,
     rules: ChatStream,
@@ -25,52 +24,75 @@ struct Inner {
     ended: bool,
 }
 
-type Cell = Rc<RefCell<Option<Inner>>>;
-
-/// One stream, seen by several views (objects, text, SSE bytes) that share a queue.
-#[derive(Clone)]
-struct Shared {
-    cell: Cell,
-    serial: Rc<Serial>,
-    stopper: Stopper,
-    client: Rc<Client>,
-    /// The `finalChatCompletion()` result, once the stream is over.
-    result: Rc<RefCell<Option<Result<String, Error>>>>,
-    /// Whether the SSE view has sent its closing `[DONE]`.
-    sse_done: Rc<std::cell::Cell<bool>>,
+/// The chunks decoded from one network read, as one string with offsets in UTF-16 units (what
+/// JS slices by): for each chunk its event name, data and text delta, one after another.
+struct Batch {
+    text: String,
+    offsets: Vec<u32>,
+    units: u32,
 }
 
-/// Takes the next chunk (accumulating it), `None` at a complete end. The state is moved out of
-/// its cell while it is read, so no borrow is held across an await.
-async fn next_chunk(shared: &Shared) -> Result<Option<ChatChunk>, Error> {
-    let Some(mut inner) = shared.cell.borrow_mut().take() else {
-        return match shared.result.borrow().as_ref() {
-            Some(Err(e)) => Err(e.clone()),
-            _ => Ok(None),
-        };
-    };
-    let outcome = step(&mut inner).await.map_err(|e| inner.body.tag(e));
-    match &outcome {
-        Ok(Some(_)) => *shared.cell.borrow_mut() = Some(inner),
-        Ok(None) => *shared.result.borrow_mut() = Some(Ok(inner.acc.to_json())),
-        Err(e) => *shared.result.borrow_mut() = Some(Err(e.clone())),
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            text: String::new(),
+            offsets: vec![0],
+            units: 0,
+        }
     }
-    outcome
+
+    fn is_empty(&self) -> bool {
+        self.offsets.len() == 1
+    }
+
+    fn push(&mut self, chunk: &ChatChunk) {
+        for part in [
+            chunk.event.as_deref().unwrap_or(""),
+            &chunk.data,
+            &chunk.text,
+        ] {
+            self.text.push_str(part);
+            self.units += utf16_len(part);
+            self.offsets.push(self.units);
+        }
+    }
+
+    /// The batch as a JS object; `end`: 0 more to come, 1 complete (`value`: the final
+    /// completion's JSON), 2 failed (`value`: the error).
+    fn into_js(self, end: u8, value: &JsValue) -> JsValue {
+        chat_batch(&self.text, self.offsets, end, value)
+    }
 }
 
-async fn step(inner: &mut Inner) -> Result<Option<ChatChunk>, Error> {
+/// The length of `s` in UTF-16 code units.
+fn utf16_len(s: &str) -> u32 {
+    if s.is_ascii() {
+        return s.len() as u32;
+    }
+    s.bytes()
+        .map(|b| u32::from(b & 0xC0 != 0x80) + u32::from(b >= 0xF0))
+        .sum()
+}
+
+/// Reads until at least one chunk is ready (all the ready ones go into `batch`) or the stream
+/// ends: `Ok(Some(json))` at a complete end with the final completion, `Ok(None)` for more.
+async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Error> {
     loop {
-        let ready = if inner.ended {
-            inner.rules.finish().transpose()
-        } else {
-            inner.rules.next_chunk()
-        };
-        if let Some(chunk) = ready {
+        loop {
+            let ready = if inner.ended {
+                inner.rules.finish().transpose()
+            } else {
+                inner.rules.next_chunk()
+            };
+            let Some(chunk) = ready else { break };
             let chunk = chunk?;
             inner.acc.push_chunk(&chunk)?;
-            return Ok(Some(chunk));
+            batch.push(&chunk);
         }
         if inner.ended || inner.rules.is_done() {
+            return Ok(Some(inner.acc.to_json()));
+        }
+        if !batch.is_empty() {
             return Ok(None);
         }
         match inner.body.next().await? {
@@ -80,138 +102,23 @@ async fn step(inner: &mut Inner) -> Result<Option<ChatChunk>, Error> {
     }
 }
 
-fn parse(chunk: &ChatChunk) -> Result<JsValue, Error> {
-    js_sys::JSON::parse(&chunk.data).map_err(|_| {
-        let mut e = Error::new(ErrorKind::Decode, "a stream chunk is not valid JSON");
-        e.body = Some(chunk.data.clone());
-        e
-    })
-}
-
-/// What a view hands out for each chunk.
-#[derive(Clone, Copy)]
-enum View {
-    Objects,
-    Text,
-    Sse,
-}
-
-/// A chunk already decoded (no read needed), taken synchronously: the fast path of `next()`.
-fn ready_chunk(shared: &Shared) -> Option<Result<ChatChunk, Error>> {
-    let mut cell = shared.cell.borrow_mut();
-    let inner = cell.as_mut()?;
-    if inner.ended {
-        return None;
-    }
-    let outcome = inner
-        .rules
-        .next_chunk()?
-        .and_then(|chunk| inner.acc.push_chunk(&chunk).map(|()| chunk));
-    match outcome {
-        Ok(chunk) => Some(Ok(chunk)),
-        Err(e) => {
-            let e = inner.body.tag(e);
-            cell.take();
-            *shared.result.borrow_mut() = Some(Err(e.clone()));
-            Some(Err(e))
-        }
-    }
-}
-
-impl Shared {
-    fn next(&self, view: View) -> js_sys::Promise {
-        // Nothing in flight and a chunk already decoded: answer without a task.
-        if self.serial.idle() {
-            loop {
-                let item = match ready_chunk(self) {
-                    None => break,
-                    Some(Ok(chunk)) => match view {
-                        View::Objects => parse(&chunk),
-                        View::Text if chunk.text.is_empty() => continue,
-                        View::Text => Ok(JsValue::from_str(&chunk.text)),
-                        View::Sse => Ok(sse_bytes(&chunk)),
-                    },
-                    Some(Err(e)) => Err(e),
-                };
-                return match item {
-                    Ok(v) => js_sys::Promise::resolve(&iter_result(&v, false)),
-                    Err(e) => js_sys::Promise::reject(&self.client.fail(e)),
-                };
-            }
-        }
-        let me = self.clone();
-        self.serial.run(async move {
-            loop {
-                let item = match next_chunk(&me).await {
-                    Ok(Some(chunk)) => match view {
-                        View::Objects => parse(&chunk),
-                        View::Text if chunk.text.is_empty() => continue,
-                        View::Text => Ok(JsValue::from_str(&chunk.text)),
-                        View::Sse => Ok(sse_bytes(&chunk)),
-                    },
-                    Ok(None) => {
-                        let done = matches!(view, View::Sse) && me.mark_sse_done();
-                        return Ok(if done {
-                            iter_result(
-                                &js_sys::Uint8Array::from(&b"data: [DONE]\n\n"[..]).into(),
-                                false,
-                            )
-                        } else {
-                            iter_result(&JsValue::UNDEFINED, true)
-                        });
-                    }
-                    Err(e) => Err(e),
-                };
-                return item
-                    .map(|v| iter_result(&v, false))
-                    .map_err(|e| me.client.fail(e));
-            }
-        })
-    }
-
-    /// For the SSE view: true the first time the end is reached (to send `[DONE]` once).
-    fn mark_sse_done(&self) -> bool {
-        !self.sse_done.replace(true)
-    }
-
-    fn stop(&self) -> js_sys::Promise {
-        self.stopper.stop();
-        self.cell.borrow_mut().take();
-        js_sys::Promise::resolve(&iter_result(&JsValue::UNDEFINED, true))
-    }
-}
-
-fn sse_bytes(chunk: &ChatChunk) -> JsValue {
-    let mut out = Vec::with_capacity(chunk.data.len() + 8);
-    if let Some(event) = &chunk.event {
-        out.extend_from_slice(b"event: ");
-        out.extend_from_slice(event.as_bytes());
-        out.push(b'\n');
-    }
-    for line in chunk.data.split('\n') {
-        out.extend_from_slice(b"data: ");
-        out.extend_from_slice(line.as_bytes());
-        out.push(b'\n');
-    }
-    out.push(b'\n');
-    js_sys::Uint8Array::from(&out[..]).into()
-}
-
-/// A streamed chat completion (or completion): `for await (const chunk of stream)` yields the
-/// chunk objects as the server sent them; breaking out aborts the request.
-#[wasm_bindgen]
-pub struct ChatCompletionStream {
-    shared: Shared,
+/// The Rust half of a streamed chat completion. Internal: users hold the `ChatCompletionStream`
+/// wrapping it, which calls `read()` one at a time and frees this object at the end.
+#[wasm_bindgen(skip_typescript)]
+pub struct RawChatStream {
+    cell: Rc<RefCell<Option<Inner>>>,
+    stopper: Stopper,
+    client: Rc<Client>,
     request_id: Option<String>,
     status: u16,
 }
 
-impl ChatCompletionStream {
-    /// Wraps a started SSE response.
+impl RawChatStream {
+    /// Wraps a started SSE response as a JS `ChatCompletionStream`.
     pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
-        let request_id = body.request_id().map(str::to_string);
-        let status = body.status();
-        let shared = Shared {
+        let raw = RawChatStream {
+            request_id: body.request_id().map(str::to_string),
+            status: body.status(),
             stopper: body.stopper(),
             cell: Rc::new(RefCell::new(Some(Inner {
                 body,
@@ -222,93 +129,57 @@ impl ChatCompletionStream {
                 acc: Accumulator::new(),
                 ended: false,
             }))),
-            serial: Rc::new(Serial::default()),
             client,
-            result: Rc::new(RefCell::new(None)),
-            sse_done: Rc::new(std::cell::Cell::new(false)),
         };
-        make_async_iterable(
-            ChatCompletionStream {
-                shared,
-                request_id,
-                status,
-            }
-            .into(),
-        )
+        new_chat_stream(raw.into())
     }
 }
 
 #[wasm_bindgen]
-impl ChatCompletionStream {
-    /// The next chunk object.
-    #[wasm_bindgen(
-        unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>"
-    )]
-    pub fn next(&self) -> js_sys::Promise {
-        self.shared.next(View::Objects)
+impl RawChatStream {
+    /// The chunks of the next network read (at least one), or the end: a batch object.
+    pub fn read(&self) -> js_sys::Promise {
+        let cell = self.cell.clone();
+        let client = self.client.clone();
+        promise(self.client.clone(), async move {
+            // Moved out while it is read, so no borrow is held across an await.
+            let Some(mut inner) = cell.borrow_mut().take() else {
+                return Err(Error::new(ErrorKind::Aborted, "the stream was closed"));
+            };
+            let mut batch = Batch::new();
+            Ok(match fill(&mut inner, &mut batch).await {
+                Ok(None) => {
+                    *cell.borrow_mut() = Some(inner);
+                    batch.into_js(0, &JsValue::UNDEFINED)
+                }
+                Ok(Some(json)) => batch.into_js(1, &JsValue::from_str(&json)),
+                Err(e) => batch.into_js(2, &client.fail(inner.body.tag(e))),
+            })
+        })
     }
 
-    /// Stops the stream and aborts the request (called by `for await` on `break`).
-    #[wasm_bindgen(
-        js_name = "return",
-        unchecked_return_type = "Promise<IteratorResult<ChatCompletionChunk, undefined>>"
-    )]
-    pub fn return_(&self) -> js_sys::Promise {
-        self.shared.stop()
+    /// Aborts the request and drops the reading state; returns the error a later
+    /// `finalChatCompletion()` reports.
+    pub fn stop(&self) -> JsValue {
+        self.stopper.stop();
+        self.cell.borrow_mut().take();
+        self.client.fail(Error::new(
+            ErrorKind::Aborted,
+            "the stream was closed before its end",
+        ))
     }
 
     /// Aborts the request; pending and later reads reject with an `AbortError`.
     pub fn abort(&self) {
-        self.shared.stopper.stop();
+        self.stopper.stop();
     }
 
-    /// The rest of the stream as an async iterable of text deltas (`delta.content`, or `text`
-    /// for completions), skipping chunks without text.
-    #[wasm_bindgen(js_name = textStream, unchecked_return_type = "TextDeltaStream")]
-    pub fn text_stream(&self) -> JsValue {
-        make_async_iterable(
-            TextDeltaStream {
-                shared: self.shared.clone(),
-            }
-            .into(),
-        )
-    }
-
-    /// Reads the rest of the stream and resolves to the assembled `chat.completion` (message
-    /// content concatenated, tool calls assembled by index, usage when sent).
-    #[wasm_bindgen(js_name = finalChatCompletion, unchecked_return_type = "Promise<ChatCompletion>")]
-    pub fn final_chat_completion(&self) -> js_sys::Promise {
-        let me = self.shared.clone();
-        self.shared.serial.run(async move {
-            loop {
-                match next_chunk(&me).await {
-                    Ok(Some(_)) => {}
-                    Ok(None) => break,
-                    Err(e) => return Err(me.client.fail(e)),
-                }
-            }
-            let json = match me.result.borrow().as_ref() {
-                Some(Ok(json)) => json.clone(),
-                Some(Err(e)) => return Err(me.client.fail(e.clone())),
-                None => {
-                    return Err(me.client.fail(Error::new(
-                        ErrorKind::Aborted,
-                        "the stream was closed before its end",
-                    )))
-                }
-            };
-            js_sys::JSON::parse(&json)
-        })
-    }
-
-    /// The source behind `toReadableStream()`: the rest of the stream re-encoded as SSE bytes
-    /// (`data: {...}\n\n` ... `data: [DONE]\n\n`), for answering a browser from a worker.
-    #[wasm_bindgen(js_name = sseSource, unchecked_return_type = "SseByteSource")]
-    pub fn sse_source(&self) -> JsValue {
-        SseByteSource {
-            shared: self.shared.clone(),
-        }
-        .into()
+    /// The error for a chunk that `JSON.parse` refused.
+    #[wasm_bindgen(js_name = decodeError)]
+    pub fn decode_error(&self, data: String) -> JsValue {
+        let mut e = Error::new(ErrorKind::Decode, "a stream chunk is not valid JSON");
+        e.body = Some(data);
+        self.client.fail(e)
     }
 
     /// The response's request id.
@@ -321,53 +192,5 @@ impl ChatCompletionStream {
     #[wasm_bindgen(getter)]
     pub fn status(&self) -> u16 {
         self.status
-    }
-}
-
-/// The text-delta view of a [`ChatCompletionStream`].
-#[wasm_bindgen]
-pub struct TextDeltaStream {
-    shared: Shared,
-}
-
-#[wasm_bindgen]
-impl TextDeltaStream {
-    /// The next non-empty text delta.
-    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<string, undefined>>")]
-    pub fn next(&self) -> js_sys::Promise {
-        self.shared.next(View::Text)
-    }
-
-    /// Stops the stream and aborts the request.
-    #[wasm_bindgen(
-        js_name = "return",
-        unchecked_return_type = "Promise<IteratorResult<string, undefined>>"
-    )]
-    pub fn return_(&self) -> js_sys::Promise {
-        self.shared.stop()
-    }
-}
-
-/// The SSE-bytes view of a [`ChatCompletionStream`], pulled by `toReadableStream()`.
-#[wasm_bindgen]
-pub struct SseByteSource {
-    shared: Shared,
-}
-
-#[wasm_bindgen]
-impl SseByteSource {
-    /// The next event as SSE bytes; `data: [DONE]\n\n` last.
-    #[wasm_bindgen(unchecked_return_type = "Promise<IteratorResult<Uint8Array, undefined>>")]
-    pub fn next(&self) -> js_sys::Promise {
-        self.shared.next(View::Sse)
-    }
-
-    /// Stops the stream and aborts the request.
-    #[wasm_bindgen(
-        js_name = "return",
-        unchecked_return_type = "Promise<IteratorResult<Uint8Array, undefined>>"
-    )]
-    pub fn return_(&self) -> js_sys::Promise {
-        self.shared.stop()
     }
 }

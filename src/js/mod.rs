@@ -3,6 +3,7 @@
 mod batch;
 pub mod byte_stream;
 mod call;
+mod chat_stream_js;
 pub mod client;
 mod errors;
 pub mod event_stream;

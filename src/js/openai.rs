@@ -2,6 +2,7 @@
 //! `client.completions.create`, `client.embeddings.create`, `client.models.list`, against
 //! `openaiBaseUrl` (default: the model's `.../sync/v1`).
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use js_sys::{Promise, Reflect};
@@ -9,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use super::call::{to_json, Accept, CallOpts, Client};
 use super::client::Baseten;
-use super::event_stream::ChatCompletionStream;
+use super::event_stream::RawChatStream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
 
@@ -46,7 +47,7 @@ async fn create(
     let started = client
         .start("POST", &url, Some(&text), Accept::EventStream, &call)
         .await?;
-    Ok(ChatCompletionStream::into_js(client, started.into_stream()))
+    Ok(RawChatStream::into_js(client, started.into_stream()))
 }
 
 fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promise
@@ -56,16 +57,38 @@ where
     super::call::promise(client.clone(), fut(client.clone()))
 }
 
+/// The OpenAI-style sub-objects of a client, each made on first use and then the same object:
+/// `client.chat.completions.create(...)` allocates nothing that outlives the call.
+#[derive(Default)]
+pub(crate) struct OpenAiViews {
+    chat: OnceCell<JsValue>,
+    completions: OnceCell<JsValue>,
+    embeddings: OnceCell<JsValue>,
+    models: OnceCell<JsValue>,
+}
+
+fn view(cell: &OnceCell<JsValue>, make: impl FnOnce() -> JsValue) -> JsValue {
+    cell.get_or_init(make).clone()
+}
+
 /// `client.chat`.
 #[wasm_bindgen]
 pub struct Chat {
     client: Rc<Client>,
+    completions: OnceCell<JsValue>,
 }
 
 #[wasm_bindgen]
 impl Chat {
     /// `client.chat.completions`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, js_name = completions, unchecked_return_type = "ChatCompletions")]
+    pub fn completions_js(&self) -> JsValue {
+        view(&self.completions, || self.completions().into())
+    }
+}
+
+impl Chat {
+    /// `client.chat.completions`, for Rust callers.
     pub fn completions(&self) -> ChatCompletions {
         ChatCompletions {
             client: self.client.clone(),
@@ -159,31 +182,54 @@ impl Models {
 #[wasm_bindgen]
 impl Baseten {
     /// The OpenAI-compatible chat API: `client.chat.completions.create(...)`.
-    #[wasm_bindgen(getter)]
-    pub fn chat(&self) -> Chat {
-        Chat {
-            client: self.client(),
-        }
+    #[wasm_bindgen(getter, js_name = chat, unchecked_return_type = "Chat")]
+    pub fn chat_js(&self) -> JsValue {
+        view(&self.openai.chat, || self.chat().into())
     }
 
     /// The OpenAI-compatible completions API.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, js_name = completions, unchecked_return_type = "Completions")]
+    pub fn completions_js(&self) -> JsValue {
+        view(&self.openai.completions, || self.completions().into())
+    }
+
+    /// The OpenAI-compatible embeddings API.
+    #[wasm_bindgen(getter, js_name = embeddings, unchecked_return_type = "Embeddings")]
+    pub fn embeddings_js(&self) -> JsValue {
+        view(&self.openai.embeddings, || self.embeddings().into())
+    }
+
+    /// The OpenAI-compatible model list.
+    #[wasm_bindgen(getter, js_name = models, unchecked_return_type = "Models")]
+    pub fn models_js(&self) -> JsValue {
+        view(&self.openai.models, || self.models().into())
+    }
+}
+
+impl Baseten {
+    /// `client.chat`, for Rust callers.
+    pub fn chat(&self) -> Chat {
+        Chat {
+            client: self.client(),
+            completions: OnceCell::new(),
+        }
+    }
+
+    /// `client.completions`, for Rust callers.
     pub fn completions(&self) -> Completions {
         Completions {
             client: self.client(),
         }
     }
 
-    /// The OpenAI-compatible embeddings API.
-    #[wasm_bindgen(getter)]
+    /// `client.embeddings`, for Rust callers.
     pub fn embeddings(&self) -> Embeddings {
         Embeddings {
             client: self.client(),
         }
     }
 
-    /// The OpenAI-compatible model list.
-    #[wasm_bindgen(getter)]
+    /// `client.models`, for Rust callers.
     pub fn models(&self) -> Models {
         Models {
             client: self.client(),

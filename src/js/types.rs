@@ -259,14 +259,39 @@ export interface Completions {
   create(body: CompletionCreateParams, options?: CallOptions | null): Promise<Record<string, unknown>>;
 }
 
-export interface ChatCompletionStream {
-  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk>;
-  /** The rest of the stream as SSE bytes (`data: ...` events, then `data: [DONE]`), pulled on demand. */
+/** A streamed chat completion (or completion): `for await (const chunk of stream)` yields the
+ * chunk objects as the server sent them; breaking out aborts the request. The views (the
+ * iterator itself, `textStream()`, `toReadableStream()`, `finalChatCompletion()`) share one
+ * queue: each chunk goes to whichever asks first. */
+export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk> {
+  [Symbol.asyncIterator](): ChatCompletionStream;
+  /** The next chunk object. */
+  next(): Promise<IteratorResult<ChatCompletionChunk, undefined>>;
+  /** Stops the stream and aborts the request (called by `for await` on `break`). */
+  return(): Promise<IteratorResult<ChatCompletionChunk, undefined>>;
+  /** Aborts the request; pending and later reads reject with an `AbortError`. */
+  abort(): void;
+  /** The rest of the stream as text deltas (`delta.content`, or `text` for completions),
+   * skipping chunks without text. */
+  textStream(): TextDeltaStream;
+  /** Reads the rest of the stream and resolves to the assembled `chat.completion` (message
+   * content concatenated, tool calls assembled by index, usage when sent). */
+  finalChatCompletion(): Promise<ChatCompletion>;
+  /** The rest of the stream as SSE bytes (`data: ...` events, then `data: [DONE]`), pulled on
+   * demand: for answering a browser from a worker. */
   toReadableStream(): ReadableStream<Uint8Array>;
+  /** The response's request id. */
+  readonly requestId: string | undefined;
+  /** The response's HTTP status. */
+  readonly status: number;
 }
 
-export interface TextDeltaStream {
-  [Symbol.asyncIterator](): AsyncIterator<string>;
+/** The text-delta view of a {@link ChatCompletionStream}. */
+export interface TextDeltaStream extends AsyncIterable<string> {
+  [Symbol.asyncIterator](): TextDeltaStream;
+  next(): Promise<IteratorResult<string, undefined>>;
+  /** Stops the stream and aborts the request. */
+  return(): Promise<IteratorResult<string, undefined>>;
 }
 
 /** Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`), with the
