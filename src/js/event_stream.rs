@@ -24,43 +24,35 @@ struct Inner {
     ended: bool,
 }
 
-/// The chunks decoded from one network read, as one string with offsets in UTF-16 units (what
-/// JS slices by): for each chunk its event name, data and text delta, one after another.
+/// The chunks decoded from one network read.
+#[derive(Default)]
 struct Batch {
-    text: String,
-    offsets: Vec<u32>,
-    units: u32,
+    chunks: Vec<ChatChunk>,
 }
 
 impl Batch {
-    fn new() -> Batch {
-        Batch {
-            text: String::new(),
-            offsets: vec![0],
-            units: 0,
+    /// The batch as a JS object: `s`, one string holding, for each chunk, its event name, data
+    /// and text delta (only the text delta when `text_only`), and `o`, their end offsets in
+    /// UTF-16 units (what JS slices by) after a leading 0. `end`: 0 more to come, 1 complete
+    /// (`value`: the final completion's JSON), 2 failed (`value`: the error).
+    fn to_js(&self, text_only: bool, end: u8, value: &JsValue) -> JsValue {
+        let mut text = String::new();
+        let mut offsets = Vec::with_capacity(1 + 3 * self.chunks.len());
+        offsets.push(0);
+        let mut units = 0;
+        let mut add = |part: &str| {
+            text.push_str(part);
+            units += utf16_len(part);
+            offsets.push(units);
+        };
+        for chunk in &self.chunks {
+            if !text_only {
+                add(chunk.event.as_deref().unwrap_or(""));
+                add(&chunk.data);
+            }
+            add(&chunk.text);
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.offsets.len() == 1
-    }
-
-    fn push(&mut self, chunk: &ChatChunk) {
-        for part in [
-            chunk.event.as_deref().unwrap_or(""),
-            &chunk.data,
-            &chunk.text,
-        ] {
-            self.text.push_str(part);
-            self.units += utf16_len(part);
-            self.offsets.push(self.units);
-        }
-    }
-
-    /// The batch as a JS object; `end`: 0 more to come, 1 complete (`value`: the final
-    /// completion's JSON), 2 failed (`value`: the error).
-    fn into_js(self, end: u8, value: &JsValue) -> JsValue {
-        chat_batch(&self.text, self.offsets, end, value)
+        chat_batch(&text, offsets, end, value)
     }
 }
 
@@ -87,12 +79,12 @@ async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Er
             let Some(chunk) = ready else { break };
             let chunk = chunk?;
             inner.acc.push_chunk(&chunk)?;
-            batch.push(&chunk);
+            batch.chunks.push(chunk);
         }
         if inner.ended || inner.rules.is_done() {
             return Ok(Some(inner.acc.to_json()));
         }
-        if !batch.is_empty() {
+        if !batch.chunks.is_empty() {
             return Ok(None);
         }
         match inner.body.next().await? {
@@ -107,6 +99,8 @@ async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Er
 #[wasm_bindgen(skip_typescript)]
 pub struct RawChatStream {
     cell: Rc<RefCell<Option<Inner>>>,
+    /// The last batch handed over, kept until the next read for `full()`.
+    last: Rc<RefCell<Batch>>,
     stopper: Stopper,
     client: Rc<Client>,
     request_id: Option<String>,
@@ -120,6 +114,7 @@ impl RawChatStream {
             request_id: body.request_id().map(str::to_string),
             status: body.status(),
             stopper: body.stopper(),
+            last: Rc::default(),
             cell: Rc::new(RefCell::new(Some(Inner {
                 body,
                 rules: match client.max_event_bytes {
@@ -137,25 +132,35 @@ impl RawChatStream {
 
 #[wasm_bindgen]
 impl RawChatStream {
-    /// The chunks of the next network read (at least one), or the end: a batch object.
-    pub fn read(&self) -> js_sys::Promise {
+    /// The chunks of the next network read (at least one), or the end: a batch object (see
+    /// `Batch::to_js`), holding only the text deltas when `text_only`.
+    pub fn read(&self, text_only: bool) -> js_sys::Promise {
         let cell = self.cell.clone();
+        let last = self.last.clone();
         let client = self.client.clone();
         promise(self.client.clone(), async move {
             // Moved out while it is read, so no borrow is held across an await.
             let Some(mut inner) = cell.borrow_mut().take() else {
                 return Err(Error::new(ErrorKind::Aborted, "the stream was closed"));
             };
-            let mut batch = Batch::new();
-            Ok(match fill(&mut inner, &mut batch).await {
+            let mut batch = Batch::default();
+            let (end, value) = match fill(&mut inner, &mut batch).await {
                 Ok(None) => {
                     *cell.borrow_mut() = Some(inner);
-                    batch.into_js(0, &JsValue::UNDEFINED)
+                    (0, JsValue::UNDEFINED)
                 }
-                Ok(Some(json)) => batch.into_js(1, &JsValue::from_str(&json)),
-                Err(e) => batch.into_js(2, &client.fail(inner.body.tag(e))),
-            })
+                Ok(Some(json)) => (1, JsValue::from_str(&json)),
+                Err(e) => (2, client.fail(inner.body.tag(e))),
+            };
+            let out = batch.to_js(text_only, end, &value);
+            *last.borrow_mut() = batch;
+            Ok(out)
         })
+    }
+
+    /// The last batch again, in full (for a view that needs the data of a text-only batch).
+    pub fn full(&self) -> JsValue {
+        self.last.borrow().to_js(false, 0, &JsValue::UNDEFINED)
     }
 
     /// Aborts the request and drops the reading state; returns the error a later

@@ -51,6 +51,27 @@ test("views share one queue: objects, then text, then the final completion", asy
   assert.equal(typeof stream.requestId, "string");
 });
 
+test("views share one queue: text first, then objects and SSE bytes from the same read", async () => {
+  // The mock sends the whole answer in one write at token rate 0, so the text view's first read
+  // holds every chunk, and the other views must take the rest of that read in full.
+  const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url });
+  const prompt = "alpha beta gamma delta epsilon zeta eta theta";
+  const expected = (await client.chat.completions.create(body(prompt))).choices[0].message.content;
+  const stream = await client.chat.completions.create(body(prompt, { stream: true }));
+  const texts = stream.textStream();
+  let text = (await texts.next()).value;
+  const chunk = (await stream.next()).value;
+  assert.equal(chunk.object, "chat.completion.chunk");
+  text += deltaText(chunk);
+  const reader = stream.toReadableStream().getReader();
+  const event = new TextDecoder().decode((await reader.read()).value);
+  assert.match(event, /^data: \{.*\}\n\n$/s);
+  text += deltaText(JSON.parse(event.slice("data: ".length)));
+  reader.releaseLock();
+  for await (const t of texts) text += t;
+  assert.equal(text, expected);
+});
+
 test("non-ASCII text (accents, CJK, emoji, U+2028) arrives intact in every view", async () => {
   const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url });
   const prompt = "héllo wörld 你好 🌍🚀 a\u2028b ✓ ñ";
