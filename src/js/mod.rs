@@ -1,14 +1,20 @@
-//! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it.
+//! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it. Without the
+//! `full` feature only the OpenAI-compatible client is built (the chat build).
 
+#[cfg(feature = "full")]
 mod batch;
+#[cfg(feature = "full")]
 pub mod byte_stream;
 mod call;
 pub mod client;
 mod errors;
 pub mod event_stream;
 mod helpers;
+#[cfg(feature = "full")]
+mod native;
 pub mod openai;
 mod options;
 mod serial;
 mod types;
+#[cfg(feature = "full")]
 pub mod webhook;

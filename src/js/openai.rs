@@ -7,7 +7,7 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{to_json, Accept, CallOpts, Client};
+use super::call::{spawn, to_json, Accept, CallOpts, Client};
 use super::client::Baseten;
 use super::event_stream::ChatCompletionStream;
 use crate::core::error::{Error, Result};
@@ -47,13 +47,6 @@ async fn create(
         .start("POST", &url, Some(&text), Accept::EventStream, &call)
         .await?;
     Ok(ChatCompletionStream::into_js(client, started.into_stream()))
-}
-
-fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promise
-where
-    Fut: std::future::Future<Output = Result<JsValue>> + 'static,
-{
-    super::call::promise(client.clone(), fut(client.clone()))
 }
 
 /// `client.chat`.
