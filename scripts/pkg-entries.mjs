@@ -1,5 +1,5 @@
-// Finishes pkg/ after wasm-bindgen (run by scripts/build.sh): one shared .wasm, and the generated
-// entry for bundlers and browsers, browser.mjs: the web build with its .wasm inlined as base64
+// Finishes pkg/ and pkg/chat/ (the chat build, laid out alike) after wasm-bindgen (run by
+// scripts/build.sh): one shared .wasm per build, and the generated entry for bundlers and browsers, browser.mjs: the web build with its .wasm inlined as base64
 // and instantiated synchronously on import. Inlining makes `import { Baseten } from "baseten-edge"` work in every
 // bundler (Vite, esbuild, webpack, Rollup, Parcel) with no plugin, no asset to copy and no
 // top-level await.
@@ -11,45 +11,50 @@
 // live in packaging/.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
-const pkg = new URL("../pkg/", import.meta.url);
+const root = new URL("../pkg/", import.meta.url);
 
-/** Replaces exactly one occurrence of `from` in a file of pkg/, or fails the build. */
-function patch(file, from, to) {
-  const url = new URL(file, pkg);
+/** Replaces exactly one occurrence of `from` in a file of `dir`, or fails the build. */
+function patch(dir, file, from, to) {
+  const url = new URL(file, dir);
   const text = readFileSync(url, "utf8");
   if (text.split(from).length !== 2) throw new Error(`pkg-entries: ${file} no longer contains exactly one \`${from}\``);
   writeFileSync(url, text.replace(from, to));
 }
 
-// One .wasm in the package: the CommonJS and Deno builds load web/'s (the module is the same for
-// every target), which keeps the tarball about 200 KB smaller.
-patch("nodejs/baseten_edge.js", "const wasmPath = `${__dirname}/baseten_edge_bg.wasm`;", "const wasmPath = `${__dirname}/../web/baseten_edge_bg.wasm`;");
-patch("deno/baseten_edge.js", "new URL('baseten_edge_bg.wasm', import.meta.url)", "new URL('../web/baseten_edge_bg.wasm', import.meta.url)");
-for (const target of ["nodejs", "deno"]) rmSync(new URL(`${target}/baseten_edge_bg.wasm`, pkg));
-const web = new URL("web/", pkg);
-const out = new URL("browser/", pkg);
+/** Finishes one build's directory (pkg/, and pkg/chat/ for the chat build, laid out alike). */
+function finish(pkg, name, targets) {
+  // One .wasm per build: the CommonJS and Deno builds load web/'s (the module is the same for
+  // every target), which keeps the tarball about 200 KB smaller.
+  patch(pkg, "nodejs/baseten_edge.js", "const wasmPath = `${__dirname}/baseten_edge_bg.wasm`;", "const wasmPath = `${__dirname}/../web/baseten_edge_bg.wasm`;");
+  if (targets.includes("deno")) {
+    patch(pkg, "deno/baseten_edge.js", "new URL('baseten_edge_bg.wasm', import.meta.url)", "new URL('../web/baseten_edge_bg.wasm', import.meta.url)");
+  }
+  for (const target of targets) rmSync(new URL(`${target}/baseten_edge_bg.wasm`, pkg));
+  const web = new URL("web/", pkg);
+  const out = new URL("browser/", pkg);
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out);
-cpSync(new URL("snippets/", web), new URL("snippets/", out), { recursive: true });
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out);
+  cpSync(new URL("snippets/", web), new URL("snippets/", out), { recursive: true });
 
-// The declarations without the init section (InitInput, InitOutput, initSync, init): the
-// self-initialising entries (index.d.ts) do not need it, and its DOM-only names (RequestInfo,
-// BufferSource, WebAssembly) would not compile for Node users without the DOM lib.
-const dts = readFileSync(new URL("baseten_edge.d.ts", web), "utf8");
-const initSection = dts.indexOf("export type InitInput");
-if (initSection < 0) throw new Error("pkg-entries: no `export type InitInput` in the web declarations");
-writeFileSync(new URL("baseten_edge.d.ts", out), dts.slice(0, initSection).trimEnd() + "\n");
+  // The declarations without the init section (InitInput, InitOutput, initSync, init): the
+  // self-initialising entries (index.d.ts) do not need it, and its DOM-only names (RequestInfo,
+  // BufferSource, WebAssembly) would not compile for Node users without the DOM lib.
+  const dts = readFileSync(new URL("baseten_edge.d.ts", web), "utf8");
+  const initSection = dts.indexOf("export type InitInput");
+  if (initSection < 0) throw new Error("pkg-entries: no `export type InitInput` in the web declarations");
+  writeFileSync(new URL("baseten_edge.d.ts", out), dts.slice(0, initSection).trimEnd() + "\n");
 
-cpSync(new URL("baseten_edge.js", web), new URL("baseten_edge.js", out));
-patch(
-  "browser/baseten_edge.js",
-  "module_or_path = new URL('baseten_edge_bg.wasm', import.meta.url);",
-  'throw new Error("baseten-edge/browser is initialised on import; for init() use baseten-edge/web");',
-);
+  cpSync(new URL("baseten_edge.js", web), new URL("baseten_edge.js", out));
+  patch(
+    pkg,
+    "browser/baseten_edge.js",
+    "module_or_path = new URL('baseten_edge_bg.wasm', import.meta.url);",
+    `throw new Error("${name}/browser is initialised on import; for init() use ${name}/web");`,
+  );
 
-const wasm = readFileSync(new URL("baseten_edge_bg.wasm", web));
-const browser = `// Generated by scripts/pkg-entries.mjs. Bundlers and browsers: the web build with its .wasm
+  const wasm = readFileSync(new URL("baseten_edge_bg.wasm", web));
+  const browser = `// Generated by scripts/pkg-entries.mjs. Bundlers and browsers: the web build with its .wasm
 // inlined (base64) and instantiated synchronously, so the exports are ready on import.
 import { initSync } from "./browser/baseten_edge.js";
 
@@ -67,4 +72,8 @@ initSync({ module: decode(WASM_BASE64) });
 
 export * from "./browser/baseten_edge.js";
 `;
-writeFileSync(new URL("browser.mjs", pkg), browser);
+  writeFileSync(new URL("browser.mjs", pkg), browser);
+}
+
+finish(root, "baseten-edge", ["nodejs", "deno"]);
+finish(new URL("chat/", root), "baseten-edge/chat", ["nodejs"]);

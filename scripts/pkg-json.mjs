@@ -12,15 +12,18 @@
 // `/// <reference lib="esnext.disposable" />` for the generated `[Symbol.dispose]` members.
 // Explicit subpaths: ./web (the web build with its async `init`, for browsers without a
 // bundler), ./wasm (the .wasm file), ./node, ./workerd, ./browser, ./deno.
+// ./chat is the chat build (the OpenAI-compatible client alone, a much smaller .wasm) with the
+// same branches under chat/, less deno's (Deno takes the `node` branch: node.mjs); ./chat/web
+// and ./chat/wasm as above.
 import { readFileSync } from "node:fs";
 
 const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
 const version = /^version = "(.+)"/m.exec(cargo)[1];
 
-const esm = (file) => ({ types: "./index.d.ts", default: file });
-const cjs = { types: "./nodejs.d.cts", default: "./nodejs/baseten_edge.js" };
+const esm = (file, dir = ".") => ({ types: `${dir}/index.d.ts`, default: `${dir}/${file}` });
+const cjs = (dir = ".") => ({ types: `${dir}/nodejs.d.cts`, default: `${dir}/nodejs/baseten_edge.js` });
 const deno = { types: "./deno/baseten_edge.d.ts", default: "./deno/baseten_edge.js" };
-const node = { import: esm("./node.mjs"), require: cjs };
+const node = (dir = ".") => ({ import: esm("node.mjs", dir), require: cjs(dir) });
 
 const pkg = {
   name: "baseten-edge",
@@ -35,26 +38,38 @@ const pkg = {
   bin: { "baseten-edge": "./cli.mjs" },
   exports: {
     ".": {
-      workerd: esm("./workerd.mjs"),
+      workerd: esm("workerd.mjs"),
       deno,
-      bun: esm("./node.mjs"),
-      node,
-      default: esm("./browser.mjs")
+      bun: esm("node.mjs"),
+      node: node(),
+      default: esm("browser.mjs")
     },
     "./web": { types: "./web.d.ts", default: "./web/baseten_edge.js" },
     "./wasm": { types: "./wasm.d.ts", default: "./web/baseten_edge_bg.wasm" },
-    "./node": node,
-    "./workerd": esm("./workerd.mjs"),
-    "./browser": esm("./browser.mjs"),
+    "./node": node(),
+    "./workerd": esm("workerd.mjs"),
+    "./browser": esm("browser.mjs"),
     "./deno": deno,
+    "./chat": {
+      workerd: esm("workerd.mjs", "./chat"),
+      bun: esm("node.mjs", "./chat"),
+      node: node("./chat"),
+      default: esm("browser.mjs", "./chat")
+    },
+    "./chat/web": { types: "./chat/web.d.ts", default: "./chat/web/baseten_edge.js" },
+    "./chat/wasm": { types: "./chat/wasm.d.ts", default: "./chat/web/baseten_edge_bg.wasm" },
     "./package.json": "./package.json"
   },
   files: [
     "web/", "browser/", "nodejs/", "deno/", "node.mjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
-    "nodejs.d.cts", "wasm.d.ts",
+    "nodejs.d.cts", "wasm.d.ts", "chat/",
     "cli.mjs", "docs/", "README.md"
   ],
   engines: { node: ">=18" },
-  sideEffects: ["./node.mjs", "./workerd.mjs", "./browser.mjs", "./web/snippets/*", "./browser/snippets/*", "./nodejs/*", "./deno/*"]
+  sideEffects: [
+    "./node.mjs", "./workerd.mjs", "./browser.mjs", "./web/snippets/*", "./browser/snippets/*", "./nodejs/*", "./deno/*",
+    "./chat/node.mjs", "./chat/workerd.mjs", "./chat/browser.mjs", "./chat/web/snippets/*", "./chat/browser/snippets/*",
+    "./chat/nodejs/*"
+  ]
 };
 process.stdout.write(JSON.stringify(pkg, null, 2) + "\n");

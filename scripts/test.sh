@@ -16,9 +16,14 @@ cargo fmt --all -- --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 BASETEN_MOCK_URL=http://127.0.0.1:9 \
   cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+# The chat build (baseten-edge/chat): the same lints without the `full` feature.
+cargo clippy --quiet -p baseten-edge --all-targets --no-default-features -- -D warnings
+BASETEN_MOCK_URL=http://127.0.0.1:9 cargo clippy --quiet --lib --tests \
+  --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
-step "host tests (src/core, mock)"
+step "host tests (src/core, mock; and the chat build's)"
 cargo test --workspace
+cargo test --quiet -p baseten-edge --no-default-features
 
 step "SSE decoder: differential test against eventsource-parser"
 cargo build --quiet --example sse_dump
@@ -38,6 +43,9 @@ step "wasm tests: Node and headless Chromium against the mock"
 BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
+BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser --no-default-features
 
 step "package tests: node --test against the mock"
 node --test tests/node/

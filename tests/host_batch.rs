@@ -1,6 +1,8 @@
 //! Host tests of the batch planner: options and their ranges, splitting inputs into requests,
 //! the retry and hedge budgets, and reassembling results in input order.
 
+// Full build only (`--no-default-features` leaves these modules out).
+#![cfg(feature = "full")]
 // Tables of expected plans hold one-range plans such as `&[0..3]`.
 #![allow(clippy::single_range_in_vec_init)]
 

@@ -1,6 +1,9 @@
 //! Host tests of SHA-256 and HMAC-SHA256 against the published vectors, of ISO-8601 parsing,
 //! and of webhook verification against signatures computed independently (Python's `hmac`).
 
+// Full build only (`--no-default-features` leaves these modules out).
+#![cfg(feature = "full")]
+
 use baseten_edge::core::error::{Error, ErrorKind};
 use baseten_edge::core::sha256::{hmac_sha256, sha256, to_hex, Sha256};
 use baseten_edge::core::time::parse_iso8601;

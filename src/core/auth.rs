@@ -110,8 +110,10 @@ pub fn validate_header(name: &str, value: &str) -> Result<(), Error> {
         .bytes()
         .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
     {
+        // The name is a token here (no `"` or `\`), so quoting it by hand gives what `{name:?}`
+        // would, without linking core's Debug escaping and its Unicode tables.
         return Err(Error::config(format!(
-            "header {name:?} has a value with a control character (CR, LF, NUL, ...) or \
+            "header \"{name}\" has a value with a control character (CR, LF, NUL, ...) or \
              non-ASCII character"
         )));
     }

@@ -1,15 +1,19 @@
 //! Sans-IO building blocks shared by every transport. Nothing here touches the network or JS.
 
+#[cfg(feature = "full")]
 pub mod async_predict;
 pub mod auth;
+#[cfg(feature = "full")]
 pub mod batch;
 pub mod chat_stream;
 pub mod classify;
 pub mod error;
 pub mod json;
 pub mod retry;
+#[cfg(feature = "full")]
 pub mod sha256;
 pub mod sse;
 pub mod time;
 pub mod url;
+#[cfg(feature = "full")]
 pub mod webhook;

@@ -71,7 +71,8 @@ fn parse_decimal(s: &str) -> Option<f64> {
     if !any_digit || dots > 1 {
         return None;
     }
-    s.parse().ok().filter(|v: &f64| v.is_finite())
+    // The JSON number reader (correctly rounded, like `str::parse`, without core's float code).
+    Some(super::json::parse_number(s.as_bytes())).filter(|v| v.is_finite())
 }
 
 impl RetryHints {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::call::Client;
-use super::helpers::{iter_result, make_async_iterable};
+use super::iterable::{iter_result, make_async_iterable};
 use super::serial::Serial;
 use crate::core::error::{Error, ErrorKind};
 use crate::web::abort::Stopper;

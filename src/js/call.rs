@@ -11,6 +11,7 @@ use web_sys::Response;
 use super::errors;
 use super::options::Opts;
 use crate::core::auth::{ApiKey, AuthScheme};
+#[cfg(feature = "full")]
 use crate::core::batch::Budget;
 use crate::core::classify;
 use crate::core::error::{Error, ErrorKind, Result};
@@ -87,6 +88,7 @@ pub struct CallOpts {
     headers: Vec<(String, String)>,
     max_retries: Option<u32>,
     /// Retries shared by the requests of one batch call.
+    #[cfg(feature = "full")]
     pub retry_budget: Option<Rc<Budget>>,
 }
 
@@ -99,11 +101,13 @@ impl CallOpts {
             timeouts: Timeouts::read(&o)?,
             headers: o.headers("headers")?,
             max_retries: read_max_retries(&o)?,
+            #[cfg(feature = "full")]
             retry_budget: None,
         })
     }
 }
 
+#[cfg(feature = "full")]
 impl CallOpts {
     /// Options carrying only `signal` (for calls made on behalf of a helper such as polling).
     pub fn with_signal(signal: web_sys::AbortSignal) -> CallOpts {
@@ -274,9 +278,9 @@ impl Client {
                 }
                 Err(failure) => failure,
             };
-            let delay = policy
-                .next_delay(attempt, &err, &hints, now_ms(), js_sys::Math::random())
-                .filter(|_| call.retry_budget.as_ref().is_none_or(|b| b.try_take()));
+            let delay = policy.next_delay(attempt, &err, &hints, now_ms(), js_sys::Math::random());
+            #[cfg(feature = "full")]
+            let delay = delay.filter(|_| call.retry_budget.as_ref().is_none_or(|b| b.try_take()));
             let Some(delay) = delay else {
                 return Err(Error {
                     attempts: attempt,
@@ -376,6 +380,16 @@ fn attach_request_id(value: &JsValue, id: &str) {
     let _ = js_sys::Reflect::set(&descriptor, &"value".into(), &JsValue::from_str(id));
     let target: &js_sys::Object = value.unchecked_ref();
     let _ = js_sys::Object::define_property(target, &"_request_id".into(), &descriptor);
+}
+
+/// Runs `op` with the client and turns its outcome into a promise; every error, including
+/// argument errors, rejects the promise (never throws synchronously) and is redacted.
+pub fn spawn<F, Fut>(client: &Rc<Client>, op: F) -> Promise
+where
+    F: FnOnce(Rc<Client>) -> Fut,
+    Fut: Future<Output = Result<JsValue>> + 'static,
+{
+    promise(client.clone(), op(client.clone()))
 }
 
 /// A call's future as a promise: the value, or the error redacted and made a JS `Error`. The

@@ -1,28 +1,9 @@
-//! The few lines of JavaScript that Rust cannot express: the async-iterator protocol and
-//! `ReadableStream` construction with pull-based backpressure. No `eval`, so strict CSPs and
-//! workerd accept them.
+//! `makeError`: a JS `Error` with its `name` and properties set in one crossing. No `eval`, so
+//! strict CSPs and workerd accept it.
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-export function makeAsyncIterable(o) {
-  const p = Object.getPrototypeOf(o);
-  if (!Object.prototype.hasOwnProperty.call(p, Symbol.asyncIterator)) {
-    Object.defineProperty(p, Symbol.asyncIterator, { value() { return this; }, configurable: true });
-    Object.defineProperty(p, "toReadableStream", { value() { return toReadableStream(typeof this.sseSource === "function" ? this.sseSource() : this); }, configurable: true });
-  }
-  return o;
-}
-function toReadableStream(it) {
-  return new ReadableStream({
-    async pull(controller) {
-      const r = await it.next();
-      if (r.done) controller.close(); else controller.enqueue(r.value);
-    },
-    cancel() { return it.return(); },
-  }, { highWaterMark: 0 });
-}
-export function iterResult(value, done) { return { value, done }; }
 export function makeError(name, message, props) {
   const e = new Error(message);
   e.name = name;
@@ -31,19 +12,7 @@ export function makeError(name, message, props) {
 }
 "#)]
 extern "C" {
-    /// Gives `o`'s class a `[Symbol.asyncIterator]` returning `this` and a
-    /// `toReadableStream()` pulling from `next()` with backpressure (once per class).
-    #[wasm_bindgen(js_name = makeAsyncIterable)]
-    pub fn make_async_iterable(o: JsValue) -> JsValue;
-    /// `{ value, done }` in one crossing.
-    #[wasm_bindgen(js_name = iterResult)]
-    pub fn iter_result_js(value: &JsValue, done: bool) -> JsValue;
     /// `new Error(message)` with `name` set and `props` copied on.
     #[wasm_bindgen(js_name = makeError)]
     pub fn make_error(name: &str, message: &str, props: &js_sys::Object) -> JsValue;
-}
-
-/// `{ value, done }`, an iterator result.
-pub fn iter_result(value: &JsValue, done: bool) -> JsValue {
-    iter_result_js(value, done)
 }

@@ -1,6 +1,9 @@
-//! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it.
+//! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it. Without the
+//! `full` feature only the OpenAI-compatible client is built (the chat build).
 
+#[cfg(feature = "full")]
 mod batch;
+#[cfg(feature = "full")]
 pub mod byte_stream;
 mod call;
 mod chat_stream_js;
@@ -8,8 +11,14 @@ pub mod client;
 mod errors;
 pub mod event_stream;
 mod helpers;
+#[cfg(feature = "full")]
+mod iterable;
+#[cfg(feature = "full")]
+mod native;
 pub mod openai;
 mod options;
+#[cfg(feature = "full")]
 mod serial;
 mod types;
+#[cfg(feature = "full")]
 pub mod webhook;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{to_json, Accept, CallOpts, Client};
+use super::call::{spawn, to_json, Accept, CallOpts, Client};
 use super::client::Baseten;
 use super::event_stream::RawChatStream;
 use crate::core::error::{Error, Result};
@@ -48,13 +48,6 @@ async fn create(
         .start("POST", &url, Some(&text), Accept::EventStream, &call)
         .await?;
     Ok(RawChatStream::into_js(client, started.into_stream()))
-}
-
-fn spawn<Fut>(client: &Rc<Client>, fut: impl FnOnce(Rc<Client>) -> Fut) -> Promise
-where
-    Fut: std::future::Future<Output = Result<JsValue>> + 'static,
-{
-    super::call::promise(client.clone(), fut(client.clone()))
 }
 
 /// The OpenAI-style sub-objects of a client, each made on first use and then the same object:

@@ -58,68 +58,6 @@ export interface CallOptions {
   maxRetries?: number;
 }
 
-/** Options of `sync(...)`. */
-export interface SyncOptions extends CallOptions {
-  /** Resolve to a `ByteStream` instead of parsed JSON. */
-  stream?: boolean;
-}
-
-/** Options of `asyncPredict(...)`; ranges are checked before sending. */
-export interface AsyncPredictOptions extends CallOptions {
-  webhookEndpoint?: string;
-  /** 0..2, lower runs first. */
-  priority?: 0 | 1 | 2;
-  /** 10..259200. */
-  maxTimeInQueueSeconds?: number;
-  inferenceRetryConfig?: {
-    /** 1..10 */ maxAttempts?: number;
-    /** 0..10000 */ initialDelayMs?: number;
-    /** 0..60000 */ maxDelayMs?: number;
-  };
-}
-
-/** Options of `waitForAsyncRequest(...)`. */
-export interface WaitOptions {
-  signal?: AbortSignal;
-  /** First polling interval (default 1000); it grows 1.5x per poll. */
-  pollIntervalMs?: number;
-  /** Longest polling interval (default 10000). */
-  maxPollIntervalMs?: number;
-  /** Give up after this long. */
-  timeoutMs?: number;
-}
-
-export type AsyncRequestState = "QUEUED" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "EXPIRED" | "CANCELED" | "WEBHOOK_FAILED";
-
-/** `GET /async_request/{id}`, as Baseten sends it. */
-export interface AsyncRequestStatus {
-  request_id: string;
-  model_id?: string;
-  chain_id?: string;
-  deployment_id?: string;
-  status: AsyncRequestState;
-  webhook_status: "PENDING" | "SUCCEEDED" | "FAILED" | "CANCELED" | "NO_WEBHOOK_PROVIDED";
-  created_at: string;
-  status_at: string;
-  errors: { code: string; message: string }[];
-  [key: string]: unknown;
-}
-
-/** `DELETE /async_request/{id}`. */
-export interface CancelAsyncResult {
-  request_id: string;
-  canceled: boolean;
-  message: string;
-}
-
-/** `GET .../async_queue_status`. */
-export interface AsyncQueueStatus {
-  model_id: string;
-  deployment_id: string;
-  num_queued_requests: number;
-  num_in_progress_requests: number;
-}
-
 /** Every error this package raises or rejects with. */
 export interface BasetenError extends Error {
   name:
@@ -293,6 +231,73 @@ export interface TextDeltaStream extends AsyncIterable<string> {
   /** Stops the stream and aborts the request. */
   return(): Promise<IteratorResult<string, undefined>>;
 }
+"#;
+
+/// The declarations of the full build's own calls (Baseten-native, batch, webhooks).
+#[cfg(feature = "full")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES_FULL: &'static str = r#"
+/** Options of `sync(...)`. */
+export interface SyncOptions extends CallOptions {
+  /** Resolve to a `ByteStream` instead of parsed JSON. */
+  stream?: boolean;
+}
+
+/** Options of `asyncPredict(...)`; ranges are checked before sending. */
+export interface AsyncPredictOptions extends CallOptions {
+  webhookEndpoint?: string;
+  /** 0..2, lower runs first. */
+  priority?: 0 | 1 | 2;
+  /** 10..259200. */
+  maxTimeInQueueSeconds?: number;
+  inferenceRetryConfig?: {
+    /** 1..10 */ maxAttempts?: number;
+    /** 0..10000 */ initialDelayMs?: number;
+    /** 0..60000 */ maxDelayMs?: number;
+  };
+}
+
+/** Options of `waitForAsyncRequest(...)`. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** First polling interval (default 1000); it grows 1.5x per poll. */
+  pollIntervalMs?: number;
+  /** Longest polling interval (default 10000). */
+  maxPollIntervalMs?: number;
+  /** Give up after this long. */
+  timeoutMs?: number;
+}
+
+export type AsyncRequestState = "QUEUED" | "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "EXPIRED" | "CANCELED" | "WEBHOOK_FAILED";
+
+/** `GET /async_request/{id}`, as Baseten sends it. */
+export interface AsyncRequestStatus {
+  request_id: string;
+  model_id?: string;
+  chain_id?: string;
+  deployment_id?: string;
+  status: AsyncRequestState;
+  webhook_status: "PENDING" | "SUCCEEDED" | "FAILED" | "CANCELED" | "NO_WEBHOOK_PROVIDED";
+  created_at: string;
+  status_at: string;
+  errors: { code: string; message: string }[];
+  [key: string]: unknown;
+}
+
+/** `DELETE /async_request/{id}`. */
+export interface CancelAsyncResult {
+  request_id: string;
+  canceled: boolean;
+  message: string;
+}
+
+/** `GET .../async_queue_status`. */
+export interface AsyncQueueStatus {
+  model_id: string;
+  deployment_id: string;
+  num_queued_requests: number;
+  num_in_progress_requests: number;
+}
 
 /** Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`), with the
  * semantics of Baseten's performance client. */
@@ -396,30 +401,38 @@ export interface ByteStream {
 #[wasm_bindgen]
 extern "C" {
     /// An optional `AsyncPredictOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "AsyncPredictOptions")]
     pub type AsyncPredictOptionsArg;
     /// An optional `BatchOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "BatchOptions")]
     pub type BatchOptionsArg;
     /// An optional `CallOptions` argument (typed in the `.d.ts`, read with `Opts`).
     #[wasm_bindgen(typescript_type = "CallOptions")]
     pub type CallOptionsArg;
     /// An optional `ClassifyOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "ClassifyOptions")]
     pub type ClassifyOptionsArg;
     /// An optional `EmbedOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "EmbedOptions")]
     pub type EmbedOptionsArg;
     /// An optional `RerankOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "RerankOptions")]
     pub type RerankOptionsArg;
     /// An optional `SyncOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "SyncOptions")]
     pub type SyncOptionsArg;
     /// An optional `VerifyWebhookOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "VerifyWebhookOptions")]
     pub type VerifyWebhookOptionsArg;
     /// An optional `WaitOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "WaitOptions")]
     pub type WaitOptionsArg;
 }

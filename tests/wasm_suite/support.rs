@@ -147,6 +147,7 @@ pub async fn call0(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
 }
 
 /// The bytes of a `Uint8Array` as text.
+#[cfg(feature = "full")]
 pub fn utf8(v: &JsValue) -> String {
     String::from_utf8(v.clone().unchecked_into::<js_sys::Uint8Array>().to_vec()).unwrap()
 }

@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 
 use crate::core::error::Error;
 use cursor::Cursor;
+pub(crate) use number::parse_number;
 pub use number::write_number;
 
 /// The deepest nesting of arrays and objects [`parse`] accepts.

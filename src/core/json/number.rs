@@ -239,8 +239,9 @@ fn decimal_to_f64(digits: &[u8], e10: i32, sticky: bool) -> f64 {
     c
 }
 
-/// Parses a number whose syntax was already checked.
-pub(super) fn parse_number(text: &[u8]) -> f64 {
+/// Parses a number whose syntax was already checked: an optional `-`, digits with at most one
+/// `.` (leading zeros and a leading or trailing `.` are fine), an optional exponent.
+pub(crate) fn parse_number(text: &[u8]) -> f64 {
     let (negative, text) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),

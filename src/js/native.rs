@@ -1,0 +1,269 @@
+//! The Baseten-native methods of `Baseten` (full build only): predict, streamed predict, async
+//! predict and its helpers, wake, `sync` routes.
+
+use std::rc::Rc;
+
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::byte_stream::ByteStream;
+use super::call::{to_json, Accept, CallOpts, Client};
+use super::client::Baseten;
+use super::options::Opts;
+use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
+use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::url::{Endpoint, Route};
+use crate::web::abort::CallGuard;
+
+impl Baseten {
+    /// A JSON call without a body to the URL `route` builds (`GET`, `DELETE`, `POST`).
+    fn bodiless<R>(
+        &self,
+        method: &'static str,
+        route: R,
+        options: Option<super::types::CallOptionsArg>,
+    ) -> Promise
+    where
+        R: FnOnce(&Endpoint) -> Result<String> + 'static,
+    {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = route(&c.endpoint)?;
+            c.json(method, &url, None, &call).await
+        })
+    }
+}
+
+fn field(obj: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+async fn stream_call(
+    client: Rc<Client>,
+    method: &str,
+    url: String,
+    body: Option<String>,
+    call: CallOpts,
+) -> Result<JsValue> {
+    let started = client
+        .start(method, &url, body.as_deref(), Accept::Stream, &call)
+        .await?;
+    Ok(ByteStream::into_js(client, started.into_stream()))
+}
+
+fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
+    let retry = match o.object("inferenceRetryConfig")? {
+        Some(v) => {
+            let r = Opts::new(&v, "inferenceRetryConfig")?;
+            Some(InferenceRetryConfig {
+                max_attempts: r.number("maxAttempts")?,
+                initial_delay_ms: r.number("initialDelayMs")?,
+                max_delay_ms: r.number("maxDelayMs")?,
+            })
+        }
+        None => None,
+    };
+    Ok(AsyncOptions {
+        webhook_endpoint: o.string("webhookEndpoint")?,
+        priority: o.number("priority")?,
+        max_time_in_queue_seconds: o.number("maxTimeInQueueSeconds")?,
+        inference_retry_config: retry,
+    })
+}
+
+fn check_method(method: &str) -> Result<String> {
+    let ok = !method.is_empty()
+        && method.len() <= 16
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(Error::config(
+            "method must be an HTTP method such as GET or POST",
+        ));
+    }
+    Ok(method.to_ascii_uppercase())
+}
+
+#[wasm_bindgen]
+impl Baseten {
+    /// `POST .../predict` with `input` as JSON; resolves to the parsed JSON answer.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn predict(
+        &self,
+        input: JsValue,
+        options: Option<super::types::CallOptionsArg>,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Predict)?;
+            let body = to_json(&input, "input")?;
+            c.json("POST", &url, Some(&body), &call).await
+        })
+    }
+
+    /// `POST .../predict` answered with a streamed body: resolves, once the headers arrive, to
+    /// a `ByteStream` (an async iterable of `Uint8Array` chunks).
+    #[wasm_bindgen(js_name = predictStream, unchecked_return_type = "Promise<ByteStream>")]
+    pub fn predict_stream(
+        &self,
+        input: JsValue,
+        options: Option<super::types::CallOptionsArg>,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Predict)?;
+            let body = to_json(&input, "input")?;
+            stream_call(c, "POST", url, Some(body), call).await
+        })
+    }
+
+    /// `POST .../async_predict`; resolves to `{ requestId }`. Option ranges are checked first.
+    #[wasm_bindgen(js_name = asyncPredict, unchecked_return_type = "Promise<{ requestId: string }>")]
+    pub fn async_predict(
+        &self,
+        input: JsValue,
+        options: Option<super::types::AsyncPredictOptionsArg>,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let o = Opts::new(&options, "options")?;
+            let opts = read_async_options(&o)?;
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::AsyncPredict)?;
+            let body = opts.body(&to_json(&input, "input")?)?;
+            let answer = c.json("POST", &url, Some(&body), &call).await?;
+            let id = field(&answer, "request_id").ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Decode,
+                    "async_predict answered without a request_id",
+                )
+            })?;
+            let out = Object::new();
+            let _ = Reflect::set(&out, &"requestId".into(), &JsValue::from_str(&id));
+            Ok(out.into())
+        })
+    }
+
+    /// `GET /async_request/{id}`: the request's status object, as the server sent it.
+    #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
+    pub fn async_request(
+        &self,
+        request_id: String,
+        options: Option<super::types::CallOptionsArg>,
+    ) -> Promise {
+        self.bodiless(
+            "GET",
+            move |e| e.url(Route::AsyncRequest(&request_id)),
+            options,
+        )
+    }
+
+    /// `DELETE /async_request/{id}`: `{ request_id, canceled, message }` (only queued requests
+    /// can be canceled).
+    #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "Promise<CancelAsyncResult>")]
+    pub fn cancel_async_request(
+        &self,
+        request_id: String,
+        options: Option<super::types::CallOptionsArg>,
+    ) -> Promise {
+        self.bodiless(
+            "DELETE",
+            move |e| e.url(Route::AsyncRequest(&request_id)),
+            options,
+        )
+    }
+
+    /// `GET .../async_queue_status`.
+    #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "Promise<AsyncQueueStatus>")]
+    pub fn async_queue_status(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
+        self.bodiless("GET", |e| e.url(Route::AsyncQueueStatus), options)
+    }
+
+    /// Polls `GET /async_request/{id}` until a terminal status, backing off from
+    /// `pollIntervalMs` (1000) by 1.5x up to `maxPollIntervalMs` (10000); resolves to the final
+    /// status object. `signal` and `timeoutMs` stop the wait.
+    #[wasm_bindgen(js_name = waitForAsyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
+    pub fn wait_for_async_request(
+        &self,
+        request_id: String,
+        options: Option<super::types::WaitOptionsArg>,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let o = Opts::new(&options, "options")?;
+            let mut interval = o.millis("pollIntervalMs")?.unwrap_or(1000.0).max(1.0);
+            let max_interval = o
+                .millis("maxPollIntervalMs")?
+                .unwrap_or(10_000.0)
+                .max(interval);
+            let guard = CallGuard::new(o.signal("signal")?)?;
+            let _deadline = o.millis("timeoutMs")?.map(|ms| guard.arm(ms, "deadline"));
+            let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
+            let call = CallOpts::with_signal(guard.signal());
+            loop {
+                let status =
+                    c.json("GET", &url, None, &call)
+                        .await
+                        .map_err(|e| match guard.reason() {
+                            Some(r) => crate::web::abort::stop_error(r),
+                            None => e,
+                        })?;
+                if field(&status, "status").is_some_and(|s| async_predict::is_terminal(&s)) {
+                    return Ok(status);
+                }
+                guard.sleep(interval).await?;
+                interval = async_predict::next_poll_interval(interval, max_interval);
+            }
+        })
+    }
+
+    /// `POST .../wake`: asks a scaled-to-zero deployment to start (answered 202 at once).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn wake(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Wake)?;
+            c.json("POST", &url, None, &call).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Any method on `.../sync/{route}`, passed through to the model's own server. `body`
+    /// (unless `undefined`) is sent as JSON. With `{ stream: true }` resolves to a `ByteStream`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn sync(
+        &self,
+        method: String,
+        route: String,
+        body: Option<JsValue>,
+        options: Option<super::types::SyncOptionsArg>,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        let body = body.unwrap_or_default();
+        self.spawn(|c| async move {
+            let method = check_method(&method)?;
+            let call = CallOpts::read(&options)?;
+            let stream = Opts::new(&options, "options")?
+                .boolean("stream")?
+                .unwrap_or(false);
+            let url = c.endpoint.url(Route::Sync(&route))?;
+            let body = if body.is_undefined() {
+                None
+            } else {
+                Some(to_json(&body, "body")?)
+            };
+            if stream {
+                stream_call(c, &method, url, body, call).await
+            } else {
+                c.json(&method, &url, body.as_deref(), &call).await
+            }
+        })
+    }
+}

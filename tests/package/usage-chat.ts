@@ -1,0 +1,61 @@
+// The chat build's types (`baseten-edge/chat`), type-checked with `tsc --noEmit --strict` against
+// the installed tarball (chat.test.mjs), as an ES module and as CommonJS (.cts): every call it
+// has, with and without options; results are precise types, never `any`; and the full build's
+// calls are absent.
+import {
+  Baseten,
+  type BasetenError,
+  type BasetenOptions,
+  type CallOptions,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionStream,
+  type CreateEmbeddingResponse,
+  type ModelList,
+} from "baseten-edge/chat";
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+/** Compiles only when `T` is not `any`. */
+function precise<T>(value: T, ..._notAny: IsAny<T> extends true ? [never] : []): T {
+  return value;
+}
+
+export async function main(): Promise<void> {
+  const options: BasetenOptions = {
+    apiKey: "key",
+    modelId: "abcd1234",
+    openaiBaseUrl: "http://127.0.0.1:1/v1",
+    headers: { "x-extra": "1" },
+    timeoutMs: 1000,
+    idleTimeoutMs: 1000,
+    maxRetries: 1,
+  };
+  const client = new Baseten(options);
+  const call: CallOptions = { signal: new AbortController().signal, timeoutMs: 5, headers: { a: "b" }, maxRetries: 0 };
+
+  const completion: ChatCompletion = precise(await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }));
+  const stream: ChatCompletionStream = precise(await client.chat.completions.create({ model: "m", messages: [], stream: true }, call));
+  for await (const chunk of stream) {
+    const c: ChatCompletionChunk = precise(chunk);
+    void c;
+  }
+  for await (const text of stream.textStream()) precise<string>(text);
+  const final: ChatCompletion = precise(await stream.finalChatCompletion());
+  const body: ReadableStream<Uint8Array> = stream.toReadableStream();
+  stream.abort();
+  precise(await client.completions.create({ model: "m", prompt: "p", stream: true }));
+  precise(await client.completions.create({ model: "m", prompt: "p" }, call));
+  const embeddings: CreateEmbeddingResponse = precise(await client.embeddings.create({ model: "m", input: ["a"] }));
+  const models: ModelList = precise(await client.models.list(call));
+  try {
+    await client.models.list();
+  } catch (e) {
+    const err = e as BasetenError;
+    precise<number | null>(err.status);
+  }
+  // @ts-expect-error predict is a full-build call
+  void client.predict;
+  // @ts-expect-error batch calls are full-build calls
+  void client.embed;
+  void [completion, final, body, embeddings, models, stream.requestId, stream.status];
+}
