@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/: the release wasm, wasm-bindgen glue for each runtime,
-# wasm-opt -Oz (once: the module is the same for every target), the entry files, the CLI and
+# wasm-opt (once: the module is the same for every target), the entry files, the CLI and
 # the package.json; and the same for the chat build in pkg/chat/ (baseten-edge/chat).
 # Run scripts/setup.sh first.
 set -euo pipefail
@@ -15,11 +15,13 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 rm -rf pkg && mkdir -p pkg
 cargo build --quiet --release --target wasm32-unknown-unknown --lib
 cp "$TARGET_DIR/wasm32-unknown-unknown/release/baseten_edge.wasm" pkg/.full.wasm
-cargo build --quiet --release --target wasm32-unknown-unknown --lib --no-default-features
-cp "$TARGET_DIR/wasm32-unknown-unknown/release/baseten_edge.wasm" pkg/.chat.wasm
+cargo build --quiet --profile release-small --target wasm32-unknown-unknown --lib --no-default-features
+cp "$TARGET_DIR/wasm32-unknown-unknown/release-small/baseten_edge.wasm" pkg/.chat.wasm
 
+# The full build is optimised for speed within a small size (-Os), the chat build for size
+# alone (-Oz), as their Cargo profiles are (Cargo.toml).
 optimize() {
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory \
+  node_modules/.bin/wasm-opt "$OPT" --strip-debug --strip-producers --enable-bulk-memory \
     --enable-reference-types --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-multivalue "$1" -o "$1"
 }
@@ -51,9 +53,9 @@ bindgen() {
     echo "module.exports = { $names };" >> "$snippet"
   done
 }
-bindgen pkg/.full.wasm pkg web nodejs bundler deno
+OPT=-Os bindgen pkg/.full.wasm pkg web nodejs bundler deno
 # The chat build: web (browsers, bundlers, Node ESM, Bun, Deno, workerd) and nodejs (require).
-bindgen pkg/.chat.wasm pkg/chat web nodejs
+OPT=-Oz bindgen pkg/.chat.wasm pkg/chat web nodejs
 rm -f pkg/.full.wasm pkg/.chat.wasm
 
 # The entries (Node ESM, workerd, their types), the CLI, and the inlined-wasm entry for bundlers
