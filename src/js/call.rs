@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use js_sys::Promise;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::Response;
 
 use super::errors;
@@ -18,10 +18,11 @@ use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::retry::{RetryHints, RetryPolicy};
 use crate::core::url::Endpoint;
 use crate::web::abort::CallGuard;
-use crate::web::body;
 use crate::web::fetch::{Fetch, HttpRequest};
+use crate::web::glue;
 use crate::web::stream::ResponseStream;
 use crate::web::timer::{now_ms, Timeout};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Default overall deadline of a non-streaming call, and of the headers of a streaming one.
@@ -49,6 +50,9 @@ pub struct Client {
     pub retry: RetryPolicy,
     /// The largest SSE event a stream accepts (the decoder's default when `None`).
     pub max_event_bytes: Option<usize>,
+    /// The request headers as JS objects, built once per (body, accept) for calls without
+    /// headers of their own.
+    pub header_cache: RefCell<[Option<JsValue>; 6]>,
 }
 
 /// The three deadlines of a call, in milliseconds.
@@ -82,6 +86,7 @@ impl Timeouts {
 }
 
 /// Per-call options common to every method: `signal`, timeouts, extra `headers`.
+#[derive(Default)]
 pub struct CallOpts {
     signals: Vec<web_sys::AbortSignal>,
     timeouts: Timeouts,
@@ -95,6 +100,9 @@ pub struct CallOpts {
 impl CallOpts {
     /// Reads the per-call options object.
     pub fn read(value: &JsValue) -> Result<CallOpts> {
+        if value.is_undefined() {
+            return Ok(CallOpts::default());
+        }
         let o = Opts::new(value, "options")?;
         Ok(CallOpts {
             signals: o.signal("signal")?.into_iter().collect(),
@@ -229,6 +237,26 @@ impl Client {
         out
     }
 
+    /// The request's headers as a JS object, and whether the request must copy it (a shared
+    /// one, built once per client for calls without headers of their own).
+    fn headers_js(&self, body: bool, accept: Accept, call: &CallOpts) -> (JsValue, bool) {
+        let build = || {
+            let flat = self
+                .request_headers(body, accept, call)
+                .into_iter()
+                .flat_map(|(n, v)| [n, v])
+                .collect();
+            glue::headers_object(flat)
+        };
+        if !call.headers.is_empty() {
+            return (build(), false);
+        }
+        let slot = usize::from(body) * 3 + accept as usize;
+        let mut cache = self.header_cache.borrow_mut();
+        let headers = cache[slot].get_or_insert_with(build).clone();
+        (headers, true)
+    }
+
     /// Sends a request and waits for a successful response's headers. A non-2xx response is
     /// read and classified into a typed error.
     pub async fn start(
@@ -239,8 +267,44 @@ impl Client {
         accept: Accept,
         call: &CallOpts,
     ) -> Result<Started> {
+        let body = body.map(JsValue::from_str);
+        let sent = self.send(method, url, body.as_ref(), accept, call).await?;
+        let Sent {
+            guard,
+            deadline,
+            idle_ms,
+            ..
+        } = sent;
+        let js = guard.js();
+        Ok(Started {
+            response: glue::sent_response(js),
+            request_id: glue::sent_request_id(js),
+            guard,
+            deadline,
+            idle_ms,
+        })
+    }
+
+    /// The retry loop: attempts until one succeeds (its outcome is left in the guard's JS
+    /// state) or the policy gives up. A JSON call's 2xx body is read in the attempt; a failure
+    /// from then on is final.
+    async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&JsValue>,
+        accept: Accept,
+        call: &CallOpts,
+    ) -> Result<Sent> {
         let mut timeouts = call.timeouts.or(self.timeouts);
         let streaming = accept != Accept::Json;
+        // Only a stop the caller asked for (a signal, a timeout) needs the request itself
+        // aborted; the default deadline of a JSON call just ends the wait.
+        let signal = streaming
+            || !call.signals.is_empty()
+            || timeouts.total.is_some()
+            || timeouts.headers.is_some()
+            || timeouts.idle.is_some();
         if timeouts.total.is_none() && !streaming {
             timeouts.total = Some(DEFAULT_TIMEOUT_MS);
         }
@@ -252,12 +316,15 @@ impl Client {
         }
         let guard = CallGuard::linked(call.signals.iter().cloned())?;
         let deadline = timeouts.total.map(|ms| guard.arm(ms, "deadline"));
-        let headers = self.request_headers(body.is_some(), accept, call);
+        let (headers, copy) = self.headers_js(body.is_some(), accept, call);
+        let none = JsValue::UNDEFINED;
         let request = HttpRequest {
             method,
             url,
             headers: &headers,
-            body,
+            copy,
+            body: body.unwrap_or(&none),
+            signal,
         };
         let mut policy = self.retry;
         if let Some(n) = call.max_retries {
@@ -266,17 +333,20 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let (err, hints) = match self.attempt(&request, &guard, timeouts.headers).await {
-                Ok((response, request_id)) => {
-                    return Ok(Started {
-                        response,
+            let (err, hints) = match self
+                .attempt(&request, &guard, timeouts.headers, !streaming)
+                .await
+            {
+                Ok(kind) => {
+                    return Ok(Sent {
+                        kind,
                         guard,
                         deadline,
                         idle_ms: timeouts.idle,
-                        request_id,
                     })
                 }
-                Err(failure) => failure,
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Retry(err, hints)) => (err, hints),
             };
             let delay = policy.next_delay(attempt, &err, &hints, now_ms(), js_sys::Math::random());
             #[cfg(feature = "full")]
@@ -296,34 +366,56 @@ impl Client {
         }
     }
 
-    /// One attempt: the response if it succeeded, else its error and what it said about
+    /// One attempt: the outcome's kind if it succeeded, else its error and what it said about
     /// retrying. A stop (abort, timeout) while the attempt runs is reported as such.
     async fn attempt(
         &self,
         request: &HttpRequest<'_>,
         guard: &CallGuard,
         headers_timeout: Option<f64>,
-    ) -> std::result::Result<(Response, Option<String>), (Error, RetryHints)> {
-        let headers_timer = headers_timeout.map(|ms| guard.arm(ms, "headers_timeout"));
-        let response = match self.fetch.send(request, guard).await {
-            Ok(r) => r,
-            Err(e) => return Err((e, RetryHints::default())),
-        };
-        drop(headers_timer);
-        let get = |name: &str| response.headers().get(name).ok().flatten();
-        let request_id = classify::request_id(&get);
-        let status = response.status();
-        if (200..300).contains(&status) {
-            return Ok((response, request_id));
-        }
-        let hints = RetryHints {
-            retry_after_ms: get("retry-after-ms"),
-            retry_after: get("retry-after"),
-            should_retry: get("x-should-retry"),
-        };
-        match body::text(&response, guard).await {
-            Ok(text) => Err((classify::classify(status, &get, &text), hints)),
-            Err(e) => Err((e, RetryHints::default())),
+        json: bool,
+    ) -> std::result::Result<u32, Failure> {
+        let kind = self
+            .fetch
+            .send(request, guard, headers_timeout, json)
+            .await
+            .map_err(|e| Failure::Retry(e, RetryHints::default()))?;
+        let js = guard.js();
+        match kind {
+            SENT_VALUE | SENT_RESPONSE => Ok(kind),
+            SENT_NOT_JSON => {
+                let ctype = glue::sent_content_type(js);
+                let mut e = Error::new(
+                    ErrorKind::Decode,
+                    format!("expected a JSON body, got invalid JSON ({ctype})"),
+                );
+                e.status = Some(glue::sent_status(js));
+                e.request_id = glue::sent_request_id(js);
+                e.body = Some(glue::sent_text(js));
+                Err(Failure::Final(e))
+            }
+            SENT_BODY_FAILED => Err(Failure::Final(guard.error_for(&glue::sent_value(js)))),
+            SENT_ERROR_STATUS => {
+                let get = |name: &str| glue::sent_header(js, name);
+                let hints = RetryHints {
+                    retry_after_ms: get("retry-after-ms"),
+                    retry_after: get("retry-after"),
+                    should_retry: get("x-should-retry"),
+                };
+                let status = glue::sent_status(js);
+                let text = glue::sent_text(js);
+                Err(Failure::Retry(
+                    classify::classify(status, &get, &text),
+                    hints,
+                ))
+            }
+            _ => Err(Failure::Retry(
+                Error::new(
+                    ErrorKind::Connection,
+                    "fetch resolved to something that is not a Response",
+                ),
+                RetryHints::default(),
+            )),
         }
     }
 
@@ -336,50 +428,44 @@ impl Client {
         body: Option<&str>,
         call: &CallOpts,
     ) -> Result<JsValue> {
-        let mut started = self.start(method, url, body, Accept::Json, call).await?;
-        let text = body::text(&started.response, &started.guard).await?;
-        started.guard.finish();
-        if text.trim().is_empty() {
-            return Ok(JsValue::NULL);
-        }
-        match js_sys::JSON::parse(&text) {
-            Ok(v) => {
-                if let (Some(id), true) = (&started.request_id, v.is_object()) {
-                    attach_request_id(&v, id);
-                }
-                Ok(v)
-            }
-            Err(_) => {
-                let ctype = started
-                    .response
-                    .headers()
-                    .get("content-type")
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default();
-                if ctype.starts_with("text/plain") {
-                    return Ok(JsValue::from_str(&text));
-                }
-                let mut e = Error::new(
-                    ErrorKind::Decode,
-                    format!("expected a JSON body, got invalid JSON ({ctype})"),
-                );
-                e.status = Some(started.response.status());
-                e.request_id = started.request_id;
-                e.body = Some(text);
-                Err(e)
-            }
-        }
+        let body = body.map(JsValue::from_str);
+        self.json_js(method, url, body.as_ref(), call).await
+    }
+
+    /// [`Client::json`] with the body already a JS string.
+    pub async fn json_js(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&JsValue>,
+        call: &CallOpts,
+    ) -> Result<JsValue> {
+        let mut sent = self.send(method, url, body, Accept::Json, call).await?;
+        debug_assert_eq!(sent.kind, SENT_VALUE);
+        sent.guard.finish();
+        Ok(glue::sent_value(sent.guard.js()))
     }
 }
 
-/// Gives a result object a non-enumerable `_request_id` (as openai-node does), so the id of a
-/// successful call can be logged without changing what the object serialises to.
-fn attach_request_id(value: &JsValue, id: &str) {
-    let descriptor = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&descriptor, &"value".into(), &JsValue::from_str(id));
-    let target: &js_sys::Object = value.unchecked_ref();
-    let _ = js_sys::Object::define_property(target, &"_request_id".into(), &descriptor);
+/// Outcome kinds of an attempt (see `web/glue.rs`).
+const SENT_VALUE: u32 = 0;
+const SENT_RESPONSE: u32 = 1;
+const SENT_NOT_JSON: u32 = 2;
+const SENT_BODY_FAILED: u32 = 3;
+const SENT_ERROR_STATUS: u32 = 4;
+
+/// A successful attempt, with what still governs the rest of the call.
+struct Sent {
+    kind: u32,
+    guard: CallGuard,
+    deadline: Option<Timeout>,
+    idle_ms: Option<f64>,
+}
+
+/// A failed attempt: retried if the policy says so, or final (a 2xx body that failed).
+enum Failure {
+    Retry(Error, RetryHints),
+    Final(Error),
 }
 
 /// Runs `op` with the client and turns its outcome into a promise; every error, including
@@ -407,15 +493,19 @@ fn run_boxed(client: Rc<Client>, fut: Pin<Box<dyn Future<Output = Result<JsValue
 
 /// `JSON.stringify(value)`, refusing values that have no JSON form.
 pub fn to_json(value: &JsValue, what: &str) -> Result<String> {
-    if value.is_undefined() || value.is_function() || value.is_symbol() {
+    to_json_js(value, what).map(|s| s.as_string().unwrap_or_default())
+}
+
+/// [`to_json`] left as a JS string (for a body sent as is).
+pub fn to_json_js(value: &JsValue, what: &str) -> Result<JsValue> {
+    let out = glue::to_json(value);
+    if out.is_string() {
+        return Ok(out);
+    }
+    if out.as_f64() == Some(1.0) {
         return Err(Error::config(format!("{what} must be a JSON value")));
     }
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| {
-            Error::config(format!(
-                "{what} cannot be serialised to JSON (a cycle or a BigInt?)"
-            ))
-        })
+    Err(Error::config(format!(
+        "{what} cannot be serialised to JSON (a cycle or a BigInt?)"
+    )))
 }

@@ -103,6 +103,7 @@ fn read_client(options: &JsValue) -> Result<Client> {
         timeouts: Timeouts::read(&o)?,
         retry,
         max_event_bytes,
+        header_cache: Default::default(),
     })
 }
 

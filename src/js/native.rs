@@ -7,7 +7,7 @@ use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::byte_stream::ByteStream;
-use super::call::{to_json, Accept, CallOpts, Client};
+use super::call::{to_json, to_json_js, Accept, CallOpts, Client};
 use super::client::Baseten;
 use super::options::Opts;
 use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
@@ -101,8 +101,8 @@ impl Baseten {
         self.spawn(|c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.endpoint.url(Route::Predict)?;
-            let body = to_json(&input, "input")?;
-            c.json("POST", &url, Some(&body), &call).await
+            let body = to_json_js(&input, "input")?;
+            c.json_js("POST", &url, Some(&body), &call).await
         })
     }
 

@@ -2,13 +2,14 @@
 //! remembers why it fired, and aborts the request when dropped, so that a call or stream that is
 //! abandoned never leaves a fetch running.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
+use super::glue;
 use super::timer::Timeout;
 use crate::core::error::{Error, ErrorKind};
 
@@ -21,37 +22,54 @@ pub enum StopReason {
     Timeout(&'static str, f64),
 }
 
-struct Shared {
-    controller: AbortController,
+/// The timeout codes, in the order of their numbers in the JS call state (2, 3, 4).
+const CODES: [&str; 3] = ["deadline", "headers_timeout", "idle_timeout"];
+const WHY_USER: u32 = 1;
+
+/// The number the JS call state records for a timeout `code`.
+pub(crate) fn why_of(code: &str) -> u32 {
+    CODES.iter().position(|c| *c == code).unwrap_or(0) as u32 + 2
+}
+
+/// The call's state lives in JS (see `glue.rs`): the controller, why it stopped (the first
+/// reason wins, whoever stops it: a timer, the caller's signal, Rust), the body reader to
+/// cancel and the pending waits to reject.
+pub(crate) struct Shared {
+    pub(crate) js: JsValue,
+    /// Why it stopped, once known (it never changes after that).
     reason: Cell<Option<StopReason>>,
-    /// Rejecters of the promises handed out by [`CallGuard::stopped`].
-    waiters: RefCell<Vec<Function>>,
-    /// The body reader, cancelled on stop so a pending read ends even if the fetch that made
-    /// the body ignores the signal.
-    reader: RefCell<Option<ReadableStreamDefaultReader>>,
 }
 
 impl Shared {
     fn stop(&self, reason: StopReason) {
-        if self.reason.get().is_some() {
-            return;
+        match reason {
+            StopReason::User => glue::call_stop(&self.js, WHY_USER, 0.0),
+            StopReason::Timeout(code, ms) => glue::call_stop(&self.js, why_of(code), ms),
         }
+    }
+
+    fn reason(&self) -> Option<StopReason> {
+        if let Some(r) = self.reason.get() {
+            return Some(r);
+        }
+        let reason = match glue::call_why(&self.js) {
+            0 => return None,
+            WHY_USER => StopReason::User,
+            n => {
+                let code = CODES.get(n as usize - 2).copied().unwrap_or("deadline");
+                StopReason::Timeout(code, glue::call_ms(&self.js))
+            }
+        };
         self.reason.set(Some(reason));
-        self.controller.abort();
-        if let Some(reader) = self.reader.borrow_mut().take() {
-            // On an errored stream `cancel()` rejects with the abort reason: mark it handled.
-            ignore_rejection(&reader.cancel());
-        }
-        for reject in self.waiters.take() {
-            let _ = reject.call0(&JsValue::UNDEFINED);
-        }
+        Some(reason)
     }
 }
 
 /// Owns the call's `AbortController`. Aborts on drop unless [`CallGuard::finish`] was called.
 pub struct CallGuard {
     shared: Rc<Shared>,
-    user: Vec<(AbortSignal, Closure<dyn FnMut()>)>,
+    linked: bool,
+    watched: Cell<bool>,
     finished: bool,
 }
 
@@ -64,40 +82,35 @@ impl CallGuard {
 
     /// A guard stopped by any of `signals` (a caller's signal, a batch's, a hedge's).
     pub fn linked(signals: impl Iterator<Item = AbortSignal>) -> Result<CallGuard, Error> {
-        let controller = AbortController::new().map_err(|_| {
+        let js = glue::call_new().map_err(|_| {
             Error::new(ErrorKind::Configuration, "AbortController is not available")
         })?;
-        let shared = Rc::new(Shared {
-            controller,
-            reason: Cell::new(None),
-            waiters: RefCell::new(Vec::new()),
-            reader: RefCell::new(None),
-        });
         let mut guard = CallGuard {
-            shared,
-            user: Vec::new(),
+            shared: Rc::new(Shared {
+                js,
+                reason: Cell::new(None),
+            }),
+            linked: false,
+            watched: Cell::new(false),
             finished: false,
         };
         for signal in signals {
-            if signal.aborted() {
+            guard.linked = true;
+            if !glue::call_link(&guard.shared.js, &signal) {
                 return Err(aborted_error());
             }
-            let weak = Rc::downgrade(&guard.shared);
-            let listener = Closure::<dyn FnMut()>::new(move || {
-                if let Some(shared) = weak.upgrade() {
-                    shared.stop(StopReason::User);
-                }
-            });
-            let _ =
-                signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-            guard.user.push((signal, listener));
         }
         Ok(guard)
     }
 
+    /// The JS call state, for the request helpers.
+    pub(crate) fn js(&self) -> &JsValue {
+        &self.shared.js
+    }
+
     /// The signal to hand to `fetch`.
     pub fn signal(&self) -> AbortSignal {
-        self.shared.controller.signal()
+        glue::call_signal(&self.shared.js)
     }
 
     /// A handle that can stop the call without borrowing the guard (for `abort()` methods that
@@ -113,37 +126,30 @@ impl CallGuard {
 
     /// Why the call was stopped, if it was.
     pub fn reason(&self) -> Option<StopReason> {
-        self.shared.reason.get()
+        self.shared.reason()
     }
 
     /// Starts a timer that stops the call with a timeout `code` after `ms` milliseconds.
     /// The timer is cancelled when the returned value is dropped.
     pub fn arm(&self, ms: f64, code: &'static str) -> Timeout {
-        let weak = Rc::downgrade(&self.shared);
-        Timeout::new(ms, move || {
-            if let Some(shared) = weak.upgrade() {
-                shared.stop(StopReason::Timeout(code, ms));
-            }
-        })
+        Timeout::from_handle(glue::call_arm(
+            &self.shared.js,
+            ms.max(0.0),
+            why_of(code),
+            ms,
+        ))
     }
 
-    /// A promise that rejects when the call is stopped, to race once against a step that may
-    /// not observe the signal (an injected fetch may ignore it, a sleep does not know it).
-    pub fn stopped(&self) -> Promise {
-        let shared = Rc::downgrade(&self.shared);
-        Promise::new(&mut |_resolve, reject: Function| match shared.upgrade() {
-            Some(s) if s.reason.get().is_none() => s.waiters.borrow_mut().push(reject),
-            _ => {
-                let _ = reject.call0(&JsValue::UNDEFINED);
-            }
-        })
+    /// A promise that settles as `promise` does, or rejects as soon as the call is stopped
+    /// (for a step that may not observe the signal: an injected fetch may ignore it).
+    pub fn race(&self, promise: &JsValue) -> Promise {
+        glue::call_race(&self.shared.js, promise)
     }
 
     /// Waits `ms` milliseconds, or fails with the stop error as soon as the call is stopped.
     pub async fn sleep(&self, ms: f64) -> Result<(), Error> {
-        let (promise, _timer) = super::timer::delay(ms);
-        let raced = Promise::race(&js_sys::Array::of2(&promise, &self.stopped()));
-        match wasm_bindgen_futures::JsFuture::from(raced).await {
+        let wait = glue::call_sleep(&self.shared.js, ms);
+        match wasm_bindgen_futures::JsFuture::from(wait).await {
             Ok(_) => Ok(()),
             Err(_) => Err(self.reason().map(stop_error).unwrap_or_else(aborted_error)),
         }
@@ -151,7 +157,8 @@ impl CallGuard {
 
     /// Registers the body reader so that stopping the call cancels it.
     pub fn watch_reader(&self, reader: &ReadableStreamDefaultReader) {
-        *self.shared.reader.borrow_mut() = Some(reader.clone());
+        self.watched.set(true);
+        glue::call_watch(&self.shared.js, reader);
     }
 
     /// The error for a failure seen while this guard was live: a timeout or abort when the
@@ -171,15 +178,10 @@ impl CallGuard {
 
 impl Drop for CallGuard {
     fn drop(&mut self) {
-        for (signal, listener) in self.user.drain(..) {
-            let _ = signal
-                .remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        // A finished call with nothing linked or watched has nothing to undo in JS.
+        if self.linked || self.watched.get() || !self.finished {
+            glue::call_end(&self.shared.js, self.finished);
         }
-        if !self.finished {
-            self.shared.stop(StopReason::User);
-        }
-        self.shared.waiters.borrow_mut().clear();
-        self.shared.reader.borrow_mut().take();
     }
 }
 
@@ -194,18 +196,6 @@ impl Stopper {
             shared.stop(StopReason::User);
         }
     }
-}
-
-thread_local! {
-    static NOOP: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
-}
-
-/// Attaches a do-nothing rejection handler, so that a promise whose failure is expected and
-/// reported elsewhere does not surface as an unhandled rejection (fatal in Node).
-pub fn ignore_rejection(promise: &Promise) {
-    NOOP.with(|noop| {
-        let _ = promise.catch(noop);
-    });
 }
 
 /// The error for a call stopped for `reason`.

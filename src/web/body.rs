@@ -11,8 +11,7 @@ use crate::core::error::Error;
 /// The whole body as text (`Response.text()`), stopped by the guard's abort or timeout.
 pub async fn text(response: &Response, guard: &CallGuard) -> Result<String, Error> {
     let promise = response.text().map_err(|e| guard.error_for(&e))?;
-    let raced = js_sys::Promise::race(&js_sys::Array::of2(&promise, &guard.stopped()));
-    let value = JsFuture::from(raced)
+    let value = JsFuture::from(guard.race(&promise))
         .await
         .map_err(|e| guard.error_for(&e))?;
     Ok(value.as_string().unwrap_or_default())

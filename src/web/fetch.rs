@@ -1,19 +1,12 @@
 //! Sending one request with the global `fetch` (or a caller's injected fetch-like function).
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
 
 use super::abort::CallGuard;
-use crate::core::error::{Error, ErrorKind};
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch`, looked up by name so it works where there is no `window`.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
-}
+use super::glue;
+use crate::core::error::Error;
 
 /// Which fetch to call.
 #[derive(Clone)]
@@ -30,55 +23,51 @@ pub struct HttpRequest<'a> {
     pub method: &'a str,
     /// The absolute URL.
     pub url: &'a str,
-    /// Header names and values.
-    pub headers: &'a [(String, String)],
-    /// The body, if any.
-    pub body: Option<&'a str>,
+    /// The headers, a plain JS object of strings.
+    pub headers: &'a JsValue,
+    /// Whether `headers` is shared and must be copied into each request.
+    pub copy: bool,
+    /// The body (a JS string), or `undefined`.
+    pub body: &'a JsValue,
+    /// Whether the request carries the call's signal. Without it a stop still ends the call
+    /// at once, but the request itself runs on until its headers arrive (then its body is
+    /// cancelled): for calls with nothing but the default deadline, where a signal is all
+    /// cost (Node's fetch spends tens of microseconds per request on one).
+    pub signal: bool,
 }
 
 impl Fetch {
-    /// Sends `req` and waits for the response headers. The guard's signal goes with the
-    /// request; a stop (abort or timeout) ends the wait even if the fetch ignores the signal.
-    pub async fn send(&self, req: &HttpRequest<'_>, guard: &CallGuard) -> Result<Response, Error> {
-        let init = Object::new();
-        let set = |k: &str, v: &JsValue| {
-            let _ = Reflect::set(&init, &JsValue::from_str(k), v);
+    /// Sends `req` once, in one crossing to JS (see `glue.rs`), and resolves with the
+    /// outcome's kind, its details left in the guard's JS state. The guard's signal goes with
+    /// the request; a stop (abort or timeout) ends the wait even if the fetch ignores the
+    /// signal. `headers_timeout` stops the call when the headers take longer; `json` also
+    /// reads and parses a 2xx body.
+    pub async fn send(
+        &self,
+        req: &HttpRequest<'_>,
+        guard: &CallGuard,
+        headers_timeout: Option<f64>,
+        json: bool,
+    ) -> Result<u32, Error> {
+        let fetch = match self {
+            Fetch::Global => &JsValue::UNDEFINED,
+            Fetch::Injected(f) => f.as_ref(),
         };
-        set("method", &JsValue::from_str(req.method));
-        let headers = Object::new();
-        for (name, value) in req.headers {
-            let _ = Reflect::set(
-                &headers,
-                &JsValue::from_str(name),
-                &JsValue::from_str(value),
-            );
+        let promise = glue::call_send(
+            guard.js(),
+            fetch,
+            req.url,
+            req.method,
+            req.headers,
+            req.copy,
+            req.body,
+            headers_timeout.map_or(-1.0, |ms| ms.max(0.0)),
+            json,
+            req.signal,
+        );
+        match JsFuture::from(promise).await {
+            Ok(kind) => Ok(kind.as_f64().unwrap_or(5.0) as u32),
+            Err(e) => Err(guard.error_for(&e)),
         }
-        set("headers", &headers);
-        if let Some(body) = req.body {
-            set("body", &JsValue::from_str(body));
-        }
-        set("signal", &guard.signal());
-
-        let started = match self {
-            Fetch::Global => global_fetch(req.url, &init),
-            Fetch::Injected(f) => f
-                .call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url), &init)
-                .map(|p| Promise::resolve(&p)),
-        };
-        let promise = started.map_err(|e| guard.error_for(&e))?;
-        let raced = Promise::race(&js_sys::Array::of2(&promise, &guard.stopped()));
-        let value = JsFuture::from(raced)
-            .await
-            .map_err(|e| guard.error_for(&e))?;
-        if !Reflect::get(&value, &JsValue::from_str("status"))
-            .map(|s| s.as_f64().is_some())
-            .unwrap_or(false)
-        {
-            return Err(Error::new(
-                ErrorKind::Connection,
-                "fetch resolved to something that is not a Response",
-            ));
-        }
-        Ok(value.unchecked_into())
     }
 }

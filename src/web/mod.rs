@@ -4,5 +4,6 @@
 pub mod abort;
 pub mod body;
 pub mod fetch;
+pub mod glue;
 pub mod stream;
 pub mod timer;

@@ -22,7 +22,7 @@ pub fn now_ms() -> f64 {
 /// A callback scheduled with `setTimeout`; dropping it cancels the callback.
 pub struct Timeout {
     handle: JsValue,
-    _callback: Closure<dyn FnMut()>,
+    _callback: Option<Closure<dyn FnMut()>>,
 }
 
 impl Timeout {
@@ -37,7 +37,15 @@ impl Timeout {
         let handle = set_timeout(callback.as_ref().unchecked_ref(), ms.max(0.0));
         Timeout {
             handle,
-            _callback: callback,
+            _callback: Some(callback),
+        }
+    }
+
+    /// Takes over a timer set in JS (its `setTimeout` handle).
+    pub(crate) fn from_handle(handle: JsValue) -> Timeout {
+        Timeout {
+            handle,
+            _callback: None,
         }
     }
 }
