@@ -109,7 +109,9 @@ async fn text_stream_and_final_completion() {
     let text_stream = call0_value(&stream, "textStream");
     let (parts, error) = drain(&text_stream).await;
     assert!(error.is_none());
-    assert!(parts.len() >= 2);
+    // The text of each network read comes joined: at least one non-empty string.
+    assert!(!parts.is_empty());
+    assert!(parts.iter().all(|p| !p.as_string().unwrap().is_empty()));
     let joined: String = parts.iter().map(|p| p.as_string().unwrap()).collect();
     assert!(joined.contains("ping pong"), "{joined}");
 
