@@ -1,5 +1,6 @@
 //! Sans-IO building blocks shared by every transport. Nothing here touches the network or JS.
 
+pub mod accumulator;
 #[cfg(feature = "full")]
 pub mod async_predict;
 pub mod auth;

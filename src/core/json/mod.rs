@@ -169,7 +169,7 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Parses one JSON text. Errors are of kind [`ErrorKind::Decode`] with code `invalid_json`.
+/// Parses one JSON text. Errors are of kind [`ErrorKind::Decode`](crate::core::error::ErrorKind::Decode) with code `invalid_json`.
 pub fn parse(s: &str) -> Result<Value, Error> {
     let mut p = Cursor::new(s);
     p.ws();
