@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The benchmark, side by side with the rival clients, in one run: `node bench/run.mjs`.
-// Builds nothing: it uses pkg/ (scripts/build.sh) and the mock server binary
-// (target/release/baseten-mock, or MOCK_BIN). Each section runs in its own Node process,
+// Uses pkg/ (scripts/build.sh) and the mock server binary (target/release/baseten-mock, or
+// MOCK_BIN), building them first only when they are missing. Each section runs in its own Node process,
 // bounded in time; every figure is the median of BENCH_RUNS (5) runs. Prints a table and
 // writes bench/RESULTS.md. See bench/README.md.
 import { spawn, execFileSync } from "node:child_process";
@@ -14,17 +14,26 @@ const MOCK_BIN = process.env.MOCK_BIN || path.join(ROOT, "target", "release", "b
 const SECTIONS = (process.env.BENCH_SECTIONS || "stream,requests,batch,size,memory").split(",");
 const log = (...a) => process.stderr.write(`[bench] ${a.join(" ")}\n`);
 
+// Installs what is missing, and only that (so a run measures the pkg/ already there): pkg/
+// (scripts/build.sh), the mock (cargo build --release -p baseten-mock; not with MOCK_BIN set) and
+// bench's npm dependencies (npm install: the lock lacks the performance client's optional
+// per-platform packages, which `npm ci` refuses).
 function preflight() {
-  const missing = [];
-  if (!fs.existsSync(path.join(PKG, "node.mjs"))) missing.push(`${PKG}/node.mjs (run scripts/build.sh)`);
-  const needsMock = SECTIONS.includes("requests") || SECTIONS.includes("batch");
-  if (needsMock && !fs.existsSync(MOCK_BIN)) missing.push(`${MOCK_BIN} (cargo build --release -p baseten-mock, or set MOCK_BIN)`);
-  for (const dep of ["openai", "miniflare"]) {
-    if (!fs.existsSync(path.join(BENCH_DIR, "node_modules", dep))) missing.push(`bench/node_modules/${dep} (cd bench && npm ci)`);
+  const sh = (cmd, args, cwd = ROOT) => {
+    log(`missing, so: ${cmd} ${args.join(" ")}`);
+    execFileSync(cmd, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
+  };
+  if (!fs.existsSync(path.join(PKG, "node.mjs"))) {
+    if (process.env.PKG_DIR) throw new Error(`${PKG}/node.mjs is missing`);
+    sh("scripts/build.sh", []);
   }
-  if (missing.length) {
-    console.error(`bench: missing:\n  ${missing.join("\n  ")}`);
-    process.exit(2);
+  const needsMock = SECTIONS.includes("requests") || SECTIONS.includes("batch");
+  if (needsMock && !fs.existsSync(MOCK_BIN)) {
+    if (process.env.MOCK_BIN) throw new Error(`${MOCK_BIN} is missing`);
+    sh("cargo", ["build", "--quiet", "--release", "-p", "baseten-mock"]);
+  }
+  if (["openai", "miniflare", "esbuild", "eventsource-parser", "@basetenlabs/performance-client"].some((d) => !fs.existsSync(path.join(BENCH_DIR, "node_modules", d)))) {
+    sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], BENCH_DIR);
   }
 }
 
