@@ -23,7 +23,7 @@ function views(next, stop) {
 // final completion's JSON), 2 failed (value: the error), 3 closed early (value: the error
 // finalChatCompletion() reports).
 class ChatCompletionStream {
-  #raw; #rid; #status; #s = ""; #o = null; #i = 0; #n = 0; #end = 0; #v; #filling = null; #sseDone = false; #text = "";
+  #raw; #rid; #status; #s = ""; #o = null; #i = 0; #n = 0; #end = 0; #v; #filling = null; #sseDone = false; #textOnly = false;
   constructor(raw) { this.#raw = raw; this.#rid = raw.requestId; this.#status = raw.status; }
   /** The response's request id. */
   get requestId() { return this.#rid; }
@@ -47,23 +47,24 @@ class ChatCompletionStream {
   async finalChatCompletion() {
     while (!this.#end) { this.#i = this.#n; await this.#fill(true); }
     this.#i = this.#n;
-    this.#text = "";
     this.#release();
     if (this.#end === 1) return JSON.parse(this.#v);
     throw this.#v;
   }
   #next(view) {
-    if (view === 1) {
-      // The text view takes the text of everything buffered (one network read) at once.
-      let text = this.#text;
-      this.#text = "";
-      const s = this.#s, o = this.#o;
-      for (; this.#i < this.#n; this.#i++) text += s.slice(o[3 * this.#i + 2], o[3 * this.#i + 3]);
-      if (text.length > 0) return Promise.resolve({ value: text, done: false });
-    }
+    if (this.#i < this.#n && this.#textOnly && view !== 1) this.#full();
     const s = this.#s, o = this.#o;
     while (this.#i < this.#n) {
+      if (this.#textOnly) {
+        const k = this.#i++;
+        if (o[k] === o[k + 1]) continue;
+        return Promise.resolve({ value: s.slice(o[k], o[k + 1]), done: false });
+      }
       const k = 3 * this.#i++;
+      if (view === 1) {
+        if (o[k + 2] === o[k + 3]) continue;
+        return Promise.resolve({ value: s.slice(o[k + 2], o[k + 3]), done: false });
+      }
       const data = s.slice(o[k + 1], o[k + 2]);
       if (view === 2) return Promise.resolve({ value: sseBytes(s.slice(o[k], o[k + 1]), data), done: false });
       let value;
@@ -81,15 +82,19 @@ class ChatCompletionStream {
     }
     return this.#fill(view === 1).then(() => this.#next(view));
   }
-  // A read for the text view (or finalChatCompletion) asks only for the chunks' text, kept for
-  // the text view; a read for the other views gets the chunks in full.
+  // A batch read for the text view holds only the text deltas; another view reading from it
+  // fetches the same chunks in full (the Rust side keeps the last batch until the next read).
+  #full() {
+    const b = this.#raw.full();
+    this.#s = b.s; this.#o = b.o; this.#textOnly = false;
+  }
   #fill(textOnly) {
     if (this.#filling) return this.#filling;
     return (this.#filling = this.#raw.read(textOnly).then((b) => {
       this.#filling = null;
       if (this.#end) return;
-      if (textOnly) this.#text += b.s;
-      else { this.#s = b.s; this.#o = b.o; this.#i = 0; this.#n = (b.o.length - 1) / 3; }
+      this.#s = b.s; this.#o = b.o; this.#i = 0; this.#textOnly = textOnly;
+      this.#n = textOnly ? b.o.length - 1 : (b.o.length - 1) / 3;
       if (b.end) { this.#end = b.end; this.#v = b.v; }
     }, (e) => {
       this.#filling = null;
@@ -117,9 +122,8 @@ extern "C" {
     #[wasm_bindgen(js_name = newChatStream)]
     pub fn new_chat_stream(raw: JsValue) -> JsValue;
     /// What one `read()` hands over: `s` the chunks' text, `o` the UTF-16 offsets of each
-    /// chunk's event name, data and text delta in it (3 per chunk, after a leading 0; empty for
-    /// a text-only read, whose `s` is the text deltas joined), `end` and `v` as in the class
-    /// above.
+    /// chunk's event name, data and text delta in it (3 per chunk, or only the text delta for a
+    /// text-only batch, after a leading 0), `end` and `v` as in the class above.
     #[wasm_bindgen(js_name = chatBatch)]
     pub fn chat_batch(s: &str, o: Vec<u32>, end: u8, v: &JsValue) -> JsValue;
 }

@@ -32,30 +32,25 @@ struct Batch {
 
 impl Batch {
     /// The batch as a JS object: `s`, one string holding, for each chunk, its event name, data
-    /// and text delta, and `o`, their end offsets in UTF-16 units (what JS slices by) after a
-    /// leading 0; or, when `text_only`, `s` the text deltas joined and `o` empty. `end`: 0 more
-    /// to come, 1 complete (`value`: the final completion's JSON), 2 failed (`value`: the error).
-    fn into_js(self, text_only: bool, end: u8, value: &JsValue) -> JsValue {
+    /// and text delta (only the text delta when `text_only`), and `o`, their end offsets in
+    /// UTF-16 units (what JS slices by) after a leading 0. `end`: 0 more to come, 1 complete
+    /// (`value`: the final completion's JSON), 2 failed (`value`: the error).
+    fn to_js(&self, text_only: bool, end: u8, value: &JsValue) -> JsValue {
         let mut text = String::new();
-        if text_only {
-            for chunk in &self.chunks {
-                text.push_str(&chunk.text);
-            }
-            return chat_batch(&text, Vec::new(), end, value);
-        }
         let mut offsets = Vec::with_capacity(1 + 3 * self.chunks.len());
         offsets.push(0);
         let mut units = 0;
+        let mut add = |part: &str| {
+            text.push_str(part);
+            units += utf16_len(part);
+            offsets.push(units);
+        };
         for chunk in &self.chunks {
-            for part in [
-                chunk.event.as_deref().unwrap_or(""),
-                &chunk.data,
-                &chunk.text,
-            ] {
-                text.push_str(part);
-                units += utf16_len(part);
-                offsets.push(units);
+            if !text_only {
+                add(chunk.event.as_deref().unwrap_or(""));
+                add(&chunk.data);
             }
+            add(&chunk.text);
         }
         chat_batch(&text, offsets, end, value)
     }
@@ -104,6 +99,8 @@ async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Er
 #[wasm_bindgen(skip_typescript)]
 pub struct RawChatStream {
     cell: Rc<RefCell<Option<Inner>>>,
+    /// The last batch handed over, kept until the next read for `full()`.
+    last: Rc<RefCell<Batch>>,
     stopper: Stopper,
     client: Rc<Client>,
     request_id: Option<String>,
@@ -117,6 +114,7 @@ impl RawChatStream {
             request_id: body.request_id().map(str::to_string),
             status: body.status(),
             stopper: body.stopper(),
+            last: Rc::default(),
             cell: Rc::new(RefCell::new(Some(Inner {
                 body,
                 rules: match client.max_event_bytes {
@@ -138,6 +136,7 @@ impl RawChatStream {
     /// `Batch::to_js`), holding only the text deltas when `text_only`.
     pub fn read(&self, text_only: bool) -> js_sys::Promise {
         let cell = self.cell.clone();
+        let last = self.last.clone();
         let client = self.client.clone();
         promise(self.client.clone(), async move {
             // Moved out while it is read, so no borrow is held across an await.
@@ -153,8 +152,15 @@ impl RawChatStream {
                 Ok(Some(json)) => (1, JsValue::from_str(&json)),
                 Err(e) => (2, client.fail(inner.body.tag(e))),
             };
-            Ok(batch.into_js(text_only, end, &value))
+            let out = batch.to_js(text_only, end, &value);
+            *last.borrow_mut() = batch;
+            Ok(out)
         })
+    }
+
+    /// The last batch again, in full (for a view that needs the data of a text-only batch).
+    pub fn full(&self) -> JsValue {
+        self.last.borrow().to_js(false, 0, &JsValue::UNDEFINED)
     }
 
     /// Aborts the request and drops the reading state; returns the error a later

@@ -209,9 +209,8 @@ export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk>
   return(): Promise<IteratorResult<ChatCompletionChunk, undefined>>;
   /** Aborts the request; pending and later reads reject with an `AbortError`. */
   abort(): void;
-  /** The rest of the stream as text (`delta.content`, or `text` for completions): each item
-   * joins the text deltas of the chunks that came in one network read, so a loop appends as
-   * often as data arrives; never an empty string. */
+  /** The rest of the stream as text deltas (`delta.content`, or `text` for completions),
+   * skipping chunks without text. */
   textStream(): TextDeltaStream;
   /** Reads the rest of the stream and resolves to the assembled `chat.completion` (message
    * content concatenated, tool calls assembled by index, usage when sent). */

@@ -109,9 +109,7 @@ async fn text_stream_and_final_completion() {
     let text_stream = call0_value(&stream, "textStream");
     let (parts, error) = drain(&text_stream).await;
     assert!(error.is_none());
-    // The text of each network read comes joined: at least one non-empty string.
-    assert!(!parts.is_empty());
-    assert!(parts.iter().all(|p| !p.as_string().unwrap().is_empty()));
+    assert!(parts.len() >= 2);
     let joined: String = parts.iter().map(|p| p.as_string().unwrap()).collect();
     assert!(joined.contains("ping pong"), "{joined}");
 
