@@ -5,7 +5,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
@@ -138,12 +137,6 @@ impl CallGuard {
             why_of(code),
             ms,
         ))
-    }
-
-    /// A promise that settles as `promise` does, or rejects as soon as the call is stopped
-    /// (for a step that may not observe the signal: an injected fetch may ignore it).
-    pub fn race(&self, promise: &JsValue) -> Promise {
-        glue::call_race(&self.shared.js, promise)
     }
 
     /// Waits `ms` milliseconds, or fails with the stop error as soon as the call is stopped.

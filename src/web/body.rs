@@ -1,4 +1,5 @@
-//! Reading a response body: all at once as text, or chunk by chunk from its `ReadableStream`.
+//! Reading a response body chunk by chunk from its `ReadableStream` (a JSON call's whole body
+//! is read in JS, see `glue.rs`).
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -7,15 +8,6 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 
 use super::abort::CallGuard;
 use crate::core::error::Error;
-
-/// The whole body as text (`Response.text()`), stopped by the guard's abort or timeout.
-pub async fn text(response: &Response, guard: &CallGuard) -> Result<String, Error> {
-    let promise = response.text().map_err(|e| guard.error_for(&e))?;
-    let value = JsFuture::from(guard.race(&promise))
-        .await
-        .map_err(|e| guard.error_for(&e))?;
-    Ok(value.as_string().unwrap_or_default())
-}
 
 /// Reads a body chunk by chunk. Dropping it releases nothing by itself: the call's guard
 /// aborts the request when the stream is abandoned.

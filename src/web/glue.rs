@@ -96,7 +96,6 @@ export function callMs(s) { return s.ms; }
 export function callSignal(s) { return signalOf(s); }
 export function callArm(s, delay, why, ms) { return setTimeout(stop, delay, s, why, ms); }
 export function callWatch(s, reader) { s.reader = reader; }
-export function callRace(s, p) { return race(s, Promise.resolve(p)); }
 export function callSleep(s, ms) {
   let t;
   const p = new Promise((resolve) => { t = setTimeout(resolve, ms); });
@@ -241,9 +240,6 @@ extern "C" {
     /// Cancels the reader when the call stops.
     #[wasm_bindgen(js_name = callWatch)]
     pub fn call_watch(s: &JsValue, reader: &JsValue);
-    /// `p`, or a rejection as soon as the call stops.
-    #[wasm_bindgen(js_name = callRace)]
-    pub fn call_race(s: &JsValue, p: &JsValue) -> js_sys::Promise;
     /// Resolves after `ms`, or rejects as soon as the call stops.
     #[wasm_bindgen(js_name = callSleep)]
     pub fn call_sleep(s: &JsValue, ms: f64) -> js_sys::Promise;
