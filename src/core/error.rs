@@ -129,6 +129,8 @@ pub struct Error {
     pub body: Option<String>,
     /// How many attempts were made before giving up (1 when there was no retry).
     pub attempts: u32,
+    /// What the server said with `x-should-retry: true|false`, when it said it.
+    pub should_retry: Option<bool>,
 }
 
 impl Error {
@@ -142,6 +144,7 @@ impl Error {
             code: None,
             body: None,
             attempts: 1,
+            should_retry: None,
         }
     }
 
@@ -156,9 +159,25 @@ impl Error {
         self
     }
 
-    /// Whether retrying the same request may succeed (statuses 408, 409, 429 and 5xx, and
-    /// connection failures), ignoring quota codes and headers the retry policy also weighs.
+    /// Whether retrying the same request may succeed: what the server said with
+    /// `x-should-retry` (see [`Error::retryable_given`]), else the status rule.
     pub fn retryable(&self) -> bool {
+        self.retryable_given(self.should_retry)
+    }
+
+    /// Whether this failure came from an HTTP error status (rather than a transport, timeout,
+    /// decoding or stream failure that happens to carry the status of its response).
+    pub fn is_status_error(&self) -> bool {
+        matches!(self.status, Some(s) if s >= 400 && ErrorKind::from_status(s) == self.kind)
+    }
+
+    /// Whether retrying may succeed when the server said `server_says` (`x-should-retry`):
+    /// for a status error that word decides; otherwise statuses 408, 409, 429 (unless the
+    /// quota is spent) and 5xx, and connection failures, are retryable.
+    pub fn retryable_given(&self, server_says: Option<bool>) -> bool {
+        if let (Some(flag), true) = (server_says, self.is_status_error()) {
+            return flag;
+        }
         match self.kind {
             ErrorKind::Connection => true,
             ErrorKind::RateLimited => !self.is_quota_exhausted(),
@@ -176,26 +195,61 @@ impl Error {
         )
     }
 
-    /// Removes every occurrence of `secret` from the error's text fields. Called with the API
-    /// key on every error before it leaves the crate, so that a server echoing the key back
-    /// cannot leak it through an error message.
+    /// Removes `secret` from the error's text fields. Called with the API key on every error
+    /// before it leaves the crate, so that a server echoing the key back cannot leak it through
+    /// an error (see [`scrub`] for what counts as an occurrence).
     pub fn redact(mut self, secret: &str) -> Error {
         if secret.is_empty() {
             return self;
         }
-        let scrub = |s: &mut String| {
-            if s.contains(secret) {
-                *s = s.replace(secret, "[REDACTED]");
-            }
-        };
-        scrub(&mut self.message);
+        self.message = scrub(&self.message, secret);
         for field in [&mut self.request_id, &mut self.code, &mut self.body] {
             if let Some(s) = field.as_mut() {
-                scrub(s);
+                *s = scrub(s, secret);
             }
         }
         self
     }
+}
+
+/// Secrets shorter than this are replaced only where they stand alone (`Bearer x`, `key=x,`),
+/// so that a dummy key such as `x` does not mangle every word of a message.
+const SHORT_SECRET: usize = 8;
+
+/// `text` with each occurrence of `secret` replaced by `[REDACTED]`, and with a cut-off start
+/// of the secret at the end of the text (a message clipped in the middle of an echoed key)
+/// replaced too.
+pub fn scrub(text: &str, secret: &str) -> String {
+    const MARK: &str = "[REDACTED]";
+    let long = secret.len() >= SHORT_SECRET;
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, _) in text.match_indices(secret) {
+        let end = at + secret.len();
+        if long || !(is_word(text[..at].chars().next_back()) || is_word(text[end..].chars().next()))
+        {
+            out.push_str(&text[from..at]);
+            out.push_str(MARK);
+            from = end;
+        }
+    }
+    out.push_str(&text[from..]);
+    if long {
+        let clip = ["...", "\u{2026}"]
+            .into_iter()
+            .find(|m| out.ends_with(m))
+            .unwrap_or("");
+        let body_len = out.len() - clip.len();
+        let prefix = (SHORT_SECRET..secret.len())
+            .rev()
+            .filter(|&k| secret.is_char_boundary(k))
+            .find(|&k| out[..body_len].ends_with(&secret[..k]));
+        if let Some(k) = prefix {
+            out.replace_range(body_len - k..body_len, MARK);
+        }
+    }
+    out
 }
 
 impl fmt::Display for Error {
@@ -285,6 +339,47 @@ mod tests {
         let all = format!("{e} {e:?} {:?} {:?}", e.body, e.code);
         assert!(!all.contains(key), "{all}");
         assert!(e.message.contains("[REDACTED]"));
+    }
+
+    #[test]
+    fn redact_catches_a_key_cut_off_by_a_clipped_message() {
+        let key = "abcd1234.SECRETSECRETSECRETSECRET0123";
+        for cut in [8, 20, key.len() - 1] {
+            for tail in ["", "...", "\u{2026}"] {
+                let msg = format!("{}key={}{tail}", "x".repeat(40), &key[..cut]);
+                let e = Error::new(ErrorKind::Authentication, msg).redact(key);
+                assert!(!e.message.contains(&key[..8]), "{cut}: {}", e.message);
+                assert!(
+                    e.message.ends_with(&format!("key=[REDACTED]{tail}")),
+                    "{}",
+                    e.message
+                );
+            }
+        }
+        // A short tail that merely looks like the key's start is left alone.
+        let e = Error::new(ErrorKind::Server, "ends with abcd").redact(key);
+        assert_eq!(e.message, "ends with abcd");
+    }
+
+    #[test]
+    fn a_short_key_is_redacted_only_where_it_stands_alone() {
+        let mut e = Error::new(
+            ErrorKind::BadRequest,
+            "max_tokens exceeds context; key x, x=x",
+        );
+        e.body = Some("{\"error\":\"bad key: x\"}".into());
+        let e = e.redact("x");
+        assert_eq!(
+            e.message,
+            "max_tokens exceeds context; key [REDACTED], [REDACTED]=[REDACTED]"
+        );
+        assert_eq!(
+            e.body.as_deref(),
+            Some("{\"error\":\"bad key: [REDACTED]\"}")
+        );
+        // Keys of 8 characters or more are replaced wherever they occur.
+        let e = Error::new(ErrorKind::Server, "prefix12345678suffix").redact("12345678");
+        assert_eq!(e.message, "prefix[REDACTED]suffix");
     }
 
     #[test]
