@@ -49,7 +49,7 @@ fn schemes() {
 
 #[test]
 fn header_values() {
-    let key = ApiKey::new("  abc.DEF-123_x/+=\n").expect("valid");
+    let key = ApiKey::new("  abc.DEF-123_x/+=\t").expect("valid");
     assert_eq!(key.expose(), "abc.DEF-123_x/+=");
     assert_eq!(
         key.header_value(AuthScheme::Bearer),
@@ -68,7 +68,13 @@ fn bad_keys_are_refused_without_echo() {
     let table: Vec<(String, &str)> = vec![
         (String::new(), "is empty"),
         ("   ".into(), "is empty"),
-        ("\r\n\t ".into(), "is empty"),
+        ("\t \t".into(), "is empty"),
+        // CR and LF are refused anywhere, even at either end (never trimmed away).
+        ("\r\n\t ".into(), "control"),
+        (format!("{SECRET}\r\n"), "control"),
+        (format!("{SECRET}\n"), "control"),
+        (format!("\n{SECRET}"), "control"),
+        (format!("\r{SECRET}"), "control"),
         (format!("{SECRET}\r\nX-Evil: 1"), "control"),
         (format!("{SECRET}\nx"), "control"),
         (format!("{SECRET}\rx"), "control"),

@@ -549,7 +549,7 @@ fn bad_ids_are_refused_in_every_field() {
         ("modelId", |s| cfg(Some(Model(s)), Default)),
         ("chainId", |s| cfg(Some(Chain(s)), Default)),
         ("environment", |s| cfg(Some(Model("m".into())), Named(s))),
-        ("deploymentId", |s| {
+        ("deployment", |s| {
             cfg(Some(Model("m".into())), Deployment(s))
         }),
         ("region", |s| EndpointConfig {

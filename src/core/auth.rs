@@ -46,12 +46,12 @@ impl AuthScheme {
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Checks and stores a key. Surrounding ASCII whitespace (a newline pasted from a file) is
-    /// trimmed; the rest must be 1 to [`MAX_KEY_LEN`] visible ASCII characters (`!` to `~`), so
-    /// control characters (CR, LF, NUL, ...), inner spaces and non-ASCII are refused. Error
-    /// messages never contain the key.
+    /// Checks and stores a key. Surrounding spaces and tabs are trimmed; the rest must be 1 to
+    /// [`MAX_KEY_LEN`] visible ASCII characters (`!` to `~`), so control characters (CR, LF,
+    /// NUL, ...) anywhere, inner spaces and non-ASCII are refused. Error messages never contain
+    /// the key.
     pub fn new(key: &str) -> Result<ApiKey, Error> {
-        let key = key.trim_matches(|c: char| c.is_ascii_whitespace());
+        let key = key.trim_matches(|c: char| c == ' ' || c == '\t');
         if key.is_empty() {
             return Err(Error::config("apiKey is empty"));
         }

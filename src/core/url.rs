@@ -125,7 +125,7 @@ impl Endpoint {
             Environment::Named(env) => format!("/environments/{}", check_id("environment", env)?),
             Environment::Production => "/production".to_string(),
             Environment::Development => "/development".to_string(),
-            Environment::Deployment(id) => format!("/deployment/{}", check_id("deploymentId", id)?),
+            Environment::Deployment(id) => format!("/deployment/{}", check_id("deployment", id)?),
         };
         let region = match &cfg.region {
             Some(r) => Some(check_id("region", r)?),
@@ -149,7 +149,7 @@ impl Endpoint {
         if let Some(region) = region {
             if cfg.environment != Environment::Default {
                 return Err(Error::config(
-                    "region cannot be combined with environment or deploymentId: \
+                    "region cannot be combined with environment or deployment: \
                      a regional host has no environment in its path",
                 ));
             }

@@ -23,8 +23,31 @@ pub struct Baseten {
     pub(crate) openai: super::openai::OpenAiViews,
 }
 
+/// Every option of `new Baseten(...)` (`BasetenOptions` in the TypeScript types).
+const CLIENT_OPTIONS: &[&str] = &[
+    "apiKey",
+    "authScheme",
+    "modelId",
+    "chainId",
+    "environment",
+    "deployment",
+    "development",
+    "production",
+    "region",
+    "baseUrl",
+    "openaiBaseUrl",
+    "headers",
+    "fetch",
+    "timeoutMs",
+    "headersTimeoutMs",
+    "idleTimeoutMs",
+    "maxRetries",
+    "maxEventBytes",
+];
+
 fn read_client(options: &JsValue) -> Result<Client> {
     let o = Opts::new(options, "options")?;
+    o.only(CLIENT_OPTIONS)?;
     let model = o.string("modelId")?;
     let chain = o.string("chainId")?;
     let target = match (model, chain) {
