@@ -74,7 +74,9 @@ fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
     })
 }
 
-fn check_method(method: &str) -> Result<String> {
+/// The method of a `sync` call, upper-cased: an HTTP token that fetch can send. `CONNECT`,
+/// `TRACE` and `TRACK` are refused (fetch forbids them), and so is a body on `GET` or `HEAD`.
+fn check_method(method: &str, has_body: bool) -> Result<String> {
     let ok = !method.is_empty()
         && method.len() <= 16
         && method
@@ -85,7 +87,18 @@ fn check_method(method: &str) -> Result<String> {
             "method must be an HTTP method such as GET or POST",
         ));
     }
-    Ok(method.to_ascii_uppercase())
+    let method = method.to_ascii_uppercase();
+    if matches!(method.as_str(), "CONNECT" | "TRACE" | "TRACK") {
+        return Err(Error::config(format!(
+            "method {method} cannot be sent with fetch"
+        )));
+    }
+    if has_body && matches!(method.as_str(), "GET" | "HEAD") {
+        return Err(Error::config(format!(
+            "a {method} request cannot have a body: pass undefined, or use POST"
+        )));
+    }
+    Ok(method)
 }
 
 #[wasm_bindgen]
@@ -235,8 +248,8 @@ impl Baseten {
         })
     }
 
-    /// Any method on `.../sync/{route}`, passed through to the model's own server. `body`
-    /// (unless `undefined`) is sent as JSON. With `{ stream: true }` resolves to a `ByteStream`.
+    /// Any method on `.../sync/{route}`, passed through to the model's own server. `body` is
+    /// sent as JSON; `undefined` or `null` sends no body. With `{ stream: true }` resolves to a `ByteStream`.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
     pub fn sync(
         &self,
@@ -246,18 +259,16 @@ impl Baseten {
         options: Option<super::types::SyncOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        let body = body.unwrap_or_default();
         self.spawn(|c| async move {
-            let method = check_method(&method)?;
+            let method = check_method(&method, body.is_some())?;
             let call = CallOpts::read(&options)?;
             let stream = Opts::new(&options, "options")?
                 .boolean("stream")?
                 .unwrap_or(false);
             let url = c.endpoint.url(Route::Sync(&route))?;
-            let body = if body.is_undefined() {
-                None
-            } else {
-                Some(to_json(&body, "body")?)
+            let body = match &body {
+                Some(body) => Some(to_json(body, "body")?),
+                None => None,
             };
             if stream {
                 stream_call(c, &method, url, body, call).await
