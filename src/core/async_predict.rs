@@ -71,13 +71,7 @@ impl AsyncOptions {
             )?;
         }
         if let Some(url) = &self.webhook_endpoint {
-            let lower = url.to_ascii_lowercase();
-            let ok_scheme = lower.starts_with("https://") || lower.starts_with("http://");
-            if !ok_scheme || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-                return Err(Error::config(
-                    "webhookEndpoint must be an http(s) URL without spaces or control characters",
-                ));
-            }
+            check_webhook_endpoint(url)?;
         }
         Ok(())
     }
@@ -140,6 +134,41 @@ pub fn next_poll_interval(last_ms: f64, max_ms: f64) -> f64 {
     (last_ms * 1.5).min(max_ms).max(1.0)
 }
 
+/// Baseten posts webhooks only to https URLs. Plain http is accepted for a loopback host
+/// (`127.0.0.1`, `localhost`, `[::1]`), where a local mock plays the gateway. The URL must have
+/// a host and no credentials, whitespace, control characters or fragment; a query is allowed.
+fn check_webhook_endpoint(url: &str) -> Result<()> {
+    const FIELD: &str = "webhookEndpoint";
+    if url.contains('#') {
+        return Err(Error::config(format!(
+            "{FIELD} must not have a fragment (#)"
+        )));
+    }
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    if query
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
+        return Err(Error::config(format!(
+            "{FIELD} has whitespace, control or non-ASCII characters in its query"
+        )));
+    }
+    let normalized = super::url::normalize_base_url_named(FIELD, base)?;
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|origin| {
+            normalized
+                .strip_prefix(origin)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+        });
+    if !normalized.starts_with("https://") && !loopback {
+        return Err(Error::config(format!(
+            "{FIELD} must be an https URL (plain http only to 127.0.0.1, localhost or [::1])"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +193,23 @@ mod tests {
             AsyncOptions::default().body("{}").unwrap(),
             r#"{"model_input":{}}"#
         );
+    }
+
+    #[test]
+    fn webhook_endpoints_that_are_accepted() {
+        for url in [
+            "https://example.com/hook",
+            "HTTPS://Example.com:8443/a/b?token=x&y=1",
+            "http://127.0.0.1:9000/hook",
+            "http://localhost/hook",
+            "http://[::1]:8080",
+        ] {
+            let o = AsyncOptions {
+                webhook_endpoint: Some(url.into()),
+                ..Default::default()
+            };
+            assert_eq!(o.validate(), Ok(()), "{url}");
+        }
     }
 
     #[test]
@@ -199,6 +245,46 @@ mod tests {
             },
             AsyncOptions {
                 webhook_endpoint: Some("https://x\r\nX: y".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("http://example.com/hook".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https://".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https:///path".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https://user:pw@example.com/".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https://exämple.com/".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https://example.com/#frag".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("https://example.com/?a=b c".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("http://127.0.0.1.evil.com/".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some("http://localhost.evil.com/h".into()),
+                ..Default::default()
+            },
+            AsyncOptions {
+                webhook_endpoint: Some(" https://example.com".into()),
                 ..Default::default()
             },
             AsyncOptions {
