@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
 use super::glue;
-use super::timer::Timeout;
+use super::timer::{timer_delay, Timeout};
 use crate::core::error::{Error, ErrorKind};
 
 /// Why a call was stopped.
@@ -131,17 +131,17 @@ impl CallGuard {
     /// Starts a timer that stops the call with a timeout `code` after `ms` milliseconds.
     /// The timer is cancelled when the returned value is dropped.
     pub fn arm(&self, ms: f64, code: &'static str) -> Timeout {
-        Timeout::from_handle(glue::call_arm(
-            &self.shared.js,
-            ms.max(0.0),
-            why_of(code),
-            ms,
-        ))
+        match timer_delay(ms) {
+            Some(delay) => {
+                Timeout::from_handle(glue::call_arm(&self.shared.js, delay, why_of(code), ms))
+            }
+            None => Timeout::from_handle(JsValue::UNDEFINED),
+        }
     }
 
     /// Waits `ms` milliseconds, or fails with the stop error as soon as the call is stopped.
     pub async fn sleep(&self, ms: f64) -> Result<(), Error> {
-        let wait = glue::call_sleep(&self.shared.js, ms);
+        let wait = glue::call_sleep(&self.shared.js, timer_delay(ms).unwrap_or(-1.0));
         match wasm_bindgen_futures::JsFuture::from(wait).await {
             Ok(_) => Ok(()),
             Err(_) => Err(self.reason().map(stop_error).unwrap_or_else(aborted_error)),

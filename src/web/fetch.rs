@@ -6,6 +6,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::abort::CallGuard;
 use super::glue;
+use super::timer::timer_delay;
 use crate::core::error::Error;
 
 /// Which fetch to call.
@@ -40,13 +41,14 @@ impl Fetch {
     /// Sends `req` once, in one crossing to JS (see `glue.rs`), and resolves with the
     /// outcome's kind, its details left in the guard's JS state. The guard's signal goes with
     /// the request; a stop (abort or timeout) ends the wait even if the fetch ignores the
-    /// signal. `headers_timeout` stops the call when the headers take longer; `json` also
-    /// reads and parses a 2xx body.
+    /// signal. `headers_timeout` stops the call when the headers take longer, `idle_timeout`
+    /// when an error body goes silent that long; `json` also reads and parses a 2xx body.
     pub async fn send(
         &self,
         req: &HttpRequest<'_>,
         guard: &CallGuard,
         headers_timeout: Option<f64>,
+        idle_timeout: Option<f64>,
         json: bool,
     ) -> Result<u32, Error> {
         let fetch = match self {
@@ -61,7 +63,8 @@ impl Fetch {
             req.headers,
             req.copy,
             req.body,
-            headers_timeout.map_or(-1.0, |ms| ms.max(0.0)),
+            headers_timeout.and_then(timer_delay).unwrap_or(-1.0),
+            idle_timeout.and_then(timer_delay).unwrap_or(-1.0),
             json,
             req.signal,
         );

@@ -19,6 +19,15 @@ pub fn now_ms() -> f64 {
     date_now()
 }
 
+/// The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). Every runtime fires
+/// a longer one at once, so a longer delay here means "never".
+pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// `ms` as a `setTimeout` delay (negative is 0), or `None` when it is too long to ever fire.
+pub fn timer_delay(ms: f64) -> Option<f64> {
+    (ms <= MAX_DELAY_MS).then_some(ms.max(0.0))
+}
+
 /// A callback scheduled with `setTimeout`; dropping it cancels the callback.
 pub struct Timeout {
     handle: JsValue,
@@ -26,15 +35,19 @@ pub struct Timeout {
 }
 
 impl Timeout {
-    /// Calls `f` once after `ms` milliseconds unless the `Timeout` is dropped first.
+    /// Calls `f` once after `ms` milliseconds unless the `Timeout` is dropped first (never,
+    /// when `ms` is beyond [`MAX_DELAY_MS`]).
     pub fn new(ms: f64, f: impl FnOnce() + 'static) -> Timeout {
+        let Some(ms) = timer_delay(ms) else {
+            return Timeout::from_handle(JsValue::UNDEFINED);
+        };
         let mut f = Some(f);
         let callback = Closure::<dyn FnMut()>::new(move || {
             if let Some(f) = f.take() {
                 f();
             }
         });
-        let handle = set_timeout(callback.as_ref().unchecked_ref(), ms.max(0.0));
+        let handle = set_timeout(callback.as_ref().unchecked_ref(), ms);
         Timeout {
             handle,
             _callback: Some(callback),
