@@ -6,7 +6,7 @@
 //!
 //! 1. Give up once `attempt > max_retries` (`attempt` counts the attempts already made).
 //! 2. For an error that is an HTTP status (its kind is the one
-//!    [`ErrorKind::from_status`] gives that status), `x-should-retry: true` forces a retry and
+//!    [`ErrorKind::from_status`](super::error::ErrorKind::from_status) gives that status), `x-should-retry: true` forces a retry and
 //!    `x-should-retry: false` forbids one, as openai-node does; the header overrides the
 //!    status rule, quota codes included. Other header values are ignored.
 //! 3. Otherwise [`Error::retryable`] decides. Timeouts, aborts, decoding, truncated streams,
@@ -18,7 +18,7 @@
 //! 5. The backoff is `min(initial * 2^(attempt-1), max) * (1 - 0.25 * jitter)`, `jitter` in
 //!    `[0, 1)` supplied by the caller (values outside are clamped, NaN counts as 0).
 
-use super::error::{Error, ErrorKind, Result};
+use super::error::{Error, Result};
 use super::time::parse_http_date;
 
 /// The longest wait a server may ask for and be obeyed, in milliseconds.
@@ -112,21 +112,15 @@ impl RetryHints {
     }
 }
 
-/// Whether `err` came from an HTTP error status (rather than a transport, timeout, decoding or
-/// stream failure that happens to carry the status of its response).
+/// Whether `err` came from an HTTP error status (see [`Error::is_status_error`]).
 pub fn is_status_error(err: &Error) -> bool {
-    matches!(err.status, Some(s) if s >= 400 && ErrorKind::from_status(s) == err.kind)
+    err.is_status_error()
 }
 
 /// Whether the failure may be retried, ignoring the attempt count: `x-should-retry` for
-/// status errors, else [`Error::retryable`].
+/// status errors, else the status rule ([`Error::retryable_given`]).
 pub fn should_retry(err: &Error, hints: &RetryHints) -> bool {
-    if is_status_error(err) {
-        if let Some(flag) = hints.should_retry_flag() {
-            return flag;
-        }
-    }
-    err.retryable()
+    err.retryable_given(hints.should_retry_flag().or(err.should_retry))
 }
 
 impl RetryPolicy {

@@ -62,7 +62,7 @@ pub struct Timeouts {
     pub total: Option<f64>,
     /// Until the response headers arrive.
     pub headers: Option<f64>,
-    /// Between two chunks of a streamed body.
+    /// Between two chunks of a streamed body, or of an error body.
     pub idle: Option<f64>,
 }
 
@@ -333,10 +333,7 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let (err, hints) = match self
-                .attempt(&request, &guard, timeouts.headers, !streaming)
-                .await
-            {
+            let (err, hints) = match self.attempt(&request, &guard, &timeouts, !streaming).await {
                 Ok(kind) => {
                     return Ok(Sent {
                         kind,
@@ -372,12 +369,12 @@ impl Client {
         &self,
         request: &HttpRequest<'_>,
         guard: &CallGuard,
-        headers_timeout: Option<f64>,
+        timeouts: &Timeouts,
         json: bool,
     ) -> std::result::Result<u32, Failure> {
         let kind = self
             .fetch
-            .send(request, guard, headers_timeout, json)
+            .send(request, guard, timeouts.headers, timeouts.idle, json)
             .await
             .map_err(|e| Failure::Retry(e, RetryHints::default()))?;
         let js = guard.js();
@@ -404,10 +401,9 @@ impl Client {
                 };
                 let status = glue::sent_status(js);
                 let text = glue::sent_text(js);
-                Err(Failure::Retry(
-                    classify::classify(status, &get, &text),
-                    hints,
-                ))
+                let mut err = classify::classify(status, &get, &text);
+                err.should_retry = hints.should_retry_flag();
+                Err(Failure::Retry(err, hints))
             }
             _ => Err(Failure::Retry(
                 Error::new(

@@ -39,7 +39,7 @@ export interface BasetenOptions {
   timeoutMs?: number;
   /** Deadline for the response headers of streaming calls. */
   headersTimeoutMs?: number;
-  /** Longest silence between two chunks of a stream (default 300000). */
+  /** Longest silence between two chunks of a stream, or of an error response's body (default 300000 for streams). */
   idleTimeoutMs?: number;
   /** Retries of a failed request (0..10, default 2): 408, 409, 429, 5xx and connection errors. */
   maxRetries?: number;
@@ -312,7 +312,7 @@ export interface BatchOptions {
   timeoutMs?: number;
   /** Timeout of the whole call. */
   totalTimeoutMs?: number;
-  /** Retries of one request (0..10, default 2), within the retry budget. */
+  /** Retries of one request (0..10; default: the client's `maxRetries`), within the retry budget. */
   maxRetries?: number;
   /** Retries the whole call may spend, as a share of its requests (default 0.05). */
   retryBudget?: number;
@@ -373,10 +373,10 @@ export interface ClassifyResponse extends BatchTimes {
 
 /** Options of `verifyWebhook`. */
 export interface VerifyWebhookOptions {
-  /** Largest distance between the payload's `time` and now (default 300). */
+  /** Largest distance between the payload's `time` and now, in seconds (default 300; `Infinity` skips the check). */
   toleranceSeconds?: number;
-  /** "Now", in epoch milliseconds (default `Date.now()`). */
-  now?: number;
+  /** "Now", as a `Date` or epoch milliseconds (default `Date.now()`). */
+  now?: number | Date;
 }
 
 /** The payload of a Baseten async webhook. */

@@ -98,7 +98,7 @@ export function callArm(s, delay, why, ms) { return setTimeout(stop, delay, s, w
 export function callWatch(s, reader) { s.reader = reader; }
 export function callSleep(s, ms) {
   let t;
-  const p = new Promise((resolve) => { t = setTimeout(resolve, ms); });
+  const p = new Promise((resolve) => { if (ms >= 0) t = setTimeout(resolve, ms); });
   return race(s, p, () => clearTimeout(t));
 }
 export function callEnd(s, finished) {
@@ -134,6 +134,55 @@ export function headersObject(flat) {
   return h;
 }
 
+// The most of an error response's body that is kept (the rest is cancelled).
+const ERROR_BODY_MAX = 65536;
+// The text of an error response's body, read under the idle timeout (`idleMs` < 0: none), at
+// most ERROR_BODY_MAX bytes. A body that breaks off gives what came before, so the status and
+// the retry headers still count; only a stop of the call rejects.
+function errorText(s, res, idleMs) {
+  const b = res.body;
+  if (!b || typeof b.getReader !== "function") {
+    return race(s, Promise.resolve().then(() => res.text())).catch((e) => {
+      if (s.why !== 0) throw e;
+      return "";
+    });
+  }
+  const reader = b.getReader();
+  s.reader = reader;
+  const dec = new TextDecoder();
+  let out = "";
+  let n = 0;
+  let t = null;
+  const arm = () => {
+    if (idleMs < 0) return;
+    if (t !== null) clearTimeout(t);
+    t = setTimeout(stop, idleMs, s, 4, idleMs);
+  };
+  const end = (tail) => {
+    if (t !== null) clearTimeout(t);
+    if (s.reader === reader) s.reader = null;
+    return out + dec.decode(tail);
+  };
+  const next = () => race(s, reader.read()).then((r) => {
+    if (r.done) return end();
+    const v = r.value;
+    if (n + v.length >= ERROR_BODY_MAX) {
+      reader.cancel().catch(noop);
+      return end(v.subarray(0, ERROR_BODY_MAX - n));
+    }
+    n += v.length;
+    out += dec.decode(v, { stream: true });
+    arm();
+    return next();
+  }, (e) => {
+    if (s.why !== 0) throw e;
+    reader.cancel().catch(noop);
+    return end();
+  });
+  arm();
+  return next();
+}
+
 // Rust's char::is_whitespace, for "an empty body".
 const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
@@ -143,13 +192,13 @@ const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 //   1  streaming call, 2xx: s.res, s.status, s.rid
 //   2  JSON call, 2xx, the body is not JSON: s.v (text), s.ct (content-type), s.status, s.rid
 //   3  JSON call, 2xx, reading the body failed: s.v is the error (never retried)
-//   4  not 2xx: s.res, s.status, s.v (the body text)
+//   4  not 2xx: s.res, s.status, s.v (the body text, see errorText)
 //   5  fetch resolved to something that is not a Response
 // Rejects (with what fetch threw, or undefined once the call stopped) when no response came
-// or the body of an error response could not be read. `headersMs` < 0: no headers timeout.
+// `headersMs` < 0: no headers timeout; `idleMs` < 0: no idle timeout for an error body.
 // Without `withSignal` the request carries no signal (Node's fetch pays dearly for one): a
 // stop still ends the wait at once, and a response that comes later has its body cancelled.
-export function callSend(s, f, url, method, headers, copy, body, headersMs, json, withSignal) {
+export function callSend(s, f, url, method, headers, copy, body, headersMs, idleMs, json, withSignal) {
   const init = { method, headers: copy ? Object.assign({}, headers) : headers };
   if (body !== undefined) init.body = body;
   if (withSignal) init.signal = signalOf(s);
@@ -165,14 +214,12 @@ export function callSend(s, f, url, method, headers, copy, body, headersMs, json
     if (ht !== null) clearTimeout(ht);
     if (res === null || (typeof res !== "object" && typeof res !== "function") || typeof res.status !== "number") return 5;
     const h = res.headers;
-    let rid = h.get("x-baseten-request-id");
-    if (rid === null) rid = h.get("x-request-id");
-    s.rid = rid === "" ? null : rid;
+    s.rid = h.get("x-baseten-request-id") || h.get("x-request-id") || null;
     const status = res.status;
     s.status = status;
     if (status < 200 || status >= 300) {
       s.res = res;
-      return race(s, res.text()).then((text) => { s.v = text; return 4; });
+      return errorText(s, res, idleMs).then((text) => { s.v = text; return 4; });
     }
     if (!json) {
       s.res = res;
@@ -240,7 +287,7 @@ extern "C" {
     /// Cancels the reader when the call stops.
     #[wasm_bindgen(js_name = callWatch)]
     pub fn call_watch(s: &JsValue, reader: &JsValue);
-    /// Resolves after `ms`, or rejects as soon as the call stops.
+    /// Resolves after `ms` (never when `ms` < 0), or rejects as soon as the call stops.
     #[wasm_bindgen(js_name = callSleep)]
     pub fn call_sleep(s: &JsValue, ms: f64) -> js_sys::Promise;
     /// Unlinks the caller's signals and, unless `finished`, stops the call.
@@ -267,6 +314,7 @@ extern "C" {
         copy: bool,
         body: &JsValue,
         headers_ms: f64,
+        idle_ms: f64,
         json: bool,
         with_signal: bool,
     ) -> js_sys::Promise;

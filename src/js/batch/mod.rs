@@ -134,7 +134,7 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
-            let config = read_config(&options)?;
+            let config = read_config(&options, &c)?;
             let url = c.endpoint.url(Route::Sync(&route))?;
             if !Array::is_array(&payloads) {
                 return Err(Error::config("payloads must be an array"));
@@ -303,7 +303,7 @@ async fn text_batch(
     body: impl Fn(&str, &str) -> String,
 ) -> Result<TextBatch> {
     let extra = members(&Opts::new(options, "options")?, fields)?;
-    let config = read_config(options)?;
+    let config = read_config(options, client)?;
     let texts = strings(texts, "texts")?;
     let jobs = text_jobs(&texts, &config, &url, |input| body(input, &extra));
     let collect = !config.fail_fast;

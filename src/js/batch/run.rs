@@ -44,9 +44,13 @@ fn whole(o: &Opts, key: &str, default: usize) -> Result<usize> {
     }
 }
 
-pub(super) fn read_config(value: &JsValue) -> Result<Config> {
+/// The batch options; `maxRetries` defaults to the client's.
+pub(super) fn read_config(value: &JsValue, client: &Client) -> Result<Config> {
     let o = Opts::new(value, "options")?;
-    let d = BatchOptions::default();
+    let d = BatchOptions {
+        max_retries: client.retry.max_retries,
+        ..BatchOptions::default()
+    };
     let opts = BatchOptions {
         batch_size: whole(&o, "batchSize", d.batch_size)?,
         max_chars_per_request: match o.number("maxCharsPerRequest")? {
