@@ -265,8 +265,9 @@ fn end_without_done_or_finish_reason_is_truncated() {
         format!("{}data: [DONE]\n", sse(&[C1])),
         String::new(),
         ": ping\n\n".to_owned(),
-        // A null finish_reason does not count.
+        // A null finish_reason does not count, nor does an empty one.
         sse(&[r#"{"choices":[{"delta":{"content":"x"},"finish_reason":null}]}"#]),
+        sse(&[r#"{"choices":[{"delta":{"content":"x"},"finish_reason":""}]}"#]),
     ] {
         let o = all_splits(input.as_bytes());
         let e = o.end.unwrap_err();
@@ -514,4 +515,47 @@ fn timing_20k_chunks() {
         start.elapsed(),
         out.len()
     );
+}
+
+#[test]
+fn a_json_or_html_answer_to_a_streaming_request_is_not_an_event_stream() {
+    use baseten_edge::core::chat_stream::{is_event_stream_type, not_an_event_stream};
+    for ct in [
+        "text/event-stream",
+        "text/event-stream; charset=utf-8",
+        "",
+        "text/plain",
+        "application/octet-stream",
+    ] {
+        assert!(is_event_stream_type(ct), "{ct:?} is read as events");
+    }
+    for ct in [
+        "application/json",
+        "Application/JSON; charset=utf-8",
+        "application/problem+json",
+        "text/html; charset=utf-8",
+    ] {
+        assert!(!is_event_stream_type(ct), "{ct:?} is not an event stream");
+    }
+    // The server's own error, in the body of a 200.
+    let body = r#"{"error":{"message":"model not found","code":"model_not_found"}}"#;
+    let e = not_an_event_stream("application/json", body.to_string());
+    assert_eq!(e.kind, ErrorKind::Stream);
+    assert_eq!(e.message, "model not found");
+    assert_eq!(e.code.as_deref(), Some("model_not_found"));
+    assert_eq!(e.body.as_deref(), Some(body));
+    // A server that ignored `stream: true`, or an HTML page: a decode error naming the type.
+    for (ct, body) in [
+        (
+            "application/json",
+            r#"{"id":"x","object":"chat.completion","choices":[]}"#,
+        ),
+        ("text/html", "<html><title>Bad gateway</title></html>"),
+    ] {
+        let e = not_an_event_stream(ct, body.to_string());
+        assert_eq!(e.kind, ErrorKind::Decode, "{ct}");
+        assert_eq!(e.code.as_deref(), Some("not_event_stream"));
+        assert!(e.message.contains(ct), "{}", e.message);
+        assert_eq!(e.body.as_deref(), Some(body));
+    }
 }

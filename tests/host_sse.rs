@@ -284,7 +284,8 @@ fn byte_order_mark() {
     // Starts like a BOM but is U+FEFE: ordinary text.
     check(b"\xef\xbb\xbe: c\ndata: z\n\n", &[data("z")], Ok(()));
     check(b"\xef\xbb\xbf", &[], Ok(()));
-    check(b"\xef\xbb", &[], Ok(()));
+    // Only the start of a BOM, then the end: a cut character.
+    check(b"\xef\xbb", &[], invalid_utf8());
     check(b"", &[], Ok(()));
 }
 
@@ -334,9 +335,14 @@ fn invalid_utf8_is_a_decode_error_after_earlier_events() {
         &[data("a"), data("b")],
         invalid_utf8(),
     );
-    // Input cut inside a character at the very end: the cut line is what matters.
+    // Input cut inside a character at the very end: a cut event is reported as such, else
+    // the cut character is invalid UTF-8 (never a clean end).
     check(b"data: a\n\ndata: \xe2\x82", &[data("a")], truncated());
-    check(b"data: a\n\n: \xe2\x82", &[data("a")], Ok(()));
+    check(b"data: a\n\n: \xe2\x82", &[data("a")], invalid_utf8());
+    check(b"data: a\n\n\xf0\x9f", &[data("a")], invalid_utf8());
+    check(b"\xef\xbb", &[], invalid_utf8());
+    check(b"\xef", &[], invalid_utf8());
+    check(b"\xef\xbb\xbf", &[], Ok(()));
 }
 
 #[test]

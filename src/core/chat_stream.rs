@@ -246,6 +246,34 @@ impl ChatStream {
     }
 }
 
+/// Whether a 2xx answer to a streaming request, by its `Content-Type`, is to be read as
+/// server-sent events: anything but JSON and HTML is (servers mislabel event streams as
+/// `text/plain` or send no type at all); a JSON or HTML body is an answer that is not a stream.
+pub fn is_event_stream_type(content_type: &str) -> bool {
+    let ct = content_type.trim().to_ascii_lowercase();
+    !(ct.contains("json") || ct.starts_with("text/html"))
+}
+
+/// The error for a 2xx answer to a streaming request that is not an event stream (see
+/// [`is_event_stream_type`]): the server's own error when the body holds one
+/// (`{"error": ...}`), else a [`ErrorKind::Decode`] error naming what came instead. The body
+/// is kept either way.
+pub fn not_an_event_stream(content_type: &str, body: String) -> Error {
+    if let Ok(value) = json::parse(body.trim()) {
+        if value.get("error").is_some_and(|e| !e.is_null()) {
+            return stream_error(body, Some(&value));
+        }
+    }
+    let shown: String = content_type.chars().take(100).collect();
+    let mut err = Error::new(
+        ErrorKind::Decode,
+        format!("expected an event stream (text/event-stream), got {shown:?}"),
+    )
+    .with_code("not_event_stream");
+    err.body = Some(body);
+    err
+}
+
 /// The most of a server's error message kept when the error is not JSON.
 const MAX_PLAIN_MESSAGE: usize = 1000;
 

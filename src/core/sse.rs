@@ -384,6 +384,15 @@ impl SseDecoder {
             .with_code("unterminated_event");
             return Err(self.fail(err));
         }
+        // The input ended inside a UTF-8 character (or inside what could only be a BOM).
+        if self.tail_len > 0 || (!self.bom_done && self.bom_len > 0) {
+            let err = Error::new(
+                ErrorKind::Decode,
+                "event stream ended inside a UTF-8 character",
+            )
+            .with_code("invalid_utf8");
+            return Err(self.fail(err));
+        }
         self.state = State::Done;
         Ok(None)
     }

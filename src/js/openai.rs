@@ -11,8 +11,10 @@ use wasm_bindgen::prelude::*;
 use super::call::{spawn, to_json, Accept, CallOpts, Client};
 use super::client::Baseten;
 use super::event_stream::RawChatStream;
+use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
+use crate::web::stream::ResponseStream;
 
 impl Client {
     /// `{openaiBaseUrl}/{path}`.
@@ -47,7 +49,40 @@ async fn create(
     let started = client
         .start("POST", &url, Some(&text), Accept::EventStream, &call)
         .await?;
-    Ok(RawChatStream::into_js(client, started.into_stream()))
+    let content_type = started
+        .response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let mut stream = started.into_stream();
+    if !chat_stream::is_event_stream_type(&content_type) {
+        let body = read_text(&mut stream, NOT_A_STREAM_MAX).await?;
+        let mut err = chat_stream::not_an_event_stream(&content_type, body);
+        err.status = Some(stream.status());
+        return Err(stream.tag(err));
+    }
+    Ok(RawChatStream::into_js(client, stream))
+}
+
+/// The most of a body that is not an event stream kept for its error.
+const NOT_A_STREAM_MAX: usize = 64 * 1024;
+
+/// A body's text (UTF-8, invalid bytes replaced), at most `max` bytes of it.
+async fn read_text(stream: &mut ResponseStream, max: usize) -> Result<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await? {
+        let room = max - bytes.len();
+        let n = (chunk.length() as usize).min(room);
+        let start = bytes.len();
+        bytes.resize(start + n, 0);
+        chunk.subarray(0, n as u32).copy_to(&mut bytes[start..]);
+        if bytes.len() == max {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The OpenAI-style sub-objects of a client, each made on first use and then the same object:

@@ -536,7 +536,8 @@ impl<'a> Cursor<'a> {
             summary.text.push_str(&text);
         }
         if summary.finish_reason.is_none() {
-            summary.finish_reason = finish;
+            // An empty finish_reason is no reason: the stream is not finished by it.
+            summary.finish_reason = finish.filter(|f| !f.is_empty());
         }
         Ok(())
     }

@@ -184,7 +184,7 @@ pub struct DeltaSummary {
     /// For each choice in order, `delta.content` (chat) then `text` (completions) when they are
     /// strings, concatenated.
     pub text: String,
-    /// The first choice's `finish_reason` that is a string.
+    /// The first choice's `finish_reason` that is a non-empty string.
     pub finish_reason: Option<String>,
     /// Whether the chunk is an object with a top-level `"error"` member that is not `null`.
     pub is_error: bool,
@@ -222,6 +222,7 @@ impl DeltaSummary {
                 summary.finish_reason = choice
                     .get("finish_reason")
                     .and_then(Value::as_str)
+                    .filter(|f| !f.is_empty())
                     .map(str::to_owned);
             }
         }
