@@ -243,6 +243,10 @@ fn header_forms_accepted() {
         format!("v1={OLD_SIG},\tv1={SIG}"),
         format!("v0=abc,v1={SIG},v2=whatever"),
         format!("v1 = {SIG}"),
+        // Empty entries (a trailing comma) are skipped; the version is read in either case.
+        format!("v1={SIG},"),
+        format!(",v1={SIG},,"),
+        format!("V1={SIG}"),
     ];
     for h in &headers {
         assert!(
@@ -327,7 +331,6 @@ fn missing_and_garbled_headers() {
         format!("v1={}g", &SIG[..63]),
         format!("v1=sha256={SIG}"),
         "v1=".to_string(),
-        format!("v1={SIG},"),
         format!("v1={SIG},garbage"),
         format!("v1={SIG},v1=zz"),
         "v0=abc".to_string(),

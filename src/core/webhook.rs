@@ -7,7 +7,8 @@
 //! of now, which bounds how long a captured webhook can be replayed.
 //!
 //! Choices made where Baseten's docs leave room:
-//! * Entries of the header are separated by commas, with optional whitespace around them.
+//! * Entries of the header are separated by commas, with optional whitespace around them
+//!   (empty entries, as from a trailing comma, are skipped; `V1` counts as `v1`).
 //!   Entries of another version (`v0=...`, `v2=...`) are ignored; an entry without `=`, or a
 //!   `v1` value that is not 64 hex digits (either case), makes the header malformed.
 //! * An empty secret is refused as a configuration error: an unset environment variable must
@@ -100,9 +101,9 @@ pub fn parse_signature_header(header: &str) -> Result<Vec<[u8; 32]>> {
         )
     };
     let mut macs = Vec::new();
-    for entry in header.split(',') {
-        let (version, value) = entry.trim().split_once('=').ok_or_else(malformed)?;
-        if version.trim() == "v1" {
+    for entry in header.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let (version, value) = entry.split_once('=').ok_or_else(malformed)?;
+        if version.trim().eq_ignore_ascii_case("v1") {
             macs.push(decode_mac(value.trim()).ok_or_else(malformed)?);
         }
     }

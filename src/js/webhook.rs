@@ -62,11 +62,20 @@ fn run(
     options: &JsValue,
 ) -> Result<JsValue> {
     let o = Opts::new(options, "options")?;
-    let opts = VerifyOptions {
-        tolerance_seconds: o
+    // `Infinity` turns the time check off; `now` may be a Date or milliseconds.
+    let tolerance_seconds = match o.get("toleranceSeconds").and_then(|v| v.as_f64()) {
+        Some(t) if t == f64::INFINITY => t,
+        _ => o
             .number("toleranceSeconds")?
             .unwrap_or(DEFAULT_TOLERANCE_SECONDS),
-        now_ms: o.number("now")?.unwrap_or_else(now_ms),
+    };
+    let now = match o.get("now").and_then(|v| v.dyn_into::<js_sys::Date>().ok()) {
+        Some(date) => Some(date.get_time()).filter(|t| t.is_finite()),
+        None => o.number("now")?,
+    };
+    let opts = VerifyOptions {
+        tolerance_seconds,
+        now_ms: now.unwrap_or_else(now_ms),
     };
     let secrets = secret_list(secrets)?;
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
