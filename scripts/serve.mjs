@@ -81,8 +81,20 @@ const server = createServer(async (req, res) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
   }
 });
-server.listen(port, "127.0.0.1", () => {
+server.on("listening", () => {
   const { port: actual } = server.address();
   console.log(`playground on http://127.0.0.1:${actual}/ (mock model server at ${mockUrl})`);
 });
+// A taken port (another playground, another program) falls back to a free one: the address
+// printed above is the one to open.
+server.on("error", (e) => {
+  if (e.code === "EADDRINUSE" && server.address() === null && port !== 0) {
+    console.error(`port ${port} is taken; using a free port instead`);
+    server.listen(0, "127.0.0.1");
+  } else {
+    console.error(`playground server: ${e.message}`);
+    process.exit(1);
+  }
+});
+server.listen(port, "127.0.0.1");
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));

@@ -23,8 +23,10 @@ fi
 if [ "${SKIP_BROWSER:-0}" != 1 ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
   log "installing Debian's chromium and chromium-driver"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo -E"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 # npm dev tools (binaryen's wasm-opt at the root; each test sub-project has its own), pinned

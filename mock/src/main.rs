@@ -73,7 +73,12 @@ async fn shutdown_signal() {
 }
 
 fn main() -> ExitCode {
-    let cfg = match parse_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let cfg = match parse_args(args) {
         Ok(cfg) => cfg,
         Err(msg) => {
             eprintln!("{msg}");
