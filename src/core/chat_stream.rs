@@ -264,10 +264,15 @@ pub fn not_an_event_stream(content_type: &str, body: String) -> Error {
             return stream_error(body, Some(&value));
         }
     }
-    let shown: String = content_type.chars().take(100).collect();
+    // Printable ASCII only, quoted by hand (`{:?}` would pull in Unicode escape tables).
+    let shown: String = content_type
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .take(100)
+        .collect();
     let mut err = Error::new(
         ErrorKind::Decode,
-        format!("expected an event stream (text/event-stream), got {shown:?}"),
+        format!("expected an event stream (text/event-stream), got \"{shown}\""),
     )
     .with_code("not_event_stream");
     err.body = Some(body);

@@ -222,7 +222,8 @@ const SHORT_SECRET: usize = 8;
 pub fn scrub(text: &str, secret: &str) -> String {
     const MARK: &str = "[REDACTED]";
     let long = secret.len() >= SHORT_SECRET;
-    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let is_word =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
     for (at, _) in text.match_indices(secret) {
@@ -246,7 +247,9 @@ pub fn scrub(text: &str, secret: &str) -> String {
             .filter(|&k| secret.is_char_boundary(k))
             .find(|&k| out[..body_len].ends_with(&secret[..k]));
         if let Some(k) = prefix {
-            out.replace_range(body_len - k..body_len, MARK);
+            out.truncate(body_len - k);
+            out.push_str(MARK);
+            out.push_str(clip);
         }
     }
     out

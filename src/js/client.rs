@@ -24,26 +24,9 @@ pub struct Baseten {
 }
 
 /// Every option of `new Baseten(...)` (`BasetenOptions` in the TypeScript types).
-const CLIENT_OPTIONS: &[&str] = &[
-    "apiKey",
-    "authScheme",
-    "modelId",
-    "chainId",
-    "environment",
-    "deployment",
-    "development",
-    "production",
-    "region",
-    "baseUrl",
-    "openaiBaseUrl",
-    "headers",
-    "fetch",
-    "timeoutMs",
-    "headersTimeoutMs",
-    "idleTimeoutMs",
-    "maxRetries",
-    "maxEventBytes",
-];
+const CLIENT_OPTIONS: &str = "apiKey, authScheme, modelId, chainId, environment, deployment, \
+    development, production, region, baseUrl, openaiBaseUrl, headers, fetch, timeoutMs, \
+    headersTimeoutMs, idleTimeoutMs, maxRetries, maxEventBytes";
 
 fn read_client(options: &JsValue) -> Result<Client> {
     let o = Opts::new(options, "options")?;

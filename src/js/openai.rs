@@ -8,13 +8,15 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{spawn, to_json, Accept, CallOpts, Client};
+use super::call::{spawn, to_json, Accept, CallOpts, Client, Started};
 use super::client::Baseten;
 use super::event_stream::RawChatStream;
 use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
-use crate::web::stream::ResponseStream;
+use crate::web::glue;
+use crate::web::timer::timer_delay;
+use wasm_bindgen_futures::JsFuture;
 
 impl Client {
     /// `{openaiBaseUrl}/{path}`.
@@ -56,33 +58,25 @@ async fn create(
         .ok()
         .flatten()
         .unwrap_or_default();
-    let mut stream = started.into_stream();
-    if !chat_stream::is_event_stream_type(&content_type) {
-        let body = read_text(&mut stream, NOT_A_STREAM_MAX).await?;
-        let mut err = chat_stream::not_an_event_stream(&content_type, body);
-        err.status = Some(stream.status());
-        return Err(stream.tag(err));
+    if chat_stream::is_event_stream_type(&content_type) {
+        return Ok(RawChatStream::into_js(client, started.into_stream()));
     }
-    Ok(RawChatStream::into_js(client, stream))
-}
-
-/// The most of a body that is not an event stream kept for its error.
-const NOT_A_STREAM_MAX: usize = 64 * 1024;
-
-/// A body's text (UTF-8, invalid bytes replaced), at most `max` bytes of it.
-async fn read_text(stream: &mut ResponseStream, max: usize) -> Result<String> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = stream.next().await? {
-        let room = max - bytes.len();
-        let n = (chunk.length() as usize).min(room);
-        let start = bytes.len();
-        bytes.resize(start + n, 0);
-        chunk.subarray(0, n as u32).copy_to(&mut bytes[start..]);
-        if bytes.len() == max {
-            break;
-        }
-    }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let Started {
+        response,
+        guard,
+        deadline: _deadline,
+        idle_ms,
+        request_id,
+    } = started;
+    let idle = idle_ms.and_then(timer_delay).unwrap_or(-1.0);
+    let body = JsFuture::from(glue::call_body_text(guard.js(), &response, idle))
+        .await
+        .map_err(|e| guard.error_for(&e))?;
+    let mut err =
+        chat_stream::not_an_event_stream(&content_type, body.as_string().unwrap_or_default());
+    err.status = Some(response.status());
+    err.request_id = request_id;
+    Err(err)
 }
 
 /// The OpenAI-style sub-objects of a client, each made on first use and then the same object:

@@ -34,22 +34,25 @@ impl<'a> Opts<'a> {
             .filter(|v| !v.is_undefined() && !v.is_null())
     }
 
-    /// Refuses a field not in `known` (unless it is `undefined` or `null`): a misspelt option
-    /// (`deploymentId` for `deployment`) would otherwise be ignored silently and the call sent
-    /// somewhere else.
-    pub fn only(&self, known: &[&str]) -> Result<()> {
+    /// Refuses a field not in `known`, a list of names separated by `", "` (unless the field is
+    /// `undefined` or `null`): a misspelt option (`deploymentId` for `deployment`) would
+    /// otherwise be ignored silently and the call sent somewhere else.
+    pub fn only(&self, known: &str) -> Result<()> {
         if !self.value.is_object() {
             return Ok(());
         }
         let object: &Object = self.value.unchecked_ref();
         for key in Object::keys(object).iter() {
             let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) && self.get(&key).is_some() {
-                let shown: String = key.chars().take(40).collect();
+            if !known.split(", ").any(|k| k == key) && self.get(&key).is_some() {
+                let shown: String = key
+                    .chars()
+                    .filter(char::is_ascii_graphic)
+                    .take(40)
+                    .collect();
                 return Err(Error::config(format!(
-                    "{} has an unknown option {shown:?}; the options are {}",
-                    self.what,
-                    known.join(", ")
+                    "{} has an unknown option \"{shown}\"; the options are {known}",
+                    self.what
                 )));
             }
         }

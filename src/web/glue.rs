@@ -136,10 +136,11 @@ export function headersObject(flat) {
 
 // The most of an error response's body that is kept (the rest is cancelled).
 const ERROR_BODY_MAX = 65536;
-// The text of an error response's body, read under the idle timeout (`idleMs` < 0: none), at
-// most ERROR_BODY_MAX bytes. A body that breaks off gives what came before, so the status and
-// the retry headers still count; only a stop of the call rejects.
-function errorText(s, res, idleMs) {
+// The text of a body that is an error (a non-2xx status, or a stream request answered with
+// JSON), read under the idle timeout (`idleMs` < 0: none), at most ERROR_BODY_MAX bytes. A
+// body that breaks off gives what came before, so the status and the retry headers still
+// count; only a stop of the call rejects.
+export function callBodyText(s, res, idleMs) {
   const b = res.body;
   if (!b || typeof b.getReader !== "function") {
     return race(s, Promise.resolve().then(() => res.text())).catch((e) => {
@@ -192,7 +193,7 @@ const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 //   1  streaming call, 2xx: s.res, s.status, s.rid
 //   2  JSON call, 2xx, the body is not JSON: s.v (text), s.ct (content-type), s.status, s.rid
 //   3  JSON call, 2xx, reading the body failed: s.v is the error (never retried)
-//   4  not 2xx: s.res, s.status, s.v (the body text, see errorText)
+//   4  not 2xx: s.res, s.status, s.v (the body text, see callBodyText)
 //   5  fetch resolved to something that is not a Response
 // Rejects (with what fetch threw, or undefined once the call stopped) when no response came
 // `headersMs` < 0: no headers timeout; `idleMs` < 0: no idle timeout for an error body.
@@ -219,7 +220,7 @@ export function callSend(s, f, url, method, headers, copy, body, headersMs, idle
     s.status = status;
     if (status < 200 || status >= 300) {
       s.res = res;
-      return errorText(s, res, idleMs).then((text) => { s.v = text; return 4; });
+      return callBodyText(s, res, idleMs).then((text) => { s.v = text; return 4; });
     }
     if (!json) {
       s.res = res;
@@ -318,6 +319,10 @@ extern "C" {
         json: bool,
         with_signal: bool,
     ) -> js_sys::Promise;
+    /// The text of an error body: at most 64 KiB, read under the idle timeout `idle_ms` (< 0:
+    /// none); rejects only when the call stops.
+    #[wasm_bindgen(js_name = callBodyText)]
+    pub fn call_body_text(s: &JsValue, res: &web_sys::Response, idle_ms: f64) -> js_sys::Promise;
     /// The last attempt's value (kind 0), text (2, 4) or error (3).
     #[wasm_bindgen(js_name = sentValue)]
     pub fn sent_value(s: &JsValue) -> JsValue;
