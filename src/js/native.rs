@@ -259,6 +259,7 @@ impl Baseten {
         options: Option<super::types::SyncOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
+        let body = body.filter(|b| !b.is_undefined() && !b.is_null());
         self.spawn(|c| async move {
             let method = check_method(&method, body.is_some())?;
             let call = CallOpts::read(&options)?;
