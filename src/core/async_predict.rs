@@ -121,12 +121,12 @@ fn push_num(out: &mut String, name: &str, value: Option<f64>) {
     }
 }
 
-/// Whether an async request status is final: polling can stop.
+/// Whether an async request status is final: polling can stop. Read in any case (a server
+/// that says `succeeded` must not be polled forever).
 pub fn is_terminal(status: &str) -> bool {
-    matches!(
-        status,
-        "SUCCEEDED" | "FAILED" | "EXPIRED" | "CANCELED" | "WEBHOOK_FAILED"
-    )
+    ["SUCCEEDED", "FAILED", "EXPIRED", "CANCELED", "CANCELLED", "WEBHOOK_FAILED"]
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(status.trim()))
 }
 
 /// The next polling interval: 1.5 times the last one, capped at `max_ms`.
@@ -329,6 +329,9 @@ mod tests {
             "EXPIRED",
             "CANCELED",
             "WEBHOOK_FAILED",
+            "succeeded",
+            "Canceled",
+            "CANCELLED",
         ] {
             assert!(is_terminal(s));
         }

@@ -316,7 +316,7 @@ export interface BatchOptions {
   maxRetries?: number;
   /** Retries the whole call may spend, as a share of its requests (default 0.05). */
   retryBudget?: number;
-  /** Send a duplicate of a request unanswered after this long (>= 45 ms); first answer wins. */
+  /** Send a duplicate of a request unanswered after this long (>= 45 ms); first answer wins. Duplicates do not count against `maxConcurrentRequests`. */
   hedgeDelayMs?: number;
   /** Duplicates the call may send, as a share of its requests (default 0.10). */
   hedgeBudget?: number;
