@@ -11,7 +11,9 @@
 // Each branch names its own `types` (CommonJS types for `require`); the type entry files add
 // `/// <reference lib="esnext.disposable" />` for the generated `[Symbol.dispose]` members.
 // Explicit subpaths: ./web (the web build with its async `init`, for browsers without a
-// bundler), ./wasm (the .wasm file), ./node, ./workerd, ./browser, ./deno.
+// bundler), ./wasm and ./baseten_edge_bg.wasm (the .wasm file; wrangler's module rules match
+// the specifier, so only a name ending in .wasm is loaded as a module there), ./node, ./workerd,
+// ./browser, ./deno.
 // ./chat is the chat build (the OpenAI-compatible client alone, a much smaller .wasm) with the
 // same branches under chat/, less deno's (Deno takes the `node` branch: node.mjs); ./chat/web
 // and ./chat/wasm as above.
@@ -35,7 +37,7 @@ const pkg = {
   main: "./nodejs/baseten_edge.js",
   module: "./browser.mjs",
   types: "./index.d.ts",
-  bin: { "baseten-edge": "./cli.mjs" },
+  bin: { "baseten-edge": "cli.mjs" },
   exports: {
     ".": {
       workerd: esm("workerd.mjs"),
@@ -46,6 +48,7 @@ const pkg = {
     },
     "./web": { types: "./web.d.ts", default: "./web/baseten_edge.js" },
     "./wasm": { types: "./wasm.d.ts", default: "./web/baseten_edge_bg.wasm" },
+    "./baseten_edge_bg.wasm": { types: "./wasm.d.ts", default: "./web/baseten_edge_bg.wasm" },
     "./node": node(),
     "./workerd": esm("workerd.mjs"),
     "./browser": esm("browser.mjs"),
@@ -58,6 +61,7 @@ const pkg = {
     },
     "./chat/web": { types: "./chat/web.d.ts", default: "./chat/web/baseten_edge.js" },
     "./chat/wasm": { types: "./chat/wasm.d.ts", default: "./chat/web/baseten_edge_bg.wasm" },
+    "./chat/baseten_edge_bg.wasm": { types: "./chat/wasm.d.ts", default: "./chat/web/baseten_edge_bg.wasm" },
     "./package.json": "./package.json"
   },
   files: [
@@ -65,7 +69,7 @@ const pkg = {
     "nodejs.d.cts", "wasm.d.ts", "chat/",
     "cli.mjs", "docs/", "README.md"
   ],
-  engines: { node: ">=18" },
+  engines: { node: ">=18.3" },
   sideEffects: [
     "./node.mjs", "./workerd.mjs", "./browser.mjs", "./web/snippets/*", "./browser/snippets/*", "./nodejs/*", "./deno/*",
     "./chat/node.mjs", "./chat/workerd.mjs", "./chat/browser.mjs", "./chat/web/snippets/*", "./chat/browser/snippets/*",

@@ -13,7 +13,9 @@ import { wranglerBuild, startWorker } from "./lib/workerd.mjs";
 
 const ALLOWED = "https://app.example.com";
 const SECRET = "whsec-test"; // the mock's default --webhook-secret
+const OLD_SECRET = "whsec-being-rotated-out";
 const MAX_BODY = 4096;
+const WEBHOOK_MAX_BODY = 4 * MAX_BODY;
 const TOKENS_PER_SECOND = 20;
 
 let mock;
@@ -33,11 +35,13 @@ before(async () => {
     ...built,
     bindings: {
       BASETEN_API_KEY: "test-key",
-      BASETEN_WEBHOOK_SECRET: SECRET,
+      // Two secrets, as during a rotation: deliveries signed with either are accepted.
+      BASETEN_WEBHOOK_SECRET: `${OLD_SECRET}, ${SECRET}`,
       BASETEN_BASE_URL: recorder.url,
       BASETEN_OPENAI_BASE_URL: recorder.url + "/v1",
       ALLOWED_ORIGINS: `${ALLOWED}, https://other.example.com`,
       MAX_BODY_BYTES: String(MAX_BODY),
+      WEBHOOK_MAX_BODY_BYTES: String(WEBHOOK_MAX_BODY),
     },
     kvNamespaces: ["RESULTS"],
   });
@@ -103,6 +107,7 @@ test("POST /predict: JSON through, the key stays in the worker", { timeout: 30_0
   const res = await post("/predict", { prompt: "hi", n: 1 }, { accept: "application/json" });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "application/json");
+  assert.ok(res.headers.get("x-baseten-request-id"), "the upstream request id is passed on");
   const text = await res.text();
   assert.deepEqual(JSON.parse(text), { prompt: "hi", n: 1 });
   assert.ok(![...res.headers.values()].some((v) => v.includes("test-key")) && !text.includes("test-key"));
@@ -125,8 +130,11 @@ test("request size limit: 413 by Content-Length and for a chunked body, before a
   });
   const res = await call("/predict", { method: "POST", body: chunked, duplex: "half", headers: { origin: ALLOWED } });
   assert.equal(res.status, 413);
+  // Webhook deliveries carry the model's output: their own, larger limit.
   const hook = await call("/webhook", { method: "POST", body: "x".repeat(MAX_BODY + 1) });
-  assert.equal(hook.status, 413);
+  assert.equal(hook.status, 401, "over the browser limit but under the webhook one: checked, not refused");
+  const huge = await call("/webhook", { method: "POST", body: "x".repeat(WEBHOOK_MAX_BODY + 1) });
+  assert.equal(huge.status, 413);
   assert.equal(recorder.log.length, before);
   const fine = await post("/predict", { pad: "x".repeat(MAX_BODY - 100) });
   assert.equal(fine.status, 200);
@@ -250,6 +258,8 @@ test("POST /webhook: HMAC-SHA256 signatures checked (test-signed deliveries)", {
   const rotated = payload("hook2");
   const several = `v1=${"0".repeat(64)}, ${sign(rotated)}`;
   assert.equal((await hook(rotated, several)).status, 200, "any one of several v1= values may match");
+  const byOld = payload("hook4");
+  assert.equal((await hook(byOld, sign(byOld, OLD_SECRET))).status, 200, "either configured secret may sign");
 
   const rejected = async (body, signature, code) => {
     const res = await hook(body, signature);

@@ -49,3 +49,39 @@ export default {
   assert.equal(res.status, 200, text);
   assertSmoke(JSON.parse(text));
 });
+
+test("workerd by hand: baseten-edge/web + the .wasm imported as a module, initSync", { timeout: 120_000 }, async () => {
+  const byHand = await makeProject("workerd-by-hand", {
+    files: {
+      "smoke-core.mjs": smokeCore(),
+      // The form docs/runtimes.md gives for tools without the workerd condition.
+      "worker.mjs": `import * as lib from "baseten-edge/web";
+import wasm from "baseten-edge/baseten_edge_bg.wasm";
+import { runSmoke } from "./smoke-core.mjs";
+lib.initSync({ module: wasm });
+export default {
+  async fetch(request, env) {
+    try {
+      return Response.json(await runSmoke(lib, env.MOCK_URL));
+    } catch (e) {
+      return new Response(String((e && e.stack) || e), { status: 500 });
+    }
+  },
+};
+`,
+      "wrangler.jsonc": JSON.stringify({ name: "smoke-by-hand", main: "worker.mjs", compatibility_date: "2025-09-01" }),
+    },
+  });
+  let handWorker;
+  try {
+    const built = await wranglerBuild(byHand.dir);
+    handWorker = await startWorker({ ...built, bindings: { MOCK_URL: mock.url } });
+    const res = await fetch(handWorker.url + "/", { signal: AbortSignal.timeout(20_000) });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    assertSmoke(JSON.parse(text));
+  } finally {
+    await handWorker?.mf.dispose();
+    byHand.cleanup();
+  }
+});

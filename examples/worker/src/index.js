@@ -20,12 +20,14 @@
 // request from another origin is refused before any upstream call. CORS is not authentication:
 // anyone can call the proxy without a browser, so put it behind your own auth or rate limits
 // (Cloudflare Access, a session check, WAF rate limiting) in production.
-// Request bodies are capped (MAX_BODY_BYTES, 413 beyond). A client that disconnects aborts the
+// Request bodies are capped (MAX_BODY_BYTES, 413 beyond; webhook deliveries, which carry the
+// model's output, by WEBHOOK_MAX_BODY_BYTES). A client that disconnects aborts the
 // upstream request (request.signal, compatibility flag enable_request_signal, and the response
 // stream's cancel).
 import { Baseten, verifyWebhook } from "baseten-edge";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
 const RESULT_TTL_SECONDS = 24 * 60 * 60;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -71,7 +73,7 @@ async function route(request, env, url, headers) {
   if ((path === "/predict" || path === "/environments/production/predict") && method === "POST") {
     const body = await readJson(request, env);
     if (request.headers.get("Accept") === "application/json") {
-      return json(await client(env).predict(body, call), 200, headers);
+      return jsonWithId(await client(env).predict(body, call), headers);
     }
     const stream = await client(env).predictStream(body, call);
     return streamResponse(stream.toReadableStream(), "application/octet-stream", stream.requestId, headers, false);
@@ -80,7 +82,7 @@ async function route(request, env, url, headers) {
     const body = await readJson(request, env);
     if (!body || typeof body !== "object" || Array.isArray(body)) throw httpError(400, "the body must be a JSON object");
     if (body.model === undefined && env.CHAT_MODEL) body.model = env.CHAT_MODEL;
-    if (body.stream !== true) return json(await client(env).chat.completions.create(body, call), 200, headers);
+    if (body.stream !== true) return jsonWithId(await client(env).chat.completions.create(body, call), headers);
     const stream = await client(env).chat.completions.create(body, call);
     return streamResponse(stream.toReadableStream(), "text/event-stream; charset=utf-8", stream.requestId, headers, true);
   }
@@ -197,12 +199,14 @@ function preflight(request, cors) {
 async function webhook(request, env) {
   if (request.method !== "POST") throw httpError(405, "POST only");
   if (!env.BASETEN_WEBHOOK_SECRET) throw httpError(500, "the proxy has no BASETEN_WEBHOOK_SECRET secret");
-  const raw = await readBody(request, env);
+  const raw = await readBody(request, Number(env.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES));
+  // While a secret is rotated, BASETEN_WEBHOOK_SECRET may hold several, comma-separated.
+  const secrets = String(env.BASETEN_WEBHOOK_SECRET).split(",").map((s) => s.trim()).filter(Boolean);
   let payload;
   try {
     // The package's check: HMAC-SHA256 over the raw bytes, any of several v1= values, constant
     // time, and the payload's `time` within the tolerance; throws with a `code` on failure.
-    payload = verifyWebhook(raw, request.headers.get("X-BASETEN-SIGNATURE"), env.BASETEN_WEBHOOK_SECRET, {
+    payload = verifyWebhook(raw, request.headers.get("X-BASETEN-SIGNATURE"), secrets, {
       toleranceSeconds: Number(env.WEBHOOK_TOLERANCE_SECONDS ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS),
     });
   } catch (err) {
@@ -216,9 +220,8 @@ async function webhook(request, env) {
 
 // ---- bodies, errors ----
 
-/** The request body, at most MAX_BODY_BYTES (413 beyond, whether or not Content-Length says so). */
-async function readBody(request, env) {
-  const limit = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES);
+/** The request body, at most `limit` bytes (413 beyond, whether or not Content-Length says so). */
+async function readBody(request, limit) {
   const declared = request.headers.get("Content-Length");
   if (declared !== null && Number(declared) > limit) throw httpError(413, `the body is larger than ${limit} bytes`);
   if (request.body === null) return new Uint8Array();
@@ -245,7 +248,7 @@ async function readBody(request, env) {
 }
 
 async function readJson(request, env) {
-  const raw = await readBody(request, env);
+  const raw = await readBody(request, Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES));
   try {
     return JSON.parse(new TextDecoder().decode(raw));
   } catch {
@@ -276,6 +279,12 @@ function errorResponse(err, headers) {
     request_id: err?.requestId ?? null,
   };
   return json({ error }, status, headers);
+}
+
+/** A 200 JSON answer from upstream, with its request id (the package's `_request_id`). */
+function jsonWithId(value, headers) {
+  const id = value !== null && typeof value === "object" ? value._request_id : undefined;
+  return json(value, 200, typeof id === "string" ? { ...headers, "x-baseten-request-id": id } : headers);
 }
 
 function json(value, status = 200, headers = {}) {
