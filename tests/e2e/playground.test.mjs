@@ -13,6 +13,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startFakeProxy } from "./fake-proxy.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = join(root, "tests", "artifacts");
@@ -462,6 +463,43 @@ pageTest("errors: a bad model id is a ConfigurationError before any request", as
   await page.click("#useMock");
   assert.equal(await page.inputValue("#baseUrl"), mock.url);
   assert.equal(await page.inputValue("#modelId"), "");
+});
+
+pageTest("proxy: the Base URL field alone points chat and predict at a proxy like examples/worker, without the mock's key", async ({ page }) => {
+  const proxy = await startFakeProxy(mock.url, "test-key");
+  try {
+    await page.fill("#baseUrl", proxy.url);
+    assert.equal(await page.inputValue("#apiKey"), "", "the mock's key is not kept for another server");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("baseten-edge:apiKey")), null);
+    assert.match(await text(page, "#apiKey-msg"), /mock's key was cleared/);
+    assert.equal(await page.getAttribute("#openaiBaseUrl", "placeholder"), `default: ${proxy.url}/v1`);
+    assert.equal(await text(page, "#backend"), `base URL ${proxy.url} (a proxy or gateway)`);
+
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    assert.match(await text(page, "#chat-log li.assistant .content"), /^Hello! You said: Hello!/);
+    assert.equal(await text(page, "#chat-url"), `POST ${proxy.url}/v1/chat/completions`);
+    assert.match(await text(page, "#chat-request-id"), HEX32);
+    assert.match(await text(page, "#code"), new RegExp(`openaiBaseUrl: "${proxy.url}/v1"`));
+
+    await openTab(page, "predict");
+    await page.fill("#predict-input", '{"via": "the proxy"}');
+    await page.click("#predict-run");
+    await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+    assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { via: "the proxy" });
+    assert.equal(await text(page, "#predict-url"), `POST ${proxy.url}/environments/production/predict`);
+    const code = await text(page, "#code");
+    assert.match(code, new RegExp(`baseUrl: "${proxy.url}"`));
+    assert.doesNotMatch(code, /apiKey/);
+
+    // What reached the proxy: the two calls at the Worker's paths, with no key.
+    const posts = proxy.requests.filter((r) => r.method === "POST");
+    assert.deepEqual(posts.map((r) => r.path), ["/v1/chat/completions", "/environments/production/predict"]);
+    assert.ok(posts.every((r) => r.headers.authorization === undefined), "no Authorization header");
+    await shot(page, "desktop-proxy.png");
+  } finally {
+    await proxy.close();
+  }
 });
 
 pageTest("streamed predict: bytes painted as they arrive, then the numbers", async ({ page }) => {

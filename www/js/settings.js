@@ -31,13 +31,20 @@ export function usingMock() {
 
 const stripSlash = (u) => u.replace(/\/+$/, "");
 
-/** The OpenAI base URL the chat and embeddings panels use: the field, the mock's /v1, or none
- * (the library's default: the model's `.../sync/v1`). */
-export function openaiBaseUrl() {
+/** The OpenAI base URL the chat and embeddings panels use when the field is empty: the base
+ * URL's `/v1` when a base URL is set without a model id (the mock, or a proxy such as
+ * examples/worker, which serves `/v1/chat/completions`), else none (the library's default:
+ * the model's `.../sync/v1`, which is also what it would derive from a base URL alone). */
+function defaultOpenaiBaseUrl() {
   const s = current();
-  if (s.openaiBaseUrl) return s.openaiBaseUrl;
   if (usingMock()) return `${stripSlash(config.mockUrl)}/v1`;
+  if (s.baseUrl && !s.modelId) return `${stripSlash(s.baseUrl)}/v1`;
   return undefined;
+}
+
+/** The OpenAI base URL the chat and embeddings panels use: the field, or the default above. */
+export function openaiBaseUrl() {
+  return current().openaiBaseUrl || defaultOpenaiBaseUrl();
 }
 
 /** Extra headers from the "Name: value" lines; throws a described Error for a bad line. */
@@ -154,8 +161,16 @@ function syncEnvName() {
 }
 
 function syncOpenaiPlaceholder() {
-  const def = usingMock() ? `${stripSlash(config.mockUrl)}/v1 (the mock's)` : "the model's …/sync/v1";
-  $("openaiBaseUrl").placeholder = `default: ${def}`;
+  const def = defaultOpenaiBaseUrl();
+  $("openaiBaseUrl").placeholder = `default: ${def ?? "the model's …/sync/v1"}`;
+}
+
+/** The mock's key goes to the mock only: once the base URL points elsewhere, it is cleared. */
+function dropMockKeyElsewhere() {
+  if (!config.mockApiKey || usingMock() || $("apiKey").value !== config.mockApiKey) return;
+  $("apiKey").value = "";
+  sessionStorage.removeItem(PREFIX + "apiKey");
+  $("apiKey-msg").textContent = "The mock's key was cleared: it is not sent to other servers.";
 }
 
 function syncHeadersMessage() {
@@ -217,14 +232,14 @@ export async function setupSettings(changed) {
   if (!$("baseUrl").value && !$("modelId").value && config.mockUrl) useMock();
 
   for (const f of FIELDS) {
-    $(f).addEventListener("input", () => {
-      save(f);
-      refresh();
-    });
-    $(f).addEventListener("change", () => {
-      save(f);
-      refresh();
-    });
+    for (const type of ["input", "change"]) {
+      $(f).addEventListener(type, () => {
+        if (f === "baseUrl") dropMockKeyElsewhere();
+        if (f === "apiKey") $("apiKey-msg").textContent = "";
+        save(f);
+        refresh();
+      });
+    }
   }
   $("useMock").addEventListener("click", useMock);
   // On a phone, with the mock already filled in, start with the settings folded away.
