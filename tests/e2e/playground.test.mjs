@@ -771,7 +771,7 @@ pageTest("batch: rerank, classify and batchPost give one result per input, in or
   assert.ok(lines.length === 9);
 });
 
-pageTest("batch: collected errors show per request (name, status, attempts); the retry budget caps retries", async ({ page, allowConsole }) => {
+pageTest("batch: collected errors show per request (name, kind, status, request id, attempts); the retry budget caps retries", async ({ page, allowConsole }) => {
   allowConsole(/status of 503/);
   // Three scripted 503s, two retries a request, but the default budget (5 % of 10 requests)
   // grants one retry in all: one failure is retried, two stay failures.
@@ -785,6 +785,12 @@ pageTest("batch: collected errors show per request (name, status, attempts); the
   assert.equal(await page.locator("#batch-errors-table tbody tr").count(), 2);
   assert.deepEqual(await page.locator("#batch-errors-table .error-name").allTextContents(), ["InternalServerError", "InternalServerError"]);
   assert.deepEqual(await page.locator("#batch-errors-table .error-status").allTextContents(), ["503", "503"]);
+  assert.deepEqual(await page.locator("#batch-errors-table .error-kind").allTextContents(), ["server", "server"]);
+  const errorIds = await page.locator("#batch-errors-table .error-request-id").allTextContents();
+  assert.equal(errorIds.length, 2);
+  for (const id of errorIds) assert.match(id, HEX32);
+  assert.notEqual(errorIds[0], errorIds[1]);
+  assert.deepEqual(await page.locator("#batch-errors-table thead th").allTextContents(), ["Request", "Inputs", "Error", "Kind", "Status", "Request id", "Attempts", "Message"]);
   assert.deepEqual(await page.locator("#batch-errors-table .error-attempts").allTextContents(), ["1", "1"]);
   assert.match(await text(page, "#batch-errors-table caption"), /^2 of 10 requests failed$/);
   assert.equal(await text(page, "#batch-failed"), "2");

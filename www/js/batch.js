@@ -433,7 +433,8 @@ function drawPlot(times, errors, attempts, ranges = null) {
     (failed ? `; ${failed} failed` : "");
 }
 
-/** The collected errors, one row per failed request: name, status, attempts, message. */
+/** The collected errors, one row per failed request: name, kind, status, request id, attempts,
+ * message. */
 function errorTable(errors, ranges) {
   const rows = errors.map((e, i) => [e, i]).filter(([e]) => e);
   if (!rows.length) {
@@ -445,13 +446,15 @@ function errorTable(errors, ranges) {
     h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "batch-errors-h" },
       h("table", { id: "batch-errors-table", class: "errors-table" },
         h("caption", {}, `${rows.length} of ${plural(errors.length, "request")} failed`),
-        h("thead", {}, h("tr", {}, ["Request", "Inputs", "Error", "Status", "Attempts", "Message"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", {}, h("tr", {}, ["Request", "Inputs", "Error", "Kind", "Status", "Request id", "Attempts", "Message"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", {}, rows.map(([e, i]) =>
           h("tr", { "data-request": i },
             h("th", { scope: "row" }, String(i + 1)),
             h("td", {}, ranges ? rangeText(ranges[i]).replace(/^inputs? /, "") : "-"),
             h("td", { class: "error-name" }, e.name ?? "Error"),
+            h("td", { class: "error-kind" }, e.kind ?? "-"),
             h("td", { class: "error-status" }, e.status ? String(e.status) : "-"),
+            h("td", { class: "error-request-id mono" }, e.requestId ?? "-"),
             h("td", { class: "error-attempts" }, e.attempts !== undefined ? String(e.attempts) : "-"),
             h("td", { class: "error-message" }, e.message ?? ""),
           ))))),
