@@ -331,6 +331,20 @@ pageTest("chat: a mid-stream failure renders as an error, partial text kept", as
   assert.notEqual(await page.inputValue("#chat-message"), "");
 });
 
+pageTest("chat: a failed request still shows its request id, attempts and URL", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await setExtraHeaders(page, "x-mock-fault: status:503");
+  await page.fill("#maxRetries", "1");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant[data-state=error]");
+  assert.equal(await text(page, "#chat-error .error-status"), "503");
+  const rid = await text(page, "#chat-error .error-request-id");
+  assert.match(rid, HEX32);
+  assert.equal(await text(page, "#chat-request-id"), rid);
+  assert.equal(await text(page, "#chat-attempts"), "2 (1 retry)");
+  assert.equal(await text(page, "#chat-url"), `POST ${mock.url}/v1/chat/completions`);
+});
+
 pageTest("chat: List models fills the model list", async ({ page }) => {
   await page.click("#chat-list-models");
   await page.waitForFunction(() => /Models: /.test(document.getElementById("chat-models-msg").textContent));
