@@ -10,6 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -90,6 +91,18 @@ after(async () => {
   await stopProcess(server);
   await stopProcess(mock);
 });
+
+/** A port of 127.0.0.1 that nothing listens on (bound, then released). */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 async function mockJson(path, init) {
   const r = await fetch(mock.url + path, init);
@@ -461,6 +474,36 @@ pageTest("errors: Max retries is passed on; a retried failure succeeds, no retri
   assert.equal(await text(page, "#predict-error .error-name"), "InternalServerError");
   assert.equal(await text(page, "#predict-error .error-attempts"), "1");
   assert.equal(await text(page, "#predict-error .error-retryable"), "true");
+});
+
+pageTest("errors: an unreachable base URL is a connection error, with a hint pointing at the proxy note", async ({ page, allowConsole }) => {
+  allowConsole(/ERR_CONNECTION_REFUSED/);
+  const url = `http://127.0.0.1:${await closedPort()}`;
+  await page.fill("#baseUrl", url);
+  await page.locator("#advanced summary").click();
+  await page.fill("#maxRetries", "0");
+  await openTab(page, "predict");
+  await page.click("#predict-run");
+  await page.waitForSelector("#predict-error:not([hidden])");
+  assert.equal(await text(page, "#predict-error .error-kind"), "connection");
+  assert.equal(await text(page, "#predict-error .error-name"), "APIConnectionError");
+  const hint = await text(page, "#predict-error .error-hint");
+  assert.match(hint, /unreachable, or it refuses calls from this page/);
+  assert.match(hint, /CORS/);
+  assert.equal(await text(page, "#predict-url"), `POST ${url}/environments/production/predict`);
+  await shot(page, "desktop-error-connection.png");
+  // The hint's link takes the focus to the proxy note and leaves the tab in the URL alone.
+  await page.click("#predict-error .error-hint a");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "proxy-note");
+  assert.equal(await page.evaluate(() => location.hash), "#predict");
+  // Other errors have no such hint.
+  await page.click("#useMock");
+  await page.fill("#predict-input", "{}");
+  await page.fill("#extraHeaders", "x-mock-fault: status:400");
+  allowConsole(/status of 400/);
+  await page.click("#predict-run");
+  await page.waitForFunction(() => document.querySelector("#predict-error .error-status")?.textContent === "400");
+  assert.equal(await page.locator("#predict-error .error-hint").count(), 0);
 });
 
 pageTest("errors: a bad model id is a ConfigurationError before any request", async ({ page }) => {

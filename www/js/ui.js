@@ -182,9 +182,29 @@ export function showError(box, err, known = {}) {
       ? h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", { class: `error-${slug(k)}` }, String(v))]))
       : "",
   );
+  if (e.kind === "connection") box.append(connectionHint());
   if (e.body) {
     box.append(h("details", {}, h("summary", {}, "Response body"), h("pre", { class: "error-body", tabindex: "0" }, e.body)));
   }
+}
+
+/** What a connection error usually means in a browser, with a way to the proxy note. The link
+ * moves the focus to the note without touching the URL fragment (it names the open tab). */
+function connectionHint() {
+  const link = h("a", { href: "#proxy-note" }, "Why browsers need a proxy");
+  link.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    const note = $("proxy-note");
+    note.scrollIntoView({ block: "nearest" });
+    note.focus();
+  });
+  return h(
+    "p",
+    { class: "error-hint" },
+    "The server is unreachable, or it refuses calls from this page (a server that sends no CORS headers, as Baseten's own endpoints, looks the same to a browser). Check the base URL; for a real model, see ",
+    link,
+    ".",
+  );
 }
 
 export function hideError(box) {
