@@ -7,8 +7,9 @@ import { $, js } from "./ui.js";
 const PREFIX = "baseten-edge:";
 const FIELDS = ["baseUrl", "modelId", "envKind", "envName", "apiKey", "authScheme", "openaiBaseUrl", "maxRetries", "extraHeaders"];
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Header names whose values the code panel hides: credentials by name or by their last word.
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|(^|[-_])(api-?key|key|token|secret|password|auth|signature)$/i;
+// The only extra headers whose values the code panel shows: the mock's test switches. Every
+// other value is hidden, whatever its name (a credential need not look like one).
+const SHOWN_HEADER = /^x-mock-/i;
 
 let config = { mockUrl: "", mockApiKey: "" };
 
@@ -68,7 +69,7 @@ export function extraHeaders() {
 }
 
 /** The options of `new Baseten(...)`; with `forCode`, the key is `process.env.BASETEN_API_KEY`
- * and secret-looking extra header values are hidden. */
+ * and the values of extra headers other than `x-mock-*` are hidden. */
 export function clientOptions({ forCode = false } = {}) {
   const s = current();
   const o = {};
@@ -96,7 +97,7 @@ export function clientOptions({ forCode = false } = {}) {
   }
   if (Object.keys(headers).length) {
     o.headers = forCode
-      ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? "<hidden>" : v]))
+      ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SHOWN_HEADER.test(k) ? v : "<hidden>"]))
       : headers;
   }
   return o;
