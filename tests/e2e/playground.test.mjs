@@ -246,6 +246,25 @@ pageTest("loads with the mock prefilled, the CSP in force, the key in sessionSto
   assert.equal(await page.inputValue("#baseUrl"), mock.url);
 });
 
+pageTest("settings: a reload keeps what was typed, key included; Use the local mock says when it replaces a key", async ({ page }) => {
+  await page.fill("#baseUrl", "");
+  await page.fill("#apiKey", "my-own-key");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue("#baseUrl"), "", "the mock is not prefilled again");
+  assert.equal(await page.inputValue("#apiKey"), "my-own-key");
+  assert.match(await text(page, "#backend"), /nothing yet/);
+  assert.equal(await text(page, "#apiKey-msg"), "");
+  // Back to the mock: its key is needed (it accepts no other), and the page says it replaced one.
+  await page.click("#useMock");
+  assert.equal(await page.inputValue("#baseUrl"), mock.url);
+  assert.equal(await page.inputValue("#apiKey"), "test-key");
+  assert.match(await text(page, "#apiKey-msg"), /Your key was replaced by the mock's/);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue("#apiKey"), "test-key");
+});
+
 pageTest("without a built package the page says to run scripts/build.sh", async ({ page, allowConsole }) => {
   allowConsole(/status of 404|Failed to fetch dynamically imported module|baseten_edge\.js/);
   await page.route("**/pkg/web/baseten_edge.js", (route) => route.fulfill({ status: 404, body: "not found" }));

@@ -185,7 +185,12 @@ function syncHeadersMessage() {
   }
 }
 
+/** Points every setting at the mock. The key becomes the mock's: the mock accepts no other, and
+ * a real key sent to it would only land in its request log. A replaced key is mentioned. */
 function useMock() {
+  const had = $("apiKey").value;
+  $("apiKey-msg").textContent =
+    had && had !== config.mockApiKey ? "Your key was replaced by the mock's (the mock accepts only its own): paste it again to leave the mock." : "";
   $("baseUrl").value = config.mockUrl;
   $("apiKey").value = config.mockApiKey;
   $("modelId").value = "";
@@ -208,7 +213,8 @@ function refresh() {
   onChange();
 }
 
-/** Loads /config.json and the saved settings, prefilling the mock when nothing else is set. */
+/** Loads /config.json and the saved settings, prefilling the mock when nothing was ever saved
+ * in this tab (a reload never replaces what the user typed, their key included). */
 export async function setupSettings(changed) {
   onChange = changed;
   try {
@@ -217,9 +223,11 @@ export async function setupSettings(changed) {
   } catch {
     // served without /config.json (a plain static server): no mock to prefill
   }
+  let savedAny = false;
   for (const f of FIELDS) {
     const saved = store.get(f);
     if (saved !== null) $(f).value = saved;
+    savedAny ||= saved !== null;
   }
   // A mock from an earlier run of scripts/play.sh listened on another port: follow the new one.
   const previousMock = store.get("seenMockUrl");
@@ -230,7 +238,7 @@ export async function setupSettings(changed) {
     }
   }
   if (config.mockUrl) store.set("seenMockUrl", config.mockUrl);
-  if (!$("baseUrl").value && !$("modelId").value && config.mockUrl) useMock();
+  if (!savedAny && config.mockUrl) useMock();
 
   for (const f of FIELDS) {
     for (const type of ["input", "change"]) {
