@@ -15,6 +15,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startFakeProxy } from "./fake-proxy.mjs";
+import { startPlainServer } from "./plain-server.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = join(root, "tests", "artifacts");
@@ -192,6 +193,10 @@ pageTest("loads with the mock prefilled, the CSP in force, the key in sessionSto
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
   assert.match(csp, /style-src 'self'(;|$)/);
   assert.match(csp, /require-trusted-types-for 'script'/);
+  // The same policy in a <meta>, less frame-ancestors (which a meta policy cannot set).
+  const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content");
+  const directives = (p) => p.split(";").map((d) => d.trim()).filter(Boolean);
+  assert.deepEqual(directives(meta), directives(csp).filter((d) => !d.startsWith("frame-ancestors")));
   assert.equal(await page.inputValue("#baseUrl"), mock.url);
   assert.equal(await page.inputValue("#apiKey"), "test-key");
   assert.equal(await page.getAttribute("#apiKey", "type"), "password");
@@ -263,6 +268,42 @@ pageTest("settings: a reload keeps what was typed, key included; Use the local m
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   assert.equal(await page.inputValue("#apiKey"), "test-key");
+});
+
+pageTest("served by a plain static server (no CSP header), the page's own <meta> policy holds and the page works", async ({ page, allowConsole }) => {
+  const plain = await startPlainServer(root);
+  try {
+    allowConsole(/status of 404/); // no /config.json there: no mock to prefill
+    const response = await page.goto(`${plain.url}/`);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(response.headers()["content-security-policy"], undefined);
+    allowConsole(/requires 'TrustedHTML' assignment/); // the report of the probe below
+    const blocked = await page.evaluate(() => {
+      try {
+        document.createElement("div").innerHTML = "<b>x</b>";
+        return false;
+      } catch (e) {
+        return e instanceof TypeError;
+      }
+    });
+    assert.ok(blocked, "Trusted Types enforced by the meta policy");
+    allowConsole(/Applying inline style violates/); // the report of the probe below
+    const inlineStyle = await page.evaluate(() => {
+      const el = document.body.appendChild(document.createElement("p"));
+      el.setAttribute("style", "color: rgb(1, 2, 3)");
+      const applied = getComputedStyle(el).color === "rgb(1, 2, 3)";
+      el.remove();
+      return applied;
+    });
+    assert.equal(inlineStyle, false, "style-src 'self' from the meta policy");
+    // The WebAssembly package compiled under the meta policy, and a call goes out.
+    await page.fill("#baseUrl", mock.url);
+    await page.fill("#apiKey", "test-key");
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+  } finally {
+    await plain.close();
+  }
 });
 
 pageTest("without a built package the page says to run scripts/build.sh", async ({ page, allowConsole }) => {
