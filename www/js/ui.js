@@ -59,7 +59,12 @@ export function parseJson(text, { allowEmpty = false } = {}) {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
     const where = jsonErrorWhere(text, e.message);
-    const reason = e.message.replace(/^JSON\.parse: /, "").replace(/ \(line \d+ column \d+\)$/, "");
+    // The engine's own position ("... in JSON at position 18 (line 1 column 19)" in Chromium,
+    // "... at line 1 column 19 of the JSON data" in Firefox) is said once, as line and column.
+    const reason = e.message
+      .replace(/^JSON\.parse: /, "")
+      .replace(/ \(line \d+ column \d+\)$/, "")
+      .replace(/ (in JSON )?at (position \d+|line \d+ column \d+)( of the JSON data)?$/, "");
     return { ok: false, message: where ? `Invalid JSON at ${where}: ${reason}` : `Invalid JSON: ${reason}` };
   }
 }
