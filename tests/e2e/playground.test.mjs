@@ -636,6 +636,8 @@ pageTest("streamed predict: bytes painted as they arrive, then the numbers", asy
   assert.equal(await text(page, "#stream-status"), "200");
   assert.match(await text(page, "#stream-request-id"), HEX32);
   assert.match(await text(page, "#stream-metrics-ttft"), /^\d+ ms$/);
+  assert.match(await text(page, "#stream-metrics-total"), /^(\d+ ms|\d+\.\d\d s)$/);
+  assert.equal(await page.locator("#panel-stream dt", { hasText: "Latency" }).count(), 0, "no second, raw total time");
   assert.match(await text(page, "#stream-state"), /Done: 12 chunks/);
   assert.match(await text(page, "#code"), /client\.predictStream\(/);
   await shot(page, "desktop-stream.png");
