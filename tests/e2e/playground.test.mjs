@@ -730,12 +730,13 @@ pageTest("sync routes: PUT then GET an item, a 404 renders as NotFoundError", as
   assert.match(await text(page, "#sync-error .error-body"), /Item not found/);
 });
 
-pageTest("embeddings: vectors, dimensions and cosine similarities", async ({ page }) => {
+pageTest("embeddings: Ctrl+Enter runs it; vectors, dimensions and cosine similarities", async ({ page }) => {
   await openTab(page, "embeddings");
   await page.fill("#embeddings-input", "alpha\nbeta");
   await page.fill("#embeddings-dimensions", "16");
-  await page.click("#embeddings-run");
+  await page.press("#embeddings-input", "Control+Enter"); // runs it, as in the JSON editors
   await page.waitForSelector("#embeddings-table");
+  assert.equal(await page.inputValue("#embeddings-input"), "alpha\nbeta", "no newline typed");
   assert.equal(await page.locator("#embeddings-table tbody tr").count(), 2);
   const dims = await page.locator("#embeddings-table tbody tr td:nth-child(2)").allTextContents();
   assert.deepEqual(dims, ["16", "16"]);
