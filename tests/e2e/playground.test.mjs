@@ -1016,6 +1016,41 @@ pageTest(
   { viewport: { width: 375, height: 812 }, mobile: true },
 );
 
+/** The words of `sel`'s header cells that are broken across lines (none, when they wrap between words). */
+function wordsSplitAcrossLines(page, sel) {
+  return page.evaluate((sel) => {
+    const split = [];
+    for (const cell of document.querySelectorAll(sel)) {
+      for (const node of cell.childNodes) {
+        if (node.nodeType !== Node.TEXT_NODE) continue;
+        for (const m of node.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) split.push(m[0]);
+        }
+      }
+    }
+    return split;
+  }, sel);
+}
+
+pageTest(
+  "phone width (375 px): the embeddings tables wrap between words, never inside one",
+  async ({ page }) => {
+    await openTab(page, "embeddings");
+    await page.fill("#embeddings-input", "The quick brown fox\nA fast auburn fox\nQuarterly tax filing\nInternationalization");
+    await page.click("#embeddings-run");
+    await page.waitForSelector("#embeddings-similarity");
+    assert.deepEqual(await wordsSplitAcrossLines(page, "#embeddings-results th"), []);
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 375, `page is ${w}px wide`);
+    await page.locator("#embeddings-results").scrollIntoViewIfNeeded();
+    await shot(page, "phone-embeddings.png", { fullPage: false });
+  },
+  { viewport: { width: 375, height: 812 }, mobile: true },
+);
+
 pageTest("code panel: follows the tab and the inputs, never shows the key", async ({ page }) => {
   const calls = {
     chat: /client\.chat\.completions\.create\(/,
