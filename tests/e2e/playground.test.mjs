@@ -1142,10 +1142,13 @@ pageTest(
     assert.ok(width <= 375, `page is ${width}px wide`);
     assert.ok(await page.isHidden("#settings"), "settings folded away when the mock is prefilled");
     assert.equal(await page.getAttribute("#settings-toggle", "aria-expanded"), "false");
+    assert.equal(await text(page, "#settings-toggle"), "Show settings");
     assert.ok(await page.isVisible(".note"), "the proxy note stays visible");
     await shot(page, "phone-start.png", { fullPage: false });
     await page.click("#settings-toggle");
     assert.ok(await page.isVisible("#apiKey"));
+    assert.equal(await text(page, "#settings-toggle"), "Hide settings");
+    assert.equal(await page.getAttribute("#settings-toggle", "aria-expanded"), "true");
     await page.click("#chat-send");
     await page.waitForSelector("#chat-log li.assistant[data-state=done]");
     for (const tab of ["chat", "predict", "stream", "async", "sync", "embeddings", "batch"]) {

@@ -256,7 +256,7 @@ export async function setupSettings(changed) {
   const fold = (open) => {
     $("settings").hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
-    toggle.textContent = open ? "Hide" : "Show";
+    toggle.textContent = open ? "Hide settings" : "Show settings";
   };
   toggle.addEventListener("click", () => fold($("settings").hidden));
   const narrow = matchMedia("(max-width: 59.99rem)");
