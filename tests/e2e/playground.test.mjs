@@ -270,6 +270,27 @@ pageTest("settings: a reload keeps what was typed, key included; Use the local m
   assert.equal(await page.inputValue("#apiKey"), "test-key");
 });
 
+pageTest("settings: the key's Show button is a toggle that keeps its label; its state is aria-pressed", async ({ page }) => {
+  assert.equal(await page.getAttribute("#showKey", "aria-pressed"), "false");
+  await page.click("#showKey");
+  assert.equal(await page.getAttribute("#apiKey", "type"), "text");
+  assert.equal(await page.getAttribute("#showKey", "aria-pressed"), "true");
+  assert.equal(await text(page, "#showKey"), "Show", "the label does not flip as well");
+  const [off, on] = await page.evaluate(() => {
+    const b = document.getElementById("showKey");
+    const on = getComputedStyle(b).backgroundColor;
+    b.setAttribute("aria-pressed", "false");
+    const off = getComputedStyle(b).backgroundColor;
+    b.setAttribute("aria-pressed", "true");
+    return [off, on];
+  });
+  assert.notEqual(on, off, "pressed looks pressed");
+  await page.click("#showKey");
+  assert.equal(await page.getAttribute("#apiKey", "type"), "password");
+  assert.equal(await page.getAttribute("#showKey", "aria-pressed"), "false");
+  assert.equal(await text(page, "#showKey"), "Show");
+});
+
 pageTest("served by a plain static server (no CSP header), the page's own <meta> policy holds and the page works", async ({ page, allowConsole }) => {
   const plain = await startPlainServer(root);
   try {

@@ -263,11 +263,11 @@ export async function setupSettings(changed) {
   if (narrow.matches && usingMock()) fold(false);
   narrow.addEventListener("change", () => narrow.matches || fold(true)); // wide screens have no toggle
   $("settings").addEventListener("submit", (ev) => ev.preventDefault());
+  // A toggle button: its label stays "Show", aria-pressed (and its look) says whether it is on.
   $("showKey").addEventListener("click", () => {
     const show = $("apiKey").type === "password";
     $("apiKey").type = show ? "text" : "password";
     $("showKey").setAttribute("aria-pressed", String(show));
-    $("showKey").textContent = show ? "Hide" : "Show";
   });
   $("forgetKey").addEventListener("click", () => {
     $("apiKey").value = "";
