@@ -991,6 +991,18 @@ pageTest("batch: simulated failures are retried and succeed, the attempts show; 
   assert.equal(await page.locator("#batch-table").count(), 0);
 });
 
+pageTest("batch: when every request fails, the state says so and no throughput is claimed", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await setupBatch(page, { n: 8, batchSize: 4, concurrency: 2, retries: 0, collect: true, simulate: 2 });
+  await page.click("#batch-run");
+  await page.waitForSelector("#batch-state[data-state=error]");
+  assert.match(await text(page, "#batch-state"), /^Failed: every request failed \(2 requests, 8 inputs, no results\) in (\d+ ms|\d+\.\d\d s)\. The errors are below\.$/);
+  assert.equal(await text(page, "#batch-throughput"), "-");
+  assert.equal(await text(page, "#batch-failed"), "2");
+  assert.equal(await page.locator("#batch-errors-table tbody tr").count(), 2);
+  assert.match(await text(page, "#batch-table caption"), /^0 of 8 results/);
+});
+
 pageTest("batch: Stop aborts the whole batch, nothing more is sent", async ({ page }) => {
   await setExtraHeaders(page, "x-mock-fault: stall-headers:150");
   await setupBatch(page, { n: 40, batchSize: 2, concurrency: 2 });

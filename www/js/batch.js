@@ -342,6 +342,7 @@ function show(k, lines, planned, keys, log, res) {
   const ranges = planned.length === times.length ? planned : null;
   const attempts = times.map((_, i) => (ranges ? log.byKey.get(keys[i]) : null));
   const failed = errors.filter(Boolean).length;
+  const allFailed = failed > 0 && failed === times.length; // nothing came through: no throughput
   const total = res.totalTimeMs;
 
   setProgress(times.length, times.length);
@@ -349,7 +350,7 @@ function show(k, lines, planned, keys, log, res) {
   $("batch-failed").textContent = errors.length ? String(failed) : "0 (errors not collected)";
   $("batch-total").textContent = formatMs(total);
   const secs = total / 1000;
-  $("batch-throughput").textContent = secs > 0 ? `${(lines.length / secs).toFixed(1)} inputs/s, ${(times.length / secs).toFixed(1)} requests/s` : "-";
+  $("batch-throughput").textContent = secs > 0 && !allFailed ? `${(lines.length / secs).toFixed(1)} inputs/s, ${(times.length / secs).toFixed(1)} requests/s` : "-";
   const sorted = [...times].sort((a, b) => a - b);
   $("batch-times").textContent = sorted.length
     ? `median ${formatMs(percentile(sorted, 50))}, p95 ${formatMs(percentile(sorted, 95))}, max ${formatMs(sorted[sorted.length - 1])}`
@@ -357,6 +358,15 @@ function show(k, lines, planned, keys, log, res) {
   drawPlot(times, errors, attempts, ranges);
   errorTable(errors, ranges);
   resultTable(k, lines, data, errors, ranges);
+  if (allFailed) {
+    setState(
+      "error",
+      `Failed: every request failed (${plural(times.length, "request")}, ${plural(lines.length, "input")}, no results) in ${formatMs(total)}.` +
+        (log.retries ? ` ${plural(log.retries, "retry", "retries")} made.` : "") +
+        " The errors are below.",
+    );
+    return;
+  }
   setState(
     failed ? "partial" : "done",
     `Done: ${plural(lines.length, "input")} in ${plural(times.length, "request")}, ${formatMs(total)}` +
