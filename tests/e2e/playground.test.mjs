@@ -991,6 +991,19 @@ pageTest("batch: simulated failures are retried and succeed, the attempts show; 
   assert.equal(await page.locator("#batch-table").count(), 0);
 });
 
+pageTest("batch: Simulate failures with the form's defaults does what its hint says: the failure is retried and succeeds", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await openTab(page, "batch");
+  await page.setChecked("#batch-simulate", true);
+  assert.match(await text(page, "#batch-simulate-hint"), /with the defaults, the one failure is retried and succeeds/);
+  await page.click("#batch-run");
+  await page.waitForSelector("#batch-state[data-state=done]");
+  assert.match(await text(page, "#batch-state"), /^Done: 8 inputs in 2 requests, .*\. 1 retry made\.$/);
+  assert.equal(await text(page, "#batch-failed"), "0");
+  assert.match(await text(page, "#batch-attempts"), /^3 sent \(1 retry, 0 hedges\); answers: 200 ×2, 503 ×1$/);
+  assert.equal(await page.locator("#batch-plot rect.bar.retried").count(), 1);
+});
+
 pageTest("batch: when every request fails, the state says so and no throughput is claimed", async ({ page, allowConsole }) => {
   allowConsole(/status of 503/);
   await setupBatch(page, { n: 8, batchSize: 4, concurrency: 2, retries: 0, collect: true, simulate: 2 });
