@@ -1181,6 +1181,138 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
   await shot(page, "desktop-keyboard-focus.png", { fullPage: false });
 });
 
+/** Presses Tab (Shift+Tab with `back`) until the element `#id` has the focus; fails after `max`. */
+async function tabTo(page, id, { back = false, max = 60 } = {}) {
+  for (let i = 0; i < max; i++) {
+    if ((await page.evaluate(() => document.activeElement?.id)) === id) return;
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+  }
+  assert.fail(`#${id} not reached by ${back ? "Shift+Tab" : "Tab"} in ${max} presses`);
+}
+
+/** Replaces the focused field's text by typing, as a keyboard user would. */
+async function retype(page, value) {
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(value);
+}
+
+pageTest("keyboard only: predict and async (submit, wait, then cancel a queued request), no mouse", async ({ page }) => {
+  // From the top of the page: the skip link, then into the tab list.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await tabTo(page, "tab-chat");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getAttribute("#tab-predict", "aria-selected"), "true");
+
+  // Predict: type the JSON, Ctrl+Enter runs it; then the Predict button by Tab and Enter.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "predict-input");
+  await retype(page, '{"typed": "by keys"}');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+  assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { typed: "by keys" });
+  const first = await text(page, "#predict-request-id");
+  await tabTo(page, "predict-run");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((rid) => /^[0-9a-f]{32}$/.test(document.getElementById("predict-request-id").textContent) && document.getElementById("predict-request-id").textContent !== rid, first);
+  assert.deepEqual(JSON.parse((await mockJson("/__mock/last")).body), { typed: "by keys" });
+
+  // Async: back to the tabs, two to the right, submit by Ctrl+Enter and watch it succeed.
+  await tabTo(page, "tab-predict", { back: true });
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getAttribute("#tab-async", "aria-selected"), "true");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "async-input");
+  await retype(page, '{"prompt": "keys", "mock_queue_ms": 300, "mock_run_ms": 300}');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#async-state[data-state=succeeded]");
+  // A long-queued request, cancelled from the keyboard.
+  assert.equal(await page.evaluate(() => document.activeElement.id), "async-input", "the focus stayed in the editor");
+  await retype(page, '{"prompt": "never", "mock_queue_ms": 20000}');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector('#async-timeline li[data-status="QUEUED"]');
+  await tabTo(page, "async-cancel");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#async-state[data-state=canceled]");
+  assert.notEqual(await page.evaluate(() => document.activeElement.tagName), "BODY", "the focus stays in the panel");
+  await shot(page, "desktop-keyboard-async.png", { fullPage: false });
+});
+
+/** Asserts the page does not scroll sideways at phone width. */
+async function assertFits(page, what) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 375, `${what}: page is ${w}px wide`);
+}
+
+pageTest(
+  "phone width (375 px): every panel, once used, still fits without sideways scrolling",
+  async ({ page, allowConsole }) => {
+    allowConsole(/status of 404|status of 503|ERR_CONNECTION_REFUSED/);
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    await assertFits(page, "chat");
+
+    await openTab(page, "predict");
+    await page.click("#predict-run");
+    await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+    await assertFits(page, "predict");
+
+    await openTab(page, "stream");
+    await page.fill("#stream-input", JSON.stringify({ stream: true, n: 6, interval_ms: 30 }));
+    await page.click("#stream-run");
+    await page.waitForSelector("#stream-state[data-state=done]");
+    await assertFits(page, "streamed predict");
+
+    await openTab(page, "async");
+    await page.fill("#async-input", JSON.stringify({ prompt: "phone", mock_queue_ms: 200, mock_run_ms: 200 }));
+    await page.click("#async-run");
+    await page.waitForSelector("#async-state[data-state=succeeded]");
+    await page.click("#async-queue");
+    await page.waitForFunction(() => /queued/.test(document.getElementById("async-deploy-output").textContent));
+    await assertFits(page, "async");
+    await shot(page, "phone-async.png");
+
+    await openTab(page, "sync");
+    await page.click("#sync-run");
+    await page.waitForFunction(() => document.getElementById("sync-status").textContent === "200");
+    await assertFits(page, "sync");
+    await page.fill("#sync-path", "items/no-such-item-with-a-rather-long-identifier-0123456789");
+    await page.selectOption("#sync-method", "GET");
+    await page.click("#sync-run");
+    await page.waitForSelector("#sync-error:not([hidden])");
+    await page.locator("#sync-error summary").click();
+    await assertFits(page, "sync, a 404 with its body open");
+
+    await openTab(page, "embeddings");
+    await page.click("#embeddings-run");
+    await page.waitForSelector("#embeddings-similarity");
+    await page.locator("#embeddings-results").evaluate((el) => el.nextElementSibling.setAttribute("open", ""));
+    await assertFits(page, "embeddings, raw response open");
+
+    // Batch with every request failing: the errors table (with its request ids) must fit too.
+    await setupBatch(page, { n: 8, batchSize: 4, concurrency: 2, retries: 0, simulate: 2 });
+    await page.click("#batch-run");
+    await page.waitForSelector("#batch-state[data-state=error]");
+    await assertFits(page, "batch errors");
+    await page.locator("#batch-errors").scrollIntoViewIfNeeded();
+    await shot(page, "phone-batch-errors.png", { fullPage: false });
+
+    // A connection error with its hint, the settings unfolded.
+    await page.click("#settings-toggle");
+    await page.fill("#baseUrl", `http://127.0.0.1:${await closedPort()}`);
+    await page.locator("#advanced summary").click();
+    await page.fill("#maxRetries", "0");
+    await openTab(page, "predict");
+    await page.click("#predict-run");
+    await page.waitForSelector("#predict-error .error-hint");
+    await assertFits(page, "a connection error");
+    await page.locator("#predict-error").scrollIntoViewIfNeeded();
+    await shot(page, "phone-error-connection.png", { fullPage: false });
+  },
+  { viewport: { width: 375, height: 812 }, mobile: true },
+);
+
 pageTest(
   "phone width (375 px): no sideways scrolling, settings folded, chat streams",
   async ({ page }) => {
