@@ -1295,6 +1295,7 @@ pageTest(
     await page.click("#batch-run");
     await page.waitForSelector("#batch-state[data-state=error]");
     await assertFits(page, "batch errors");
+    assert.deepEqual(await wordsSplitAcrossLines(page, "#batch-errors-table td, #batch-errors-table th"), [], "no word cut in the errors table");
     await page.locator("#batch-errors").scrollIntoViewIfNeeded();
     await shot(page, "phone-batch-errors.png", { fullPage: false });
 
