@@ -27,6 +27,8 @@ const types = {
 // WebAssembly compile), own styles only (no inline styles), fetches to any http(s) model server
 // (the base URL is the user's choice), no plugins, workers or frames, and Trusted Types with no
 // policy: the page may not hand strings to HTML or script sinks at all (it builds DOM nodes).
+// www/index.html carries the same policy in a <meta> (less frame-ancestors, which only a header
+// can set); the e2e tests check that the two agree.
 const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",

@@ -10,9 +10,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startFakeProxy } from "./fake-proxy.mjs";
+import { startPlainServer } from "./plain-server.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = join(root, "tests", "artifacts");
@@ -89,6 +92,18 @@ after(async () => {
   await stopProcess(server);
   await stopProcess(mock);
 });
+
+/** A port of 127.0.0.1 that nothing listens on (bound, then released). */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 async function mockJson(path, init) {
   const r = await fetch(mock.url + path, init);
@@ -178,6 +193,10 @@ pageTest("loads with the mock prefilled, the CSP in force, the key in sessionSto
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
   assert.match(csp, /style-src 'self'(;|$)/);
   assert.match(csp, /require-trusted-types-for 'script'/);
+  // The same policy in a <meta>, less frame-ancestors (which a meta policy cannot set).
+  const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content");
+  const directives = (p) => p.split(";").map((d) => d.trim()).filter(Boolean);
+  assert.deepEqual(directives(meta), directives(csp).filter((d) => !d.startsWith("frame-ancestors")));
   assert.equal(await page.inputValue("#baseUrl"), mock.url);
   assert.equal(await page.inputValue("#apiKey"), "test-key");
   assert.equal(await page.getAttribute("#apiKey", "type"), "password");
@@ -230,6 +249,82 @@ pageTest("loads with the mock prefilled, the CSP in force, the key in sessionSto
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   assert.equal(await page.inputValue("#baseUrl"), mock.url);
+});
+
+pageTest("settings: a reload keeps what was typed, key included; Use the local mock says when it replaces a key", async ({ page }) => {
+  await page.fill("#baseUrl", "");
+  await page.fill("#apiKey", "my-own-key");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue("#baseUrl"), "", "the mock is not prefilled again");
+  assert.equal(await page.inputValue("#apiKey"), "my-own-key");
+  assert.match(await text(page, "#backend"), /nothing yet/);
+  assert.equal(await text(page, "#apiKey-msg"), "");
+  // Back to the mock: its key is needed (it accepts no other), and the page says it replaced one.
+  await page.click("#useMock");
+  assert.equal(await page.inputValue("#baseUrl"), mock.url);
+  assert.equal(await page.inputValue("#apiKey"), "test-key");
+  assert.match(await text(page, "#apiKey-msg"), /Your key was replaced by the mock's/);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue("#apiKey"), "test-key");
+});
+
+pageTest("settings: the key's Show button is a toggle that keeps its label; its state is aria-pressed", async ({ page }) => {
+  assert.equal(await page.getAttribute("#showKey", "aria-pressed"), "false");
+  await page.click("#showKey");
+  assert.equal(await page.getAttribute("#apiKey", "type"), "text");
+  assert.equal(await page.getAttribute("#showKey", "aria-pressed"), "true");
+  assert.equal(await text(page, "#showKey"), "Show", "the label does not flip as well");
+  const [off, on] = await page.evaluate(() => {
+    const b = document.getElementById("showKey");
+    const on = getComputedStyle(b).backgroundColor;
+    b.setAttribute("aria-pressed", "false");
+    const off = getComputedStyle(b).backgroundColor;
+    b.setAttribute("aria-pressed", "true");
+    return [off, on];
+  });
+  assert.notEqual(on, off, "pressed looks pressed");
+  await page.click("#showKey");
+  assert.equal(await page.getAttribute("#apiKey", "type"), "password");
+  assert.equal(await page.getAttribute("#showKey", "aria-pressed"), "false");
+  assert.equal(await text(page, "#showKey"), "Show");
+});
+
+pageTest("served by a plain static server (no CSP header), the page's own <meta> policy holds and the page works", async ({ page, allowConsole }) => {
+  const plain = await startPlainServer(root);
+  try {
+    allowConsole(/status of 404/); // no /config.json there: no mock to prefill
+    const response = await page.goto(`${plain.url}/`);
+    await page.waitForSelector("body[data-ready=true]");
+    assert.equal(response.headers()["content-security-policy"], undefined);
+    allowConsole(/requires 'TrustedHTML' assignment/); // the report of the probe below
+    const blocked = await page.evaluate(() => {
+      try {
+        document.createElement("div").innerHTML = "<b>x</b>";
+        return false;
+      } catch (e) {
+        return e instanceof TypeError;
+      }
+    });
+    assert.ok(blocked, "Trusted Types enforced by the meta policy");
+    allowConsole(/Applying inline style violates/); // the report of the probe below
+    const inlineStyle = await page.evaluate(() => {
+      const el = document.body.appendChild(document.createElement("p"));
+      el.setAttribute("style", "color: rgb(1, 2, 3)");
+      const applied = getComputedStyle(el).color === "rgb(1, 2, 3)";
+      el.remove();
+      return applied;
+    });
+    assert.equal(inlineStyle, false, "style-src 'self' from the meta policy");
+    // The WebAssembly package compiled under the meta policy, and a call goes out.
+    await page.fill("#baseUrl", mock.url);
+    await page.fill("#apiKey", "test-key");
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+  } finally {
+    await plain.close();
+  }
 });
 
 pageTest("without a built package the page says to run scripts/build.sh", async ({ page, allowConsole }) => {
@@ -330,6 +425,20 @@ pageTest("chat: a mid-stream failure renders as an error, partial text kept", as
   assert.notEqual(await page.inputValue("#chat-message"), "");
 });
 
+pageTest("chat: a failed request still shows its request id, attempts and URL", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await setExtraHeaders(page, "x-mock-fault: status:503");
+  await page.fill("#maxRetries", "1");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant[data-state=error]");
+  assert.equal(await text(page, "#chat-error .error-status"), "503");
+  const rid = await text(page, "#chat-error .error-request-id");
+  assert.match(rid, HEX32);
+  assert.equal(await text(page, "#chat-request-id"), rid);
+  assert.equal(await text(page, "#chat-attempts"), "2 (1 retry)");
+  assert.equal(await text(page, "#chat-url"), `POST ${mock.url}/v1/chat/completions`);
+});
+
 pageTest("chat: List models fills the model list", async ({ page }) => {
   await page.click("#chat-list-models");
   await page.waitForFunction(() => /Models: /.test(document.getElementById("chat-models-msg").textContent));
@@ -360,7 +469,9 @@ pageTest("predict: the echo, status, request id, latency and URL; invalid JSON i
   const before = await lastRequestId();
   await page.fill("#predict-input", '{"prompt": "oops",}');
   await page.click("#predict-run");
-  assert.match(await text(page, "#predict-input-msg"), /Invalid JSON at line 1, column \d+/);
+  const jsonMsg = await text(page, "#predict-input-msg");
+  assert.match(jsonMsg, /^Invalid JSON at line 1, column 19: \S/);
+  assert.doesNotMatch(jsonMsg, /position|line \d+ column|in JSON/, "the position is said once");
   assert.equal(await page.getAttribute("#predict-input", "aria-invalid"), "true");
   assert.equal(await page.evaluate(() => document.activeElement.id), "predict-input");
   assert.equal(await lastRequestId(), before, "no request for invalid JSON");
@@ -448,6 +559,36 @@ pageTest("errors: Max retries is passed on; a retried failure succeeds, no retri
   assert.equal(await text(page, "#predict-error .error-retryable"), "true");
 });
 
+pageTest("errors: an unreachable base URL is a connection error, with a hint pointing at the proxy note", async ({ page, allowConsole }) => {
+  allowConsole(/ERR_CONNECTION_REFUSED/);
+  const url = `http://127.0.0.1:${await closedPort()}`;
+  await page.fill("#baseUrl", url);
+  await page.locator("#advanced summary").click();
+  await page.fill("#maxRetries", "0");
+  await openTab(page, "predict");
+  await page.click("#predict-run");
+  await page.waitForSelector("#predict-error:not([hidden])");
+  assert.equal(await text(page, "#predict-error .error-kind"), "connection");
+  assert.equal(await text(page, "#predict-error .error-name"), "APIConnectionError");
+  const hint = await text(page, "#predict-error .error-hint");
+  assert.match(hint, /unreachable, or it refuses calls from this page/);
+  assert.match(hint, /CORS/);
+  assert.equal(await text(page, "#predict-url"), `POST ${url}/environments/production/predict`);
+  await shot(page, "desktop-error-connection.png");
+  // The hint's link takes the focus to the proxy note and leaves the tab in the URL alone.
+  await page.click("#predict-error .error-hint a");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "proxy-note");
+  assert.equal(await page.evaluate(() => location.hash), "#predict");
+  // Other errors have no such hint.
+  await page.click("#useMock");
+  await page.fill("#predict-input", "{}");
+  await page.fill("#extraHeaders", "x-mock-fault: status:400");
+  allowConsole(/status of 400/);
+  await page.click("#predict-run");
+  await page.waitForFunction(() => document.querySelector("#predict-error .error-status")?.textContent === "400");
+  assert.equal(await page.locator("#predict-error .error-hint").count(), 0);
+});
+
 pageTest("errors: a bad model id is a ConfigurationError before any request", async ({ page }) => {
   await page.fill("#baseUrl", "");
   await page.fill("#modelId", "not/an-id");
@@ -462,6 +603,43 @@ pageTest("errors: a bad model id is a ConfigurationError before any request", as
   await page.click("#useMock");
   assert.equal(await page.inputValue("#baseUrl"), mock.url);
   assert.equal(await page.inputValue("#modelId"), "");
+});
+
+pageTest("proxy: the Base URL field alone points chat and predict at a proxy like examples/worker, without the mock's key", async ({ page }) => {
+  const proxy = await startFakeProxy(mock.url, "test-key");
+  try {
+    await page.fill("#baseUrl", proxy.url);
+    assert.equal(await page.inputValue("#apiKey"), "", "the mock's key is not kept for another server");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("baseten-edge:apiKey")), null);
+    assert.match(await text(page, "#apiKey-msg"), /mock's key was cleared/);
+    assert.equal(await page.getAttribute("#openaiBaseUrl", "placeholder"), `default: ${proxy.url}/v1`);
+    assert.equal(await text(page, "#backend"), `base URL ${proxy.url} (a proxy or gateway)`);
+
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    assert.match(await text(page, "#chat-log li.assistant .content"), /^Hello! You said: Hello!/);
+    assert.equal(await text(page, "#chat-url"), `POST ${proxy.url}/v1/chat/completions`);
+    assert.match(await text(page, "#chat-request-id"), HEX32);
+    assert.match(await text(page, "#code"), new RegExp(`openaiBaseUrl: "${proxy.url}/v1"`));
+
+    await openTab(page, "predict");
+    await page.fill("#predict-input", '{"via": "the proxy"}');
+    await page.click("#predict-run");
+    await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+    assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { via: "the proxy" });
+    assert.equal(await text(page, "#predict-url"), `POST ${proxy.url}/environments/production/predict`);
+    const code = await text(page, "#code");
+    assert.match(code, new RegExp(`baseUrl: "${proxy.url}"`));
+    assert.doesNotMatch(code, /apiKey/);
+
+    // What reached the proxy: the two calls at the Worker's paths, with no key.
+    const posts = proxy.requests.filter((r) => r.method === "POST");
+    assert.deepEqual(posts.map((r) => r.path), ["/v1/chat/completions", "/environments/production/predict"]);
+    assert.ok(posts.every((r) => r.headers.authorization === undefined), "no Authorization header");
+    await shot(page, "desktop-proxy.png");
+  } finally {
+    await proxy.close();
+  }
 });
 
 pageTest("streamed predict: bytes painted as they arrive, then the numbers", async ({ page }) => {
@@ -479,6 +657,8 @@ pageTest("streamed predict: bytes painted as they arrive, then the numbers", asy
   assert.equal(await text(page, "#stream-status"), "200");
   assert.match(await text(page, "#stream-request-id"), HEX32);
   assert.match(await text(page, "#stream-metrics-ttft"), /^\d+ ms$/);
+  assert.match(await text(page, "#stream-metrics-total"), /^(\d+ ms|\d+\.\d\d s)$/);
+  assert.equal(await page.locator("#panel-stream dt", { hasText: "Latency" }).count(), 0, "no second, raw total time");
   assert.match(await text(page, "#stream-state"), /Done: 12 chunks/);
   assert.match(await text(page, "#code"), /client\.predictStream\(/);
   await shot(page, "desktop-stream.png");
@@ -571,12 +751,13 @@ pageTest("sync routes: PUT then GET an item, a 404 renders as NotFoundError", as
   assert.match(await text(page, "#sync-error .error-body"), /Item not found/);
 });
 
-pageTest("embeddings: vectors, dimensions and cosine similarities", async ({ page }) => {
+pageTest("embeddings: Ctrl+Enter runs it; vectors, dimensions and cosine similarities", async ({ page }) => {
   await openTab(page, "embeddings");
   await page.fill("#embeddings-input", "alpha\nbeta");
   await page.fill("#embeddings-dimensions", "16");
-  await page.click("#embeddings-run");
+  await page.press("#embeddings-input", "Control+Enter"); // runs it, as in the JSON editors
   await page.waitForSelector("#embeddings-table");
+  assert.equal(await page.inputValue("#embeddings-input"), "alpha\nbeta", "no newline typed");
   assert.equal(await page.locator("#embeddings-table tbody tr").count(), 2);
   const dims = await page.locator("#embeddings-table tbody tr td:nth-child(2)").allTextContents();
   assert.deepEqual(dims, ["16", "16"]);
@@ -733,7 +914,7 @@ pageTest("batch: rerank, classify and batchPost give one result per input, in or
   assert.ok(lines.length === 9);
 });
 
-pageTest("batch: collected errors show per request (name, status, attempts); the retry budget caps retries", async ({ page, allowConsole }) => {
+pageTest("batch: collected errors show per request (name, kind, status, request id, attempts); the retry budget caps retries", async ({ page, allowConsole }) => {
   allowConsole(/status of 503/);
   // Three scripted 503s, two retries a request, but the default budget (5 % of 10 requests)
   // grants one retry in all: one failure is retried, two stay failures.
@@ -747,6 +928,12 @@ pageTest("batch: collected errors show per request (name, status, attempts); the
   assert.equal(await page.locator("#batch-errors-table tbody tr").count(), 2);
   assert.deepEqual(await page.locator("#batch-errors-table .error-name").allTextContents(), ["InternalServerError", "InternalServerError"]);
   assert.deepEqual(await page.locator("#batch-errors-table .error-status").allTextContents(), ["503", "503"]);
+  assert.deepEqual(await page.locator("#batch-errors-table .error-kind").allTextContents(), ["server", "server"]);
+  const errorIds = await page.locator("#batch-errors-table .error-request-id").allTextContents();
+  assert.equal(errorIds.length, 2);
+  for (const id of errorIds) assert.match(id, HEX32);
+  assert.notEqual(errorIds[0], errorIds[1]);
+  assert.deepEqual(await page.locator("#batch-errors-table thead th").allTextContents(), ["Request", "Inputs", "Error", "Kind", "Status", "Request id", "Attempts", "Message"]);
   assert.deepEqual(await page.locator("#batch-errors-table .error-attempts").allTextContents(), ["1", "1"]);
   assert.match(await text(page, "#batch-errors-table caption"), /^2 of 10 requests failed$/);
   assert.equal(await text(page, "#batch-failed"), "2");
@@ -804,6 +991,31 @@ pageTest("batch: simulated failures are retried and succeed, the attempts show; 
   assert.equal(await page.locator("#batch-table").count(), 0);
 });
 
+pageTest("batch: Simulate failures with the form's defaults does what its hint says: the failure is retried and succeeds", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await openTab(page, "batch");
+  await page.setChecked("#batch-simulate", true);
+  assert.match(await text(page, "#batch-simulate-hint"), /with the defaults, the one failure is retried and succeeds/);
+  await page.click("#batch-run");
+  await page.waitForSelector("#batch-state[data-state=done]");
+  assert.match(await text(page, "#batch-state"), /^Done: 8 inputs in 2 requests, .*\. 1 retry made\.$/);
+  assert.equal(await text(page, "#batch-failed"), "0");
+  assert.match(await text(page, "#batch-attempts"), /^3 sent \(1 retry, 0 hedges\); answers: 200 ×2, 503 ×1$/);
+  assert.equal(await page.locator("#batch-plot rect.bar.retried").count(), 1);
+});
+
+pageTest("batch: when every request fails, the state says so and no throughput is claimed", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  await setupBatch(page, { n: 8, batchSize: 4, concurrency: 2, retries: 0, collect: true, simulate: 2 });
+  await page.click("#batch-run");
+  await page.waitForSelector("#batch-state[data-state=error]");
+  assert.match(await text(page, "#batch-state"), /^Failed: every request failed \(2 requests, 8 inputs, no results\) in (\d+ ms|\d+\.\d\d s)\. The errors are below\.$/);
+  assert.equal(await text(page, "#batch-throughput"), "-");
+  assert.equal(await text(page, "#batch-failed"), "2");
+  assert.equal(await page.locator("#batch-errors-table tbody tr").count(), 2);
+  assert.match(await text(page, "#batch-table caption"), /^0 of 8 results/);
+});
+
 pageTest("batch: Stop aborts the whole batch, nothing more is sent", async ({ page }) => {
   await setExtraHeaders(page, "x-mock-fault: stall-headers:150");
   await setupBatch(page, { n: 40, batchSize: 2, concurrency: 2 });
@@ -850,6 +1062,41 @@ pageTest(
   { viewport: { width: 375, height: 812 }, mobile: true },
 );
 
+/** The words of `sel`'s header cells that are broken across lines (none, when they wrap between words). */
+function wordsSplitAcrossLines(page, sel) {
+  return page.evaluate((sel) => {
+    const split = [];
+    for (const cell of document.querySelectorAll(sel)) {
+      for (const node of cell.childNodes) {
+        if (node.nodeType !== Node.TEXT_NODE) continue;
+        for (const m of node.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) split.push(m[0]);
+        }
+      }
+    }
+    return split;
+  }, sel);
+}
+
+pageTest(
+  "phone width (375 px): the embeddings tables wrap between words, never inside one",
+  async ({ page }) => {
+    await openTab(page, "embeddings");
+    await page.fill("#embeddings-input", "The quick brown fox\nA fast auburn fox\nQuarterly tax filing\nInternationalization");
+    await page.click("#embeddings-run");
+    await page.waitForSelector("#embeddings-similarity");
+    assert.deepEqual(await wordsSplitAcrossLines(page, "#embeddings-results th"), []);
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 375, `page is ${w}px wide`);
+    await page.locator("#embeddings-results").scrollIntoViewIfNeeded();
+    await shot(page, "phone-embeddings.png", { fullPage: false });
+  },
+  { viewport: { width: 375, height: 812 }, mobile: true },
+);
+
 pageTest("code panel: follows the tab and the inputs, never shows the key", async ({ page }) => {
   const calls = {
     chat: /client\.chat\.completions\.create\(/,
@@ -872,12 +1119,13 @@ pageTest("code panel: follows the tab and the inputs, never shows the key", asyn
   await openTab(page, "chat");
   await page.fill("#chat-temperature", "1.3");
   await page.waitForFunction(() => /temperature: 1\.3/.test(document.getElementById("code").textContent));
-  // A secret-looking extra header is hidden in the code too.
-  await setExtraHeaders(page, "x-proxy-token: s3cret\nx-mock-token-rate: 30");
-  await page.waitForFunction(() => /"x-mock-token-rate": "30"/.test(document.getElementById("code").textContent));
+  // Extra header values are hidden in the code, whatever their name, except the mock's x-mock-*.
+  await setExtraHeaders(page, "x-proxy-token: s3cret\nx-tenant: acme-4711\nX-Mock-Token-Rate: 30");
+  await page.waitForFunction(() => /"X-Mock-Token-Rate": "30"/.test(document.getElementById("code").textContent));
   const code = await text(page, "#code");
-  assert.doesNotMatch(code, /s3cret/);
+  assert.doesNotMatch(code, /s3cret|acme-4711/);
   assert.match(code, /"x-proxy-token": "<hidden>"/);
+  assert.match(code, /"x-tenant": "<hidden>"/);
   // The tab is in the URL fragment, so a reload lands on it.
   await openTab(page, "sync");
   await page.reload();
@@ -933,6 +1181,139 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
   await shot(page, "desktop-keyboard-focus.png", { fullPage: false });
 });
 
+/** Presses Tab (Shift+Tab with `back`) until the element `#id` has the focus; fails after `max`. */
+async function tabTo(page, id, { back = false, max = 60 } = {}) {
+  for (let i = 0; i < max; i++) {
+    if ((await page.evaluate(() => document.activeElement?.id)) === id) return;
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+  }
+  assert.fail(`#${id} not reached by ${back ? "Shift+Tab" : "Tab"} in ${max} presses`);
+}
+
+/** Replaces the focused field's text by typing, as a keyboard user would. */
+async function retype(page, value) {
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(value);
+}
+
+pageTest("keyboard only: predict and async (submit, wait, then cancel a queued request), no mouse", async ({ page }) => {
+  // From the top of the page: the skip link, then into the tab list.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await tabTo(page, "tab-chat");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getAttribute("#tab-predict", "aria-selected"), "true");
+
+  // Predict: type the JSON, Ctrl+Enter runs it; then the Predict button by Tab and Enter.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "predict-input");
+  await retype(page, '{"typed": "by keys"}');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+  assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { typed: "by keys" });
+  const first = await text(page, "#predict-request-id");
+  await tabTo(page, "predict-run");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((rid) => /^[0-9a-f]{32}$/.test(document.getElementById("predict-request-id").textContent) && document.getElementById("predict-request-id").textContent !== rid, first);
+  assert.deepEqual(JSON.parse((await mockJson("/__mock/last")).body), { typed: "by keys" });
+
+  // Async: back to the tabs, two to the right, submit by Ctrl+Enter and watch it succeed.
+  await tabTo(page, "tab-predict", { back: true });
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getAttribute("#tab-async", "aria-selected"), "true");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "async-input");
+  await retype(page, '{"prompt": "keys", "mock_queue_ms": 300, "mock_run_ms": 300}');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#async-state[data-state=succeeded]");
+  // A long-queued request, cancelled from the keyboard.
+  assert.equal(await page.evaluate(() => document.activeElement.id), "async-input", "the focus stayed in the editor");
+  await retype(page, '{"prompt": "never", "mock_queue_ms": 20000}');
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector('#async-timeline li[data-status="QUEUED"]');
+  await tabTo(page, "async-cancel");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#async-state[data-state=canceled]");
+  assert.notEqual(await page.evaluate(() => document.activeElement.tagName), "BODY", "the focus stays in the panel");
+  await shot(page, "desktop-keyboard-async.png", { fullPage: false });
+});
+
+/** Asserts the page does not scroll sideways at phone width. */
+async function assertFits(page, what) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 375, `${what}: page is ${w}px wide`);
+}
+
+pageTest(
+  "phone width (375 px): every panel, once used, still fits without sideways scrolling",
+  async ({ page, allowConsole }) => {
+    allowConsole(/status of 404|status of 503|ERR_CONNECTION_REFUSED/);
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    await assertFits(page, "chat");
+
+    await openTab(page, "predict");
+    await page.click("#predict-run");
+    await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+    await assertFits(page, "predict");
+
+    await openTab(page, "stream");
+    await page.fill("#stream-input", JSON.stringify({ stream: true, n: 6, interval_ms: 30 }));
+    await page.click("#stream-run");
+    await page.waitForSelector("#stream-state[data-state=done]");
+    await assertFits(page, "streamed predict");
+
+    await openTab(page, "async");
+    await page.fill("#async-input", JSON.stringify({ prompt: "phone", mock_queue_ms: 200, mock_run_ms: 200 }));
+    await page.click("#async-run");
+    await page.waitForSelector("#async-state[data-state=succeeded]");
+    await page.click("#async-queue");
+    await page.waitForFunction(() => /queued/.test(document.getElementById("async-deploy-output").textContent));
+    await assertFits(page, "async");
+    await shot(page, "phone-async.png");
+
+    await openTab(page, "sync");
+    await page.click("#sync-run");
+    await page.waitForFunction(() => document.getElementById("sync-status").textContent === "200");
+    await assertFits(page, "sync");
+    await page.fill("#sync-path", "items/no-such-item-with-a-rather-long-identifier-0123456789");
+    await page.selectOption("#sync-method", "GET");
+    await page.click("#sync-run");
+    await page.waitForSelector("#sync-error:not([hidden])");
+    await page.locator("#sync-error summary").click();
+    await assertFits(page, "sync, a 404 with its body open");
+
+    await openTab(page, "embeddings");
+    await page.click("#embeddings-run");
+    await page.waitForSelector("#embeddings-similarity");
+    await page.locator("#embeddings-results").evaluate((el) => el.nextElementSibling.setAttribute("open", ""));
+    await assertFits(page, "embeddings, raw response open");
+
+    // Batch with every request failing: the errors table (with its request ids) must fit too.
+    await setupBatch(page, { n: 8, batchSize: 4, concurrency: 2, retries: 0, simulate: 2 });
+    await page.click("#batch-run");
+    await page.waitForSelector("#batch-state[data-state=error]");
+    await assertFits(page, "batch errors");
+    assert.deepEqual(await wordsSplitAcrossLines(page, "#batch-errors-table td, #batch-errors-table th"), [], "no word cut in the errors table");
+    await page.locator("#batch-errors").scrollIntoViewIfNeeded();
+    await shot(page, "phone-batch-errors.png", { fullPage: false });
+
+    // A connection error with its hint, the settings unfolded.
+    await page.click("#settings-toggle");
+    await page.fill("#baseUrl", `http://127.0.0.1:${await closedPort()}`);
+    await page.locator("#advanced summary").click();
+    await page.fill("#maxRetries", "0");
+    await openTab(page, "predict");
+    await page.click("#predict-run");
+    await page.waitForSelector("#predict-error .error-hint");
+    await assertFits(page, "a connection error");
+    await page.locator("#predict-error").scrollIntoViewIfNeeded();
+    await shot(page, "phone-error-connection.png", { fullPage: false });
+  },
+  { viewport: { width: 375, height: 812 }, mobile: true },
+);
+
 pageTest(
   "phone width (375 px): no sideways scrolling, settings folded, chat streams",
   async ({ page }) => {
@@ -940,10 +1321,13 @@ pageTest(
     assert.ok(width <= 375, `page is ${width}px wide`);
     assert.ok(await page.isHidden("#settings"), "settings folded away when the mock is prefilled");
     assert.equal(await page.getAttribute("#settings-toggle", "aria-expanded"), "false");
+    assert.equal(await text(page, "#settings-toggle"), "Show settings");
     assert.ok(await page.isVisible(".note"), "the proxy note stays visible");
     await shot(page, "phone-start.png", { fullPage: false });
     await page.click("#settings-toggle");
     assert.ok(await page.isVisible("#apiKey"));
+    assert.equal(await text(page, "#settings-toggle"), "Hide settings");
+    assert.equal(await page.getAttribute("#settings-toggle", "aria-expanded"), "true");
     await page.click("#chat-send");
     await page.waitForSelector("#chat-log li.assistant[data-state=done]");
     for (const tab of ["chat", "predict", "stream", "async", "sync", "embeddings", "batch"]) {

@@ -342,6 +342,7 @@ function show(k, lines, planned, keys, log, res) {
   const ranges = planned.length === times.length ? planned : null;
   const attempts = times.map((_, i) => (ranges ? log.byKey.get(keys[i]) : null));
   const failed = errors.filter(Boolean).length;
+  const allFailed = failed > 0 && failed === times.length; // nothing came through: no throughput
   const total = res.totalTimeMs;
 
   setProgress(times.length, times.length);
@@ -349,7 +350,7 @@ function show(k, lines, planned, keys, log, res) {
   $("batch-failed").textContent = errors.length ? String(failed) : "0 (errors not collected)";
   $("batch-total").textContent = formatMs(total);
   const secs = total / 1000;
-  $("batch-throughput").textContent = secs > 0 ? `${(lines.length / secs).toFixed(1)} inputs/s, ${(times.length / secs).toFixed(1)} requests/s` : "-";
+  $("batch-throughput").textContent = secs > 0 && !allFailed ? `${(lines.length / secs).toFixed(1)} inputs/s, ${(times.length / secs).toFixed(1)} requests/s` : "-";
   const sorted = [...times].sort((a, b) => a - b);
   $("batch-times").textContent = sorted.length
     ? `median ${formatMs(percentile(sorted, 50))}, p95 ${formatMs(percentile(sorted, 95))}, max ${formatMs(sorted[sorted.length - 1])}`
@@ -357,6 +358,15 @@ function show(k, lines, planned, keys, log, res) {
   drawPlot(times, errors, attempts, ranges);
   errorTable(errors, ranges);
   resultTable(k, lines, data, errors, ranges);
+  if (allFailed) {
+    setState(
+      "error",
+      `Failed: every request failed (${plural(times.length, "request")}, ${plural(lines.length, "input")}, no results) in ${formatMs(total)}.` +
+        (log.retries ? ` ${plural(log.retries, "retry", "retries")} made.` : "") +
+        " The errors are below.",
+    );
+    return;
+  }
   setState(
     failed ? "partial" : "done",
     `Done: ${plural(lines.length, "input")} in ${plural(times.length, "request")}, ${formatMs(total)}` +
@@ -433,7 +443,8 @@ function drawPlot(times, errors, attempts, ranges = null) {
     (failed ? `; ${failed} failed` : "");
 }
 
-/** The collected errors, one row per failed request: name, status, attempts, message. */
+/** The collected errors, one row per failed request: name, kind, status, request id, attempts,
+ * message. */
 function errorTable(errors, ranges) {
   const rows = errors.map((e, i) => [e, i]).filter(([e]) => e);
   if (!rows.length) {
@@ -445,13 +456,15 @@ function errorTable(errors, ranges) {
     h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "batch-errors-h" },
       h("table", { id: "batch-errors-table", class: "errors-table" },
         h("caption", {}, `${rows.length} of ${plural(errors.length, "request")} failed`),
-        h("thead", {}, h("tr", {}, ["Request", "Inputs", "Error", "Status", "Attempts", "Message"].map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", {}, h("tr", {}, ["Request", "Inputs", "Error", "Kind", "Status", "Request id", "Attempts", "Message"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", {}, rows.map(([e, i]) =>
           h("tr", { "data-request": i },
             h("th", { scope: "row" }, String(i + 1)),
             h("td", {}, ranges ? rangeText(ranges[i]).replace(/^inputs? /, "") : "-"),
             h("td", { class: "error-name" }, e.name ?? "Error"),
+            h("td", { class: "error-kind" }, e.kind ?? "-"),
             h("td", { class: "error-status" }, e.status ? String(e.status) : "-"),
+            h("td", { class: "error-request-id mono" }, e.requestId ?? "-"),
             h("td", { class: "error-attempts" }, e.attempts !== undefined ? String(e.attempts) : "-"),
             h("td", { class: "error-message" }, e.message ?? ""),
           ))))),

@@ -68,6 +68,16 @@ function stop() {
   active.stream?.abort();
 }
 
+/** The facts of a call that ended in an error or a Stop, from what the error, the stream and
+ * the page's fetch saw (as ResultView.facts does for the other panels). */
+function endedFacts(e, trace, stream) {
+  const requestId = e?.requestId ?? stream?.requestId ?? trace.requestId;
+  if (requestId) $("chat-request-id").textContent = requestId;
+  const attempts = typeof e?.attempts === "number" ? e.attempts : trace.attempts;
+  if (attempts) $("chat-attempts").textContent = attemptsText(attempts);
+  if (trace.method && trace.url) $("chat-url").textContent = `${trace.method} ${trace.url}`;
+}
+
 const send = guardButton("chat-send", async () => {
   const message = $("chat-message").value.trim();
   if (!message) {
@@ -87,7 +97,7 @@ const send = guardButton("chat-send", async () => {
   reply.state.textContent = "waiting…";
   reply.content.setAttribute("aria-busy", "true");
   const text = reply.content.appendChild(document.createTextNode(""));
-  for (const id of ["chat-request-id", "chat-attempts", "chat-finish", "chat-usage"]) $(id).textContent = "-";
+  for (const id of ["chat-request-id", "chat-attempts", "chat-finish", "chat-usage", "chat-url"]) $(id).textContent = "-";
   setState("waiting", "Waiting for the first token…");
   metrics.start();
   const trace = {};
@@ -125,6 +135,7 @@ const send = guardButton("chat-send", async () => {
     reply.state.textContent = finish ? `done (${finish})` : "done";
     setState("done", `Done: ${metrics.arrivals.length} tokens.`);
   } catch (e) {
+    endedFacts(e, trace, me.stream);
     if (me.stopped && e?.name === "AbortError") {
       history.push({ role: "user", content: message }, { role: "assistant", content: text.data });
       reply.li.dataset.state = "aborted";

@@ -13,6 +13,12 @@ export function setup() {
     ev.preventDefault();
     run();
   });
+  $("embeddings-input").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      run();
+    }
+  });
 }
 
 function inputs() {

@@ -7,8 +7,9 @@ import { $, js } from "./ui.js";
 const PREFIX = "baseten-edge:";
 const FIELDS = ["baseUrl", "modelId", "envKind", "envName", "apiKey", "authScheme", "openaiBaseUrl", "maxRetries", "extraHeaders"];
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Header names whose values the code panel hides: credentials by name or by their last word.
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|(^|[-_])(api-?key|key|token|secret|password|auth|signature)$/i;
+// The only extra headers whose values the code panel shows: the mock's test switches. Every
+// other value is hidden, whatever its name (a credential need not look like one).
+const SHOWN_HEADER = /^x-mock-/i;
 
 let config = { mockUrl: "", mockApiKey: "" };
 
@@ -31,13 +32,20 @@ export function usingMock() {
 
 const stripSlash = (u) => u.replace(/\/+$/, "");
 
-/** The OpenAI base URL the chat and embeddings panels use: the field, the mock's /v1, or none
- * (the library's default: the model's `.../sync/v1`). */
-export function openaiBaseUrl() {
+/** The OpenAI base URL the chat and embeddings panels use when the field is empty: the base
+ * URL's `/v1` when a base URL is set without a model id (the mock, or a proxy such as
+ * examples/worker, which serves `/v1/chat/completions`), else none (the library's default:
+ * the model's `.../sync/v1`, which is also what it would derive from a base URL alone). */
+function defaultOpenaiBaseUrl() {
   const s = current();
-  if (s.openaiBaseUrl) return s.openaiBaseUrl;
   if (usingMock()) return `${stripSlash(config.mockUrl)}/v1`;
+  if (s.baseUrl && !s.modelId) return `${stripSlash(s.baseUrl)}/v1`;
   return undefined;
+}
+
+/** The OpenAI base URL the chat and embeddings panels use: the field, or the default above. */
+export function openaiBaseUrl() {
+  return current().openaiBaseUrl || defaultOpenaiBaseUrl();
 }
 
 /** Extra headers from the "Name: value" lines; throws a described Error for a bad line. */
@@ -61,7 +69,7 @@ export function extraHeaders() {
 }
 
 /** The options of `new Baseten(...)`; with `forCode`, the key is `process.env.BASETEN_API_KEY`
- * and secret-looking extra header values are hidden. */
+ * and the values of extra headers other than `x-mock-*` are hidden. */
 export function clientOptions({ forCode = false } = {}) {
   const s = current();
   const o = {};
@@ -89,7 +97,7 @@ export function clientOptions({ forCode = false } = {}) {
   }
   if (Object.keys(headers).length) {
     o.headers = forCode
-      ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? "<hidden>" : v]))
+      ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SHOWN_HEADER.test(k) ? v : "<hidden>"]))
       : headers;
   }
   return o;
@@ -154,8 +162,16 @@ function syncEnvName() {
 }
 
 function syncOpenaiPlaceholder() {
-  const def = usingMock() ? `${stripSlash(config.mockUrl)}/v1 (the mock's)` : "the model's …/sync/v1";
-  $("openaiBaseUrl").placeholder = `default: ${def}`;
+  const def = defaultOpenaiBaseUrl();
+  $("openaiBaseUrl").placeholder = `default: ${def ?? "the model's …/sync/v1"}`;
+}
+
+/** The mock's key goes to the mock only: once the base URL points elsewhere, it is cleared. */
+function dropMockKeyElsewhere() {
+  if (!config.mockApiKey || usingMock() || $("apiKey").value !== config.mockApiKey) return;
+  $("apiKey").value = "";
+  sessionStorage.removeItem(PREFIX + "apiKey");
+  $("apiKey-msg").textContent = "The mock's key was cleared: it is not sent to other servers.";
 }
 
 function syncHeadersMessage() {
@@ -169,7 +185,12 @@ function syncHeadersMessage() {
   }
 }
 
+/** Points every setting at the mock. The key becomes the mock's: the mock accepts no other, and
+ * a real key sent to it would only land in its request log. A replaced key is mentioned. */
 function useMock() {
+  const had = $("apiKey").value;
+  $("apiKey-msg").textContent =
+    had && had !== config.mockApiKey ? "Your key was replaced by the mock's (the mock accepts only its own): paste it again to leave the mock." : "";
   $("baseUrl").value = config.mockUrl;
   $("apiKey").value = config.mockApiKey;
   $("modelId").value = "";
@@ -192,7 +213,8 @@ function refresh() {
   onChange();
 }
 
-/** Loads /config.json and the saved settings, prefilling the mock when nothing else is set. */
+/** Loads /config.json and the saved settings, prefilling the mock when nothing was ever saved
+ * in this tab (a reload never replaces what the user typed, their key included). */
 export async function setupSettings(changed) {
   onChange = changed;
   try {
@@ -201,9 +223,11 @@ export async function setupSettings(changed) {
   } catch {
     // served without /config.json (a plain static server): no mock to prefill
   }
+  let savedAny = false;
   for (const f of FIELDS) {
     const saved = store.get(f);
     if (saved !== null) $(f).value = saved;
+    savedAny ||= saved !== null;
   }
   // A mock from an earlier run of scripts/play.sh listened on another port: follow the new one.
   const previousMock = store.get("seenMockUrl");
@@ -214,17 +238,17 @@ export async function setupSettings(changed) {
     }
   }
   if (config.mockUrl) store.set("seenMockUrl", config.mockUrl);
-  if (!$("baseUrl").value && !$("modelId").value && config.mockUrl) useMock();
+  if (!savedAny && config.mockUrl) useMock();
 
   for (const f of FIELDS) {
-    $(f).addEventListener("input", () => {
-      save(f);
-      refresh();
-    });
-    $(f).addEventListener("change", () => {
-      save(f);
-      refresh();
-    });
+    for (const type of ["input", "change"]) {
+      $(f).addEventListener(type, () => {
+        if (f === "baseUrl") dropMockKeyElsewhere();
+        if (f === "apiKey") $("apiKey-msg").textContent = "";
+        save(f);
+        refresh();
+      });
+    }
   }
   $("useMock").addEventListener("click", useMock);
   // On a phone, with the mock already filled in, start with the settings folded away.
@@ -232,18 +256,18 @@ export async function setupSettings(changed) {
   const fold = (open) => {
     $("settings").hidden = !open;
     toggle.setAttribute("aria-expanded", String(open));
-    toggle.textContent = open ? "Hide" : "Show";
+    toggle.textContent = open ? "Hide settings" : "Show settings";
   };
   toggle.addEventListener("click", () => fold($("settings").hidden));
   const narrow = matchMedia("(max-width: 59.99rem)");
   if (narrow.matches && usingMock()) fold(false);
   narrow.addEventListener("change", () => narrow.matches || fold(true)); // wide screens have no toggle
   $("settings").addEventListener("submit", (ev) => ev.preventDefault());
+  // A toggle button: its label stays "Show", aria-pressed (and its look) says whether it is on.
   $("showKey").addEventListener("click", () => {
     const show = $("apiKey").type === "password";
     $("apiKey").type = show ? "text" : "password";
     $("showKey").setAttribute("aria-pressed", String(show));
-    $("showKey").textContent = show ? "Hide" : "Show";
   });
   $("forgetKey").addEventListener("click", () => {
     $("apiKey").value = "";

@@ -59,7 +59,12 @@ export function parseJson(text, { allowEmpty = false } = {}) {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
     const where = jsonErrorWhere(text, e.message);
-    const reason = e.message.replace(/^JSON\.parse: /, "").replace(/ \(line \d+ column \d+\)$/, "");
+    // The engine's own position ("... in JSON at position 18 (line 1 column 19)" in Chromium,
+    // "... at line 1 column 19 of the JSON data" in Firefox) is said once, as line and column.
+    const reason = e.message
+      .replace(/^JSON\.parse: /, "")
+      .replace(/ \(line \d+ column \d+\)$/, "")
+      .replace(/ (in JSON )?at (position \d+|line \d+ column \d+)( of the JSON data)?$/, "");
     return { ok: false, message: where ? `Invalid JSON at ${where}: ${reason}` : `Invalid JSON: ${reason}` };
   }
 }
@@ -182,9 +187,29 @@ export function showError(box, err, known = {}) {
       ? h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", { class: `error-${slug(k)}` }, String(v))]))
       : "",
   );
+  if (e.kind === "connection") box.append(connectionHint());
   if (e.body) {
     box.append(h("details", {}, h("summary", {}, "Response body"), h("pre", { class: "error-body", tabindex: "0" }, e.body)));
   }
+}
+
+/** What a connection error usually means in a browser, with a way to the proxy note. The link
+ * moves the focus to the note without touching the URL fragment (it names the open tab). */
+function connectionHint() {
+  const link = h("a", { href: "#proxy-note" }, "Why browsers need a proxy");
+  link.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    const note = $("proxy-note");
+    note.scrollIntoView({ block: "nearest" });
+    note.focus();
+  });
+  return h(
+    "p",
+    { class: "error-hint" },
+    "The server is unreachable, or it refuses calls from this page (a server that sends no CORS headers, as Baseten's own endpoints, looks the same to a browser). Check the base URL; for a real model, see ",
+    link,
+    ".",
+  );
 }
 
 export function hideError(box) {

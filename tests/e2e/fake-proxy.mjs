@@ -1,0 +1,58 @@
+// A stand-in for the proxy Worker (examples/worker) in the playground's e2e tests: the same
+// browser-facing routes and CORS answers, forwarding to the mock with the key the browser
+// never sees. Its preflight allows the Content-Type header only, as the Worker's does, so a
+// page that sends an Authorization header to it fails as it would against the Worker.
+//
+//   POST /v1/chat/completions, POST /environments/production/predict: forwarded, streamed back
+//   OPTIONS *: 204 with the CORS headers for any origin
+//   anything else: 404 JSON
+//
+// `startFakeProxy(upstream, key)` resolves to { url, requests, close() }; `requests` lists what
+// reached it ({ method, path, headers }), preflights included.
+import { createServer } from "node:http";
+import { Readable } from "node:stream";
+
+const ROUTES = new Set(["/v1/chat/completions", "/environments/production/predict"]);
+
+export function startFakeProxy(upstream, key) {
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, "http://proxy").pathname;
+    requests.push({ method: req.method, path, headers: { ...req.headers } });
+    const origin = req.headers.origin;
+    const cors = origin ? { "access-control-allow-origin": origin, "access-control-expose-headers": "x-baseten-request-id", vary: "Origin" } : {};
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, { ...cors, "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": "Content-Type", "access-control-max-age": "600" });
+      return res.end();
+    }
+    if (req.method !== "POST" || !ROUTES.has(path)) {
+      res.writeHead(404, { ...cors, "content-type": "application/json" });
+      return res.end(JSON.stringify({ error: { message: "not found", type: "proxy_error" } }));
+    }
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const up = await fetch(upstream + path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: req.headers.accept ?? "*/*" },
+      body: Buffer.concat(chunks),
+    });
+    const headers = { ...cors, "content-type": up.headers.get("content-type") ?? "application/octet-stream", "cache-control": "no-store" };
+    const rid = up.headers.get("x-baseten-request-id");
+    if (rid) headers["x-baseten-request-id"] = rid;
+    res.writeHead(up.status, headers);
+    if (up.body) Readable.fromWeb(up.body).pipe(res);
+    else res.end();
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        requests,
+        close: () => new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        }),
+      });
+    });
+  });
+}
