@@ -158,6 +158,27 @@ async fn connection_faults_reset_stall_and_disconnect() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_values_a_server_should_not_send() {
+    let m = start().await;
+    let send = |fault: &'static str| {
+        m.post("/predict", json!({}))
+            .header("x-mock-fault", fault)
+            .send()
+    };
+    for v in ["soon", "-5", "120"] {
+        let fault: &'static str = Box::leak(format!("status:429:retry-after={v}").into_boxed_str());
+        let r = send(fault).await.unwrap();
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers()["retry-after"], v);
+    }
+    let r = send("status:429:retry-after-date=-5").await.unwrap();
+    let date = r.headers()["retry-after"].to_str().unwrap().to_string();
+    assert!(date.ends_with(" GMT"), "{date}");
+    let r = send("status:429:retry-after-date=120").await.unwrap();
+    assert_ne!(r.headers()["retry-after"].to_str().unwrap(), date);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stream_corruption_faults() {
     let m = start().await;
     let all = body(chat(&m, "malformed-json").send().await.unwrap()).await;

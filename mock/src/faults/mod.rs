@@ -224,7 +224,8 @@ mod tests {
             "fail:2",
             "status:42",
             "status:500:weird",
-            "status:429:retry-after=abc",
+            "status:429:retry-after=",
+            "status:429:retry-after-date=soon",
         ] {
             assert!(parse_spec(bad).is_err(), "{bad} should be rejected");
         }
