@@ -40,6 +40,9 @@ start_mock
 echo "mock at $MOCK_URL (pid $MOCK_PID)"
 
 step "wasm tests: Node and headless Chromium against the mock"
+# The runner gives a headless browser run 20 s in all by default; the fault matrix alone waits
+# out several retry delays (each of its rows is bounded on its own, 20 s).
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser

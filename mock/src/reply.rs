@@ -158,14 +158,17 @@ impl Reply {
     }
 }
 
-/// Sends the pieces into the body channel with their delays; stops when the client goes away.
-/// Delays add up on one schedule (no drift at high token rates).
+/// Sends the pieces into the body channel with their delays; stops when the client goes away
+/// (during a delay too). Delays add up on one schedule (no drift at high token rates).
 async fn feed(pieces: Vec<Piece>, tx: mpsc::Sender<Result<Bytes, std::io::Error>>) {
     let mut due = tokio::time::Instant::now();
     for p in pieces {
         if !p.delay.is_zero() {
             due += p.delay;
-            tokio::time::sleep_until(due).await;
+            tokio::select! {
+                _ = tokio::time::sleep_until(due) => {}
+                _ = tx.closed() => return,
+            }
         }
         let item = match p.kind {
             Kind::Abort => Err(std::io::Error::other("mock: connection dropped mid-stream")),

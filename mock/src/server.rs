@@ -89,7 +89,8 @@ async fn dispatch(state: &Arc<State>, req: &Req) -> Result<Reply, Abort> {
         Ok(f) => f,
         Err(msg) => return Ok(bad_request(&msg)),
     };
-    if let Some(reply) = faults::before(&faults).await? {
+    if let Some(mut reply) = faults::before(&faults).await? {
+        faults::after(&faults, &mut reply);
         return Ok(reply);
     }
     let mut reply = if sink {

@@ -158,6 +158,108 @@ async fn connection_faults_reset_stall_and_disconnect() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_values_a_server_should_not_send() {
+    let m = start().await;
+    let send = |fault: &'static str| {
+        m.post("/predict", json!({}))
+            .header("x-mock-fault", fault)
+            .send()
+    };
+    for v in ["soon", "-5", "120"] {
+        let fault: &'static str = Box::leak(format!("status:429:retry-after={v}").into_boxed_str());
+        let r = send(fault).await.unwrap();
+        assert_eq!(r.status(), 429);
+        assert_eq!(r.headers()["retry-after"], v);
+    }
+    let r = send("status:429:retry-after-date=-5").await.unwrap();
+    let date = r.headers()["retry-after"].to_str().unwrap().to_string();
+    assert!(date.ends_with(" GMT"), "{date}");
+    let r = send("status:429:retry-after-date=120").await.unwrap();
+    assert_ne!(r.headers()["retry-after"].to_str().unwrap(), date);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_bodies_stall_or_break_after_the_headers() {
+    let m = start().await;
+    // Status and headers at once, half the error body, then the stall, then the rest.
+    let started = Instant::now();
+    let r = m
+        .post("/predict", json!({}))
+        .header("x-mock-fault", "status:503:retry-after=2,stall-body:300")
+        .send()
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_millis(250));
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "2");
+    let length: usize = r.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let got = chunks(r).await.unwrap();
+    assert!(got[0].0.duration_since(started) < Duration::from_millis(250));
+    assert!(String::from_utf8_lossy(&got[0].1).starts_with("{\"error\":\"Mock"));
+    assert!(got.last().unwrap().0.duration_since(got[0].0) >= Duration::from_millis(280));
+    let all: Vec<u8> = got.into_iter().flat_map(|(_, c)| c).collect();
+    assert_eq!(all.len(), length);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&all).unwrap()["error_code"],
+        "model_not_ready"
+    );
+
+    // Status and headers promising a length, half the body, then the connection drops.
+    let r = m
+        .post("/predict", json!({}))
+        .header(
+            "x-mock-fault",
+            "status:503:openai:retry-after=2,disconnect-mid-stream",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "2");
+    let length: usize = r.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let seen = chunks(r).await.expect_err("the body must break");
+    assert!(
+        !seen.is_empty() && seen.len() < length,
+        "{} of {length}",
+        seen.len()
+    );
+
+    // Scripted: the first request gets both faults, the second succeeds.
+    let send = || {
+        m.post("/predict", json!({"ok": 1}))
+            .header(
+                "x-mock-fault",
+                "fail:1:503:retry-after=2,fail:1:disconnect-mid-stream",
+            )
+            .header("x-mock-fault-key", "cut-body")
+            .send()
+    };
+    assert!(chunks(send().await.unwrap()).await.is_err());
+    assert_eq!(
+        send().await.unwrap().json::<Value>().await.unwrap(),
+        json!({"ok": 1})
+    );
+
+    // An empty error body keeps its status.
+    let r = m
+        .post("/predict", json!({}))
+        .header("x-mock-fault", "status:502,empty-body")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 502);
+    assert!(r.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stream_corruption_faults() {
     let m = start().await;
     let all = body(chat(&m, "malformed-json").send().await.unwrap()).await;

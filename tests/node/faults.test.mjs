@@ -1,10 +1,12 @@
 // The fault matrix (tests/fault_matrix.json) through the built package in Node: each row's
-// fault meets its call and must give exactly the listed outcome, attempts and waits.
+// fault meets its call and must give exactly the listed outcome, attempts, waits and time taken.
+// Each row has its own time limit, so a hang fails that row and the suite goes on.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { startMock, mockGet } from "./mock.mjs";
 
+const ROW_LIMIT_MS = 20_000;
 const { rows } = JSON.parse(readFileSync(new URL("../fault_matrix.json", import.meta.url), "utf8"));
 let mock;
 let Baseten;
@@ -23,11 +25,12 @@ async function run(client, call, opts) {
     const body = { model: "m", messages: [{ role: "user", content: "hi" }], stream: true };
     return (await client.chat.completions.create(body, opts)).finalChatCompletion();
   }
+  if (call === "batchPost") return client.batchPost("items/fault", [{ row: 1 }], opts);
   throw new Error(`unknown call ${call}`);
 }
 
 rows.forEach((row, i) => {
-  test(`row ${i}: ${row.fault} / ${row.call}`, async () => {
+  test(`row ${i}: ${row.fault} / ${row.call}`, { timeout: ROW_LIMIT_MS }, async () => {
     const key = `n${process.pid}-${Date.now()}-${i}`;
     const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url, openaiBaseUrl: `${mock.url}/v1`, ...row.clientOptions });
     const opts = {
@@ -35,18 +38,21 @@ rows.forEach((row, i) => {
       ...row.options,
     };
     let value, error;
+    const started = performance.now();
     try {
       value = await run(client, row.call, opts);
     } catch (e) {
       error = e;
     }
+    const elapsed = performance.now() - started;
     const seen = (await mockGet(mock.url, `/__mock/requests?key=${key}`))
       .filter((r) => r.method !== "OPTIONS")
       .map((r) => r.received_at_ms)
       .sort((a, b) => a - b);
     const want = row.expect;
     const okCount = seen.length === want.attempts || (want.transportMayRepeat && seen.length > want.attempts);
-    assert.ok(okCount, `the mock saw ${seen.length} attempts, expected ${want.attempts}`);
+    const outcome = error ? `${error.name} (${error.code}): ${error.message}` : "success";
+    assert.ok(okCount, `the mock saw ${seen.length} attempts, expected ${want.attempts}; outcome: ${outcome}`);
     const gaps = seen.slice(1).map((t, k) => t - seen[k]);
     if (want.minGapMs !== undefined) assert.ok(gaps.every((g) => g >= want.minGapMs), `waits ${gaps} < ${want.minGapMs}`);
     if (want.maxGapMs !== undefined) assert.ok(gaps.every((g) => g <= want.maxGapMs), `waits ${gaps} > ${want.maxGapMs}`);
@@ -60,5 +66,6 @@ rows.forEach((row, i) => {
       assert.equal(error, undefined, error && `${error.name}: ${error.message}`);
       if ("value" in want) assert.deepEqual(value, want.value);
     }
+    if (want.maxElapsedMs !== undefined) assert.ok(elapsed <= want.maxElapsedMs, `took ${elapsed} ms > ${want.maxElapsedMs}`);
   });
 });

@@ -1,9 +1,13 @@
 //! The fault matrix (tests/fault_matrix.json): every fault the mock can inject, met by the call
 //! the row names, with the exact outcome: the typed error or success, the number of attempts
-//! the mock saw, and the waits between them. Never a hang: every row is bounded by timeouts.
+//! the mock saw, the waits between them and how long the call took. Never a hang: a row that
+//! has not settled within [`ROW_LIMIT_MS`] fails and the next one runs (its call is left
+//! pending, unaborted, so that every row meets its fault without a signal).
 
 use baseten_edge::js::client::Baseten;
 use js_sys::{Array, Object, Reflect};
+use std::future::Future;
+use std::task::Poll;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -11,6 +15,22 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use super::support::*;
 
 const MATRIX: &str = include_str!("../fault_matrix.json");
+
+/// The longest a row's call may take before the row fails as a hang.
+const ROW_LIMIT_MS: i32 = 20_000;
+
+/// `f`'s output, or `None` when `ms` milliseconds pass first.
+async fn within<T>(ms: i32, f: impl Future<Output = T>) -> Option<T> {
+    let mut f = std::pin::pin!(f);
+    let mut timer = std::pin::pin!(sleep(ms));
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(v) = f.as_mut().poll(cx) {
+            return Poll::Ready(Some(v));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
 
 /// Runs the row's call; `Ok(value)` or the error it ended with.
 async fn run(c: &Baseten, call: &str, opts: JsValue) -> Result<JsValue, JsValue> {
@@ -28,6 +48,10 @@ async fn run(c: &Baseten, call: &str, opts: JsValue) -> Result<JsValue, JsValue>
                 json(r#"{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true}"#);
             let s = JsFuture::from(c.chat().completions().create(body, opt(opts))).await?;
             call0(&s, "finalChatCompletion").await
+        }
+        "batchPost" => {
+            let payloads = Array::of1(&json(r#"{"row":1}"#));
+            JsFuture::from(c.batch_post("items/fault".into(), payloads.into(), opt(opts))).await
         }
         other => panic!("unknown call {other}"),
     }
@@ -84,10 +108,20 @@ async fn every_fault_has_its_exact_outcome() {
                 row_opts.unchecked_ref::<Object>(),
             );
         }
-        let outcome = run(&c, &call, opts).await;
+        let label = format!("row {i} [{fault} / {call}]");
+        let started = js_sys::Date::now();
+        let Some(outcome) = within(ROW_LIMIT_MS, run(&c, &call, opts)).await else {
+            failures.push(format!("{label}: no outcome within {ROW_LIMIT_MS} ms"));
+            continue;
+        };
+        let elapsed = js_sys::Date::now() - started;
+        if let Some(max) = get(&expect, "maxElapsedMs").as_f64() {
+            if elapsed > max {
+                failures.push(format!("{label}: took {elapsed} ms, more than {max} ms"));
+            }
+        }
         let seen = attempts_seen(&key).await;
         let want_attempts = get(&expect, "attempts").as_f64().unwrap() as usize;
-        let label = format!("row {i} [{fault} / {call}]");
         let may_repeat = get(&expect, "transportMayRepeat") == JsValue::TRUE;
         let seen_ok = seen.len() == want_attempts || (may_repeat && seen.len() > want_attempts);
         if !seen_ok {

@@ -2,7 +2,8 @@
 //! parameter (same syntax). Several faults may be given, separated by commas.
 //!
 //! Adding a fault: one variant in [`Fault`], one line in `parse_fault`, and its effect in
-//! [`before`] (before any response) or in `stream.rs` (on the body).
+//! [`before`] (before any response) or in `stream.rs` (on the body). Body faults apply to the
+//! error body of a `status:` fault too (`status:503,stall-body:5000`).
 
 mod status;
 mod stream;
@@ -168,7 +169,8 @@ pub fn resolve(state: &State, req: &Req) -> Result<Vec<Fault>, String> {
     Ok(faults)
 }
 
-/// Applies the faults that act before routing: stalls, resets and error statuses.
+/// Applies the faults that act before routing: stalls, resets and error statuses. An error
+/// status's reply then meets the body faults ([`after`]) like a routed one.
 pub async fn before(faults: &[Fault]) -> Result<Option<Reply>, Abort> {
     for f in faults {
         if let Fault::StallHeaders(ms) = f {
@@ -224,7 +226,8 @@ mod tests {
             "fail:2",
             "status:42",
             "status:500:weird",
-            "status:429:retry-after=abc",
+            "status:429:retry-after=",
+            "status:429:retry-after-date=soon",
         ] {
             assert!(parse_spec(bad).is_err(), "{bad} should be rejected");
         }

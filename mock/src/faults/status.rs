@@ -1,9 +1,14 @@
 //! `status:CODE[:SHAPE][:extras]` faults: error bodies in the shapes real servers use, and
-//! the retry hints (`retry-after-ms=N`, `retry-after=S`, `retry-after-date=S`,
+//! the retry hints (`retry-after-ms=N`, `retry-after=VALUE`, `retry-after-date=[-]S`,
 //! `x-should-retry=true|false`, `code=NAME`).
+//!
+//! `retry-after=VALUE` is sent verbatim, so a test can send what a server should not
+//! (`soon`, `-5`, `1.5`, `120`); `retry-after-date=S` sends an HTTP-date S seconds from now,
+//! S negative for a date in the past.
 
 use crate::reply::{Reply, JSON};
 use crate::util;
+use hyper::header::HeaderValue;
 use hyper::StatusCode;
 use serde_json::json;
 
@@ -31,10 +36,10 @@ pub struct StatusFault {
     pub shape: Shape,
     /// `retry-after-ms` header value.
     pub retry_after_ms: Option<u64>,
-    /// `retry-after` header in seconds.
-    pub retry_after: Option<u64>,
-    /// `retry-after` header as an HTTP-date this many seconds from now.
-    pub retry_after_date: Option<u64>,
+    /// `retry-after` header, verbatim (seconds, or any text a server might send).
+    pub retry_after: Option<String>,
+    /// `retry-after` header as an HTTP-date this many seconds from now (negative: past).
+    pub retry_after_date: Option<i64>,
     /// `x-should-retry` header.
     pub should_retry: Option<bool>,
     /// Error code name in the body.
@@ -74,8 +79,17 @@ impl StatusFault {
                     }
                 }
                 Some(("retry-after-ms", v)) => fault.retry_after_ms = Some(num(v)?),
-                Some(("retry-after", v)) => fault.retry_after = Some(num(v)?),
-                Some(("retry-after-date", v)) => fault.retry_after_date = Some(num(v)?),
+                Some(("retry-after", v)) => {
+                    // Any non-empty text a header may carry (`:` and `,` end the option).
+                    HeaderValue::from_str(v)
+                        .ok()
+                        .filter(|_| !v.is_empty())
+                        .ok_or_else(bad)?;
+                    fault.retry_after = Some(v.to_string());
+                }
+                Some(("retry-after-date", v)) => {
+                    fault.retry_after_date = Some(v.parse::<i64>().map_err(|_| bad())?)
+                }
                 Some(("x-should-retry", v)) => {
                     fault.should_retry = Some(v.parse::<bool>().map_err(|_| bad())?)
                 }
@@ -137,11 +151,12 @@ impl StatusFault {
         if let Some(ms) = self.retry_after_ms {
             reply.set_header("retry-after-ms", &ms.to_string());
         }
-        if let Some(s) = self.retry_after {
-            reply.set_header("retry-after", &s.to_string());
+        if let Some(v) = &self.retry_after {
+            reply.set_header("retry-after", v);
         }
         if let Some(s) = self.retry_after_date {
-            reply.set_header("retry-after", &util::http_date(util::now_secs() + s));
+            let at = util::now_secs().saturating_add_signed(s);
+            reply.set_header("retry-after", &util::http_date(at));
         }
         if let Some(b) = self.should_retry {
             reply.set_header("x-should-retry", if b { "true" } else { "false" });
@@ -175,5 +190,53 @@ fn baseten_code(code: u16) -> &'static str {
         503 => "model_not_ready",
         _ if code >= 500 => "internal_baseten_error",
         _ => "client_error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(f: &StatusFault) -> String {
+        let reply = f.reply();
+        reply.headers["retry-after"].to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn retry_after_is_sent_verbatim() {
+        for v in ["1", "120", "-5", "soon", "1.5", "0"] {
+            let f = StatusFault::parse(&format!("429:retry-after={v}")).unwrap();
+            assert_eq!(f.retry_after.as_deref(), Some(v));
+            assert_eq!(header(&f), v);
+        }
+        for bad in ["429:retry-after=", "429:retry-after=a\u{7f}b"] {
+            assert!(
+                StatusFault::parse(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_date_may_be_past_or_far() {
+        for s in [-5i64, 1, 120] {
+            let f = StatusFault::parse(&format!("503:openai:retry-after-date={s}")).unwrap();
+            assert_eq!(f.retry_after_date, Some(s));
+            let before = util::now_secs();
+            let got = header(&f);
+            let after = util::now_secs();
+            let want = |t: u64| util::http_date(t.saturating_add_signed(s));
+            assert!(got == want(before) || got == want(after), "{s}: {got}");
+        }
+        for bad in [
+            "503:retry-after-date=",
+            "503:retry-after-date=x",
+            "503:retry-after-date=1.5",
+        ] {
+            assert!(
+                StatusFault::parse(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
+        }
     }
 }

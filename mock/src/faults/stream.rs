@@ -1,5 +1,8 @@
 //! Body faults: they cut, stall, corrupt or decorate a response body. A full body is first
-//! split into two pieces so the same code can stall it or cut it in the middle.
+//! split into two pieces so the same code can stall it or cut it in the middle; it keeps its
+//! full content-length unless it is truncated. The error body of a `status:` fault is a full
+//! body like any other: `status:503,stall-body:MS` sends the status, the headers and half the
+//! error body, then stalls.
 
 use super::Fault;
 use crate::reply::{Kind, Piece, Reply, ReplyBody, Stream};
@@ -39,7 +42,10 @@ pub fn apply(faults: &[Fault], reply: &mut Reply) {
         reply.set_header("content-type", "text/html; charset=utf-8");
     }
     if faults.contains(&Fault::EmptyBody) {
-        reply.status = StatusCode::OK;
+        // An error status asked for alongside keeps its status: an empty error body.
+        if !faults.iter().any(|f| matches!(f, Fault::Status(_))) {
+            reply.status = StatusCode::OK;
+        }
         reply.body = ReplyBody::Full(Bytes::new());
         return;
     }
@@ -61,6 +67,11 @@ pub fn apply(faults: &[Fault], reply: &mut Reply) {
             return;
         }
         let half = bytes.len() / 2;
+        if !faults.contains(&Fault::Truncate) {
+            // The whole body's length, as the server meant to send it: a stall keeps the client
+            // waiting for the rest, a disconnect leaves it short of the length it was promised.
+            reply.set_header("content-length", &bytes.len().to_string());
+        }
         reply.body = ReplyBody::Stream(Stream {
             pieces: vec![
                 Piece::new(Kind::Content, Duration::ZERO, bytes[..half].to_vec()),
