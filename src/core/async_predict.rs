@@ -124,9 +124,16 @@ fn push_num(out: &mut String, name: &str, value: Option<f64>) {
 /// Whether an async request status is final: polling can stop. Read in any case (a server
 /// that says `succeeded` must not be polled forever).
 pub fn is_terminal(status: &str) -> bool {
-    ["SUCCEEDED", "FAILED", "EXPIRED", "CANCELED", "CANCELLED", "WEBHOOK_FAILED"]
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(status.trim()))
+    [
+        "SUCCEEDED",
+        "FAILED",
+        "EXPIRED",
+        "CANCELED",
+        "CANCELLED",
+        "WEBHOOK_FAILED",
+    ]
+    .iter()
+    .any(|t| t.eq_ignore_ascii_case(status.trim()))
 }
 
 /// The next polling interval: 1.5 times the last one, capped at `max_ms`.
