@@ -230,3 +230,28 @@ test("verifyWebhook: a trailing comma, V1, toleranceSeconds Infinity and now as 
   assert.equal(verifyWebhook(body, `v1=${sig}`, ["s3cret"], { toleranceSeconds: Infinity }).request_id, "r");
   assert.throws(() => verifyWebhook(body, `v1=${sig}`, "s3cret"), (e) => e.code === "timestamp_out_of_tolerance");
 });
+
+test("a chat stream dropped unread is aborted once it is collected", { timeout: 20000 }, async () => {
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc");
+  const s = await serve((req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write('data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n');
+    // ... and never ends on its own.
+  });
+  try {
+    const client = new Baseten({ openaiBaseUrl: `${s.url}/v1` });
+    await (async () => {
+      await client.chat.completions.create({ model: "m", messages: [], stream: true });
+    })();
+    for (let i = 0; i < 100 && s.state.closed === 0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(s.state.closed, 1, "the dropped stream's connection was closed");
+  } finally {
+    await s.stop();
+  }
+});
