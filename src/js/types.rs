@@ -245,6 +245,7 @@ export interface SyncOptions extends CallOptions {
 
 /** Options of `asyncPredict(...)`; ranges are checked before sending. */
 export interface AsyncPredictOptions extends CallOptions {
+  /** Where Baseten posts the result: an https URL (plain http only to 127.0.0.1, localhost or [::1]). */
   webhookEndpoint?: string;
   /** 0..2, lower runs first. */
   priority?: 0 | 1 | 2;
