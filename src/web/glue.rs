@@ -176,6 +176,7 @@ export function callBodyText(s, res, idleMs) {
     arm();
     return next();
   }, (e) => {
+    if (t !== null) clearTimeout(t);
     if (s.why !== 0) throw e;
     reader.cancel().catch(noop);
     return end();
@@ -195,7 +196,7 @@ const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 //   3  JSON call, 2xx, reading the body failed: s.v is the error (never retried)
 //   4  not 2xx: s.res, s.status, s.v (the body text, see callBodyText)
 //   5  fetch resolved to something that is not a Response
-// Rejects (with what fetch threw, or undefined once the call stopped) when no response came
+// Rejects (with what fetch threw, or undefined once the call stopped) when no response came.
 // `headersMs` < 0: no headers timeout; `idleMs` < 0: no idle timeout for an error body.
 // Without `withSignal` the request carries no signal (Node's fetch pays dearly for one): a
 // stop still ends the wait at once, and a response that comes later has its body cancelled.
