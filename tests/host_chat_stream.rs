@@ -287,6 +287,16 @@ fn finish_reason_without_done_is_success() {
     assert_eq!((text(&o).as_str(), o.end), ("Hello", Ok(())));
     let input = format!("{}data: [DONE]", sse(&[C1, C2, STOP]));
     assert_eq!(all_splits(input.as_bytes()).end, Ok(()));
+    // Or cut inside a character of a comment: a cut like any other.
+    let mut input = sse(&[C1, C2, STOP]).into_bytes();
+    input.extend_from_slice(b": \xe2\x82");
+    assert_eq!(all_splits(&input).end, Ok(()));
+    let mut input = sse(&[C1]).into_bytes();
+    input.extend_from_slice(b": \xe2\x82");
+    assert_eq!(
+        all_splits(&input).end.map_err(|e| e.kind),
+        Err(ErrorKind::Truncated)
+    );
 }
 
 #[test]

@@ -11,10 +11,10 @@ const MAX_MESSAGE_CHARS: usize = 500;
 
 /// The request id a response carries: `X-BASETEN-REQUEST-ID`, else `x-request-id`.
 /// `header` looks a header up by name, case-insensitively, as `Headers.get` does.
+/// An empty header counts as absent.
 pub fn request_id(header: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-    header("x-baseten-request-id")
-        .or_else(|| header("x-request-id"))
-        .filter(|v| !v.is_empty())
+    let get = |name| header(name).filter(|v| !v.is_empty());
+    get("x-baseten-request-id").or_else(|| get("x-request-id"))
 }
 
 /// Builds the error for a response with a non-success `status`, its headers and its body text.
@@ -202,6 +202,14 @@ mod tests {
             r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#,
         );
         assert_eq!(e.code.as_deref(), Some("invalid_request_error"));
+    }
+
+    #[test]
+    fn an_empty_baseten_request_id_falls_back_to_x_request_id() {
+        let h = headers(&[("X-BASETEN-REQUEST-ID", ""), ("x-request-id", "rid-abc")]);
+        assert_eq!(classify(503, &h, "").request_id.as_deref(), Some("rid-abc"));
+        let h = headers(&[("X-BASETEN-REQUEST-ID", ""), ("x-request-id", "")]);
+        assert_eq!(classify(503, &h, "").request_id, None);
     }
 
     #[test]

@@ -34,7 +34,8 @@
 //! * **An unterminated last event is reported**: the spec discards an event that the input ends
 //!   in the middle of; [`SseDecoder::finish`] discards it too but returns an error of kind
 //!   [`ErrorKind::Truncated`] (code `unterminated_event`) so that a cut stream is not mistaken for
-//!   a complete one. Input that ends inside a comment or a field other than `data` is not a cut.
+//!   a complete one. Input that ends inside a comment or a field other than `data` is not a cut,
+//!   unless it ends inside a UTF-8 character (code `incomplete_utf8`).
 //! * `retry:` values too large for a `u64` are ignored, like any other invalid `retry:`.
 //! * The decoder never panics and runs in time linear in its input however it is split: it keeps
 //!   its place in the buffer between pushes and never rescans bytes it has already searched.
@@ -358,7 +359,8 @@ impl SseDecoder {
     ///   would not have made an event);
     /// * `Err` of kind [`ErrorKind::Truncated`], code `unterminated_event`, when it ended inside an
     ///   event that had data (a `data` line without the blank line that dispatches it, or a cut
-    ///   `data` line). The spec discards that event; so does this decoder;
+    ///   `data` line). The spec discards that event; so does this decoder; code
+    ///   `incomplete_utf8` when it ended inside a UTF-8 character anywhere else;
     /// * `Err` of kind [`ErrorKind::Decode`] when the decoder failed (returned again here).
     ///
     /// Later calls return the same outcome; [`SseDecoder::push`] is ignored from now on.
@@ -384,13 +386,14 @@ impl SseDecoder {
             .with_code("unterminated_event");
             return Err(self.fail(err));
         }
-        // The input ended inside a UTF-8 character (or inside what could only be a BOM).
+        // The input ended inside a UTF-8 character (or inside what could only be a BOM): cut
+        // off, like an event cut before its blank line.
         if self.tail_len > 0 || (!self.bom_done && self.bom_len > 0) {
             let err = Error::new(
-                ErrorKind::Decode,
+                ErrorKind::Truncated,
                 "event stream ended inside a UTF-8 character",
             )
-            .with_code("invalid_utf8");
+            .with_code("incomplete_utf8");
             return Err(self.fail(err));
         }
         self.state = State::Done;

@@ -70,7 +70,8 @@ fn run(
             .unwrap_or(DEFAULT_TOLERANCE_SECONDS),
     };
     let now = match o.get("now").and_then(|v| v.dyn_into::<js_sys::Date>().ok()) {
-        Some(date) => Some(date.get_time()).filter(|t| t.is_finite()),
+        Some(date) if date.get_time().is_finite() => Some(date.get_time()),
+        Some(_) => return Err(Error::config("options.now is an invalid Date")),
         None => o.number("now")?,
     };
     let opts = VerifyOptions {

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
 use super::glue;
-use super::timer::{timer_delay, Timeout};
+use super::timer::{timer_delay, Timeout, MAX_DELAY_MS};
 use crate::core::error::{Error, ErrorKind};
 
 /// Why a call was stopped.
@@ -139,9 +139,10 @@ impl CallGuard {
         }
     }
 
-    /// Waits `ms` milliseconds, or fails with the stop error as soon as the call is stopped.
+    /// Waits `ms` milliseconds (at most [`MAX_DELAY_MS`]), or fails with the stop error as soon
+    /// as the call is stopped.
     pub async fn sleep(&self, ms: f64) -> Result<(), Error> {
-        let wait = glue::call_sleep(&self.shared.js, timer_delay(ms).unwrap_or(-1.0));
+        let wait = glue::call_sleep(&self.shared.js, timer_delay(ms).unwrap_or(MAX_DELAY_MS));
         match wasm_bindgen_futures::JsFuture::from(wait).await {
             Ok(_) => Ok(()),
             Err(_) => Err(self.reason().map(stop_error).unwrap_or_else(aborted_error)),

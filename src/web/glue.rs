@@ -98,7 +98,7 @@ export function callArm(s, delay, why, ms) { return setTimeout(stop, delay, s, w
 export function callWatch(s, reader) { s.reader = reader; }
 export function callSleep(s, ms) {
   let t;
-  const p = new Promise((resolve) => { if (ms >= 0) t = setTimeout(resolve, ms); });
+  const p = new Promise((resolve) => { t = setTimeout(resolve, ms); });
   return race(s, p, () => clearTimeout(t));
 }
 export function callEnd(s, finished) {
@@ -164,9 +164,15 @@ export function callBodyText(s, res, idleMs) {
     if (s.reader === reader) s.reader = null;
     return out + dec.decode(tail);
   };
+  // A read that fails, or gives something that is not bytes: what came before is the body.
+  const broken = () => {
+    reader.cancel().catch(noop);
+    return end();
+  };
   const next = () => race(s, reader.read()).then((r) => {
     if (r.done) return end();
     const v = r.value;
+    if (!(v instanceof Uint8Array)) return broken();
     if (n + v.length >= ERROR_BODY_MAX) {
       reader.cancel().catch(noop);
       return end(v.subarray(0, ERROR_BODY_MAX - n));
@@ -178,8 +184,7 @@ export function callBodyText(s, res, idleMs) {
   }, (e) => {
     if (t !== null) clearTimeout(t);
     if (s.why !== 0) throw e;
-    reader.cancel().catch(noop);
-    return end();
+    return broken();
   });
   arm();
   return next();
@@ -289,7 +294,7 @@ extern "C" {
     /// Cancels the reader when the call stops.
     #[wasm_bindgen(js_name = callWatch)]
     pub fn call_watch(s: &JsValue, reader: &JsValue);
-    /// Resolves after `ms` (never when `ms` < 0), or rejects as soon as the call stops.
+    /// Resolves after `ms`, or rejects as soon as the call stops.
     #[wasm_bindgen(js_name = callSleep)]
     pub fn call_sleep(s: &JsValue, ms: f64) -> js_sys::Promise;
     /// Unlinks the caller's signals and, unless `finished`, stops the call.

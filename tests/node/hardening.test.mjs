@@ -228,6 +228,8 @@ test("verifyWebhook: a trailing comma, V1, toleranceSeconds Infinity and now as 
     assert.equal(verifyWebhook(body, header, "s3cret", { now: at }).request_id, "r", header);
   }
   assert.equal(verifyWebhook(body, `v1=${sig}`, ["s3cret"], { toleranceSeconds: Infinity }).request_id, "r");
+  // A Date that is not a date is refused, never replaced by the clock.
+  assert.throws(() => verifyWebhook(body, `v1=${sig}`, "s3cret", { now: new Date("garbage") }), (e) => e.name === "ConfigurationError");
   assert.throws(() => verifyWebhook(body, `v1=${sig}`, "s3cret"), (e) => e.code === "timestamp_out_of_tolerance");
 });
 

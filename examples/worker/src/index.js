@@ -27,7 +27,9 @@
 import { Baseten, verifyWebhook } from "baseten-edge";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 32 * 1024 * 1024;
+// Webhook deliveries carry the model's output, so they get more room than browser requests, but
+// stay well inside a Worker's 128 MB (verifying parses the body) and KV's 25 MiB per value.
+const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
 const RESULT_TTL_SECONDS = 24 * 60 * 60;
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -199,9 +201,10 @@ function preflight(request, cors) {
 async function webhook(request, env) {
   if (request.method !== "POST") throw httpError(405, "POST only");
   if (!env.BASETEN_WEBHOOK_SECRET) throw httpError(500, "the proxy has no BASETEN_WEBHOOK_SECRET secret");
-  const raw = await readBody(request, Number(env.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES));
   // While a secret is rotated, BASETEN_WEBHOOK_SECRET may hold several, comma-separated.
   const secrets = String(env.BASETEN_WEBHOOK_SECRET).split(",").map((s) => s.trim()).filter(Boolean);
+  if (secrets.length === 0) throw httpError(500, "the proxy's BASETEN_WEBHOOK_SECRET holds no secret");
+  const raw = await readBody(request, limitOf(env.WEBHOOK_MAX_BODY_BYTES, DEFAULT_WEBHOOK_MAX_BODY_BYTES));
   let payload;
   try {
     // The package's check: HMAC-SHA256 over the raw bytes, any of several v1= values, constant
@@ -219,6 +222,12 @@ async function webhook(request, env) {
 }
 
 // ---- bodies, errors ----
+
+/** A byte limit from a variable: a positive whole number, else `fallback` (never "no limit"). */
+function limitOf(value, fallback) {
+  const n = Number(value);
+  return value !== undefined && Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
 
 /** The request body, at most `limit` bytes (413 beyond, whether or not Content-Length says so). */
 async function readBody(request, limit) {
@@ -248,7 +257,7 @@ async function readBody(request, limit) {
 }
 
 async function readJson(request, env) {
-  const raw = await readBody(request, Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES));
+  const raw = await readBody(request, limitOf(env.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES));
   try {
     return JSON.parse(new TextDecoder().decode(raw));
   } catch {
@@ -281,10 +290,12 @@ function errorResponse(err, headers) {
   return json({ error }, status, headers);
 }
 
-/** A 200 JSON answer from upstream, with its request id (the package's `_request_id`). */
+/** A 200 JSON answer from upstream, with its request id: the package's own `_request_id`
+ * (non-enumerable; a key of that name in the model's output is not taken), when it is a plain id. */
 function jsonWithId(value, headers) {
-  const id = value !== null && typeof value === "object" ? value._request_id : undefined;
-  return json(value, 200, typeof id === "string" ? { ...headers, "x-baseten-request-id": id } : headers);
+  const own = value !== null && typeof value === "object" ? Object.getOwnPropertyDescriptor(value, "_request_id") : undefined;
+  const id = own && !own.enumerable ? own.value : undefined;
+  return json(value, 200, typeof id === "string" && REQUEST_ID.test(id) ? { ...headers, "x-baseten-request-id": id } : headers);
 }
 
 function json(value, status = 200, headers = {}) {
