@@ -1,7 +1,7 @@
 //! Host tests of the key, the auth scheme and extra headers: what is accepted, what is refused,
 //! and that the key never shows up in any error or debug output.
 
-use baseten_edge::core::auth::{validate_header, ApiKey, AuthScheme};
+use baseten_edge::core::auth::{header_secret, validate_header, ApiKey, AuthScheme};
 use baseten_edge::core::error::{Error, ErrorKind};
 use baseten_edge::core::url::{
     normalize_base_url, Endpoint, EndpointConfig, Environment, Route, Target,
@@ -223,5 +223,27 @@ fn extra_headers() {
         if !value.is_empty() && *value != "v" {
             assert!(!e.message.contains(value), "{e}");
         }
+    }
+}
+
+#[test]
+fn credential_headers_give_their_secret() {
+    let table = [
+        ("Authorization", "Bearer sk-abc", Some("sk-abc")),
+        ("authorization", "Api-Key  sk-abc ", Some("sk-abc")),
+        (
+            "Proxy-Authorization",
+            "Basic dXNlcjpwdw==",
+            Some("dXNlcjpwdw=="),
+        ),
+        ("X-Api-Key", "sk-abc", Some("sk-abc")),
+        ("api-key", " sk-abc ", Some("sk-abc")),
+        ("Authorization", "sk-only", Some("sk-only")),
+        ("Authorization", "  ", None),
+        ("X-Request-Source", "sk-abc", None),
+        ("Content-Type", "application/json", None),
+    ];
+    for (name, value, want) in table {
+        assert_eq!(header_secret(name, value), want, "{name}: {value}");
     }
 }

@@ -124,3 +124,29 @@ pub fn validate_header(name: &str, value: &str) -> Result<(), Error> {
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
+
+/// The secret an extra header carries, when it is one that carries credentials
+/// (`Authorization`, `Proxy-Authorization`, `Api-Key`, `X-Api-Key`): its value without a
+/// leading scheme word (`Bearer sk-...` gives `sk-...`). Errors are scrubbed of it as they are
+/// of the API key, for a key passed in `headers` (to a gateway, say) rather than in `apiKey`.
+pub fn header_secret<'a>(name: &str, value: &'a str) -> Option<&'a str> {
+    let credential = [
+        "authorization",
+        "proxy-authorization",
+        "api-key",
+        "x-api-key",
+    ]
+    .iter()
+    .any(|n| n.eq_ignore_ascii_case(name));
+    if !credential {
+        return None;
+    }
+    let value = value.trim();
+    let secret = match value.split_once(' ') {
+        Some((_scheme, rest)) if name.to_ascii_lowercase().ends_with("authorization") => {
+            rest.trim()
+        }
+        _ => value,
+    };
+    (!secret.is_empty()).then_some(secret)
+}

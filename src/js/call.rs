@@ -10,7 +10,7 @@ use web_sys::Response;
 
 use super::errors;
 use super::options::Opts;
-use crate::core::auth::{ApiKey, AuthScheme};
+use crate::core::auth::{header_secret, ApiKey, AuthScheme};
 #[cfg(feature = "full")]
 use crate::core::batch::Budget;
 use crate::core::classify;
@@ -207,12 +207,18 @@ impl Accept {
 }
 
 impl Client {
-    /// The JS error for `err`, with the API key scrubbed from every text field.
+    /// The JS error for `err`, with the API key, and the secrets of credential headers among the
+    /// client's `headers`, scrubbed from every text field.
     pub fn fail(&self, err: Error) -> JsValue {
-        let err = match &self.key {
+        let mut err = match &self.key {
             Some(k) => err.redact(k.expose()),
             None => err,
         };
+        for (name, value) in &self.headers {
+            if let Some(secret) = header_secret(name, value) {
+                err = err.redact(secret);
+            }
+        }
         errors::to_js(&err)
     }
 

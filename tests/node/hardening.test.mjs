@@ -56,6 +56,22 @@ test("an echoed key is scrubbed even where the message is clipped inside it", as
   }
 });
 
+test("a key passed in headers (to a gateway) is scrubbed from errors too", async () => {
+  const s = await serve((req, res) => {
+    res.writeHead(401, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: `invalid credentials: ${req.headers.authorization} / ${req.headers["x-api-key"]}` }));
+  });
+  try {
+    const client = new Baseten({ baseUrl: s.url, headers: { Authorization: `Bearer ${KEY}`, "X-Api-Key": "other-secret-123" } });
+    const e = await rejects(client.predict({}));
+    const all = `${e.message} ${e.body} ${e.stack}`;
+    assert.ok(!all.includes(KEY) && !all.includes("other-secret-123"), all);
+    assert.match(e.message, /Bearer \[REDACTED\] \/ \[REDACTED\]/);
+  } finally {
+    await s.stop();
+  }
+});
+
 test("a short dummy key does not mangle messages, and is still scrubbed where it stands alone", async () => {
   const s = await serve((req, res) => {
     res.writeHead(400, { "content-type": "application/json" })
