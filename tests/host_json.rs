@@ -2,7 +2,7 @@
 
 use baseten_edge::core::error::ErrorKind;
 use baseten_edge::core::json::{
-    chat_delta_text, parse, scan_chunk, write_str, DeltaSummary, Value, MAX_DEPTH,
+    chat_delta_text, parse, scan_chunk, top_level_string, write_str, DeltaSummary, Value, MAX_DEPTH,
 };
 
 fn s(text: &str) -> Value {
@@ -547,4 +547,33 @@ fn numbers_match_the_standard_library() {
 /// byte-level hints (`simple`, `choices_span`) that a parsed tree cannot have.
 fn sem(s: &DeltaSummary) -> (&str, Option<&str>, bool) {
     (s.text.as_str(), s.finish_reason.as_deref(), s.is_error)
+}
+
+#[test]
+fn top_level_string_agrees_with_the_parser() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let text = random_json(&mut rng, 0);
+        for key in ["content", "text", "finish_reason"] {
+            let scanned = top_level_string(&text, key);
+            match parse(&text) {
+                Ok(v) => {
+                    let want = v.get(key).and_then(|x| x.as_str()).map(str::to_owned);
+                    found += usize::from(want.is_some());
+                    assert_eq!(scanned, Ok(want), "{key} in {text}");
+                }
+                Err(_) => assert!(scanned.is_err(), "{text}"),
+            }
+        }
+    }
+    assert!(found > 100, "the generator made top-level strings: {found}");
+    // Invalid JSON anywhere is an error, even after the key was found.
+    assert!(top_level_string(r#"{"time":"t","x":[1,}"#, "time").is_err());
+    assert_eq!(
+        top_level_string(r#"{"time":"a","time":"b"}"#, "time"),
+        Ok(Some("b".into()))
+    );
+    assert_eq!(top_level_string(r#"{"time":1}"#, "time"), Ok(None));
+    assert_eq!(top_level_string(r#"["time"]"#, "time"), Ok(None));
 }

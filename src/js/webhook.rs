@@ -9,7 +9,9 @@ use wasm_bindgen::prelude::*;
 use super::errors;
 use super::options::Opts;
 use crate::core::error::{Error, ErrorKind, Result};
-use crate::core::webhook::{verify_webhook as verify, VerifyOptions, DEFAULT_TOLERANCE_SECONDS};
+use crate::core::webhook::{
+    verify_webhook_text as verify, VerifyOptions, DEFAULT_TOLERANCE_SECONDS,
+};
 use crate::web::timer::now_ms;
 
 fn body_bytes(raw: &JsValue) -> Result<Vec<u8>> {
@@ -81,9 +83,8 @@ fn run(
     let secrets = secret_list(secrets)?;
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let body = body_bytes(raw_body)?;
-    let value = verify(&body, header.as_deref().unwrap_or(""), &refs, &opts)?;
-    let text = value.to_json();
-    js_sys::JSON::parse(&text)
+    let text = verify(&body, header.as_deref().unwrap_or(""), &refs, &opts)?;
+    js_sys::JSON::parse(text)
         .map_err(|_| Error::new(ErrorKind::Decode, "the webhook body is not JSON"))
 }
 

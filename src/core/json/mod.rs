@@ -237,6 +237,28 @@ pub fn chat_delta_text(data: &str) -> Result<DeltaSummary, Error> {
     scan_chunk(data, true)
 }
 
+/// The string value of `key` in the top-level object of `text` (the last one when the key is
+/// repeated; `None` when it is absent, not a string, or the document is not an object),
+/// checking that all of `text` is JSON without building it: memory stays at that string.
+pub fn top_level_string(text: &str, key: &str) -> Result<Option<String>, Error> {
+    let mut p = Cursor::new(text);
+    let mut found = None;
+    p.ws();
+    if p.peek() == Some(b'{') {
+        p.members(0, |p, k, depth| {
+            if k == key {
+                p.string_or_skip(depth, Some(&mut found))
+            } else {
+                p.skip_value(depth)
+            }
+        })?;
+    } else {
+        p.skip_value(0)?;
+    }
+    p.end()?;
+    Ok(found)
+}
+
 /// [`chat_delta_text`], skipping the text when `want_text` is false (only the finish reason and
 /// the error flag are then filled in).
 pub fn scan_chunk(data: &str, want_text: bool) -> Result<DeltaSummary, Error> {
