@@ -7,6 +7,11 @@ use common::{body, chat_body, chunks, data_json, events, start};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
+/// A predict request with a fault header.
+fn predict(m: &common::Mock, fault: &str) -> reqwest::RequestBuilder {
+    m.post("/predict", json!({})).header("x-mock-fault", fault)
+}
+
 /// A chat stream request with a fault header.
 fn chat(m: &common::Mock, fault: &str) -> reqwest::RequestBuilder {
     let mut b = chat_body("one two three four five six", true);
@@ -18,15 +23,13 @@ fn chat(m: &common::Mock, fault: &str) -> reqwest::RequestBuilder {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_faults_in_every_shape_with_retry_hints() {
     let m = start().await;
-    let r = m
-        .post("/predict", json!({}))
-        .header(
-            "x-mock-fault",
-            "status:429:openai:retry-after-ms=150:x-should-retry=true",
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = predict(
+        &m,
+        "status:429:openai:retry-after-ms=150:x-should-retry=true",
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after-ms"], "150");
     assert_eq!(r.headers()["x-should-retry"], "true");
@@ -34,12 +37,7 @@ async fn status_faults_in_every_shape_with_retry_hints() {
     assert_eq!(v["error"]["type"], "rate_limit_error");
     assert!(v["error"]["message"].is_string() && v["error"].get("param").is_some());
 
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "status:503")
-        .send()
-        .await
-        .unwrap();
+    let r = predict(&m, "status:503").send().await.unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(r.headers()["x-baseten-error-source"], "04");
     assert_eq!(r.headers()["x-baseten-error-code"], "600");
@@ -47,30 +45,21 @@ async fn status_faults_in_every_shape_with_retry_hints() {
     assert!(v["error"].is_string());
     assert_eq!(v["error_code"], "model_not_ready");
 
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "status:422:fastapi:retry-after=2")
+    let r = predict(&m, "status:422:fastapi:retry-after=2")
         .send()
         .await
         .unwrap();
     assert_eq!(r.headers()["retry-after"], "2");
     assert!(r.json::<Value>().await.unwrap()["detail"].is_string());
 
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "status:500:text")
-        .send()
-        .await
-        .unwrap();
+    let r = predict(&m, "status:500:text").send().await.unwrap();
     assert!(r.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/plain"));
     assert_eq!(r.text().await.unwrap(), "Internal Server Error");
 
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "status:502:html:retry-after-date=30")
+    let r = predict(&m, "status:502:html:retry-after-date=30")
         .send()
         .await
         .unwrap();
@@ -81,15 +70,13 @@ async fn status_faults_in_every_shape_with_retry_hints() {
         .ends_with(" GMT"));
     assert!(r.text().await.unwrap().contains("<h1>502 Bad Gateway</h1>"));
 
-    let r = m
-        .post("/predict", json!({}))
-        .header(
-            "x-mock-fault",
-            "status:429:openai:code=insufficient_quota:x-should-retry=false",
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = predict(
+        &m,
+        "status:429:openai:code=insufficient_quota:x-should-retry=false",
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.headers()["x-should-retry"], "false");
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "insufficient_quota");
@@ -107,24 +94,14 @@ async fn status_faults_in_every_shape_with_retry_hints() {
     assert_eq!(r.status(), 504);
     assert_eq!(r.json::<Value>().await.unwrap()["error_code"], "timeout");
 
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "explode")
-        .send()
-        .await
-        .unwrap();
+    let r = predict(&m, "explode").send().await.unwrap();
     assert_eq!(r.status(), 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_faults_reset_stall_and_disconnect() {
     let m = start().await;
-    let err = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "reset")
-        .send()
-        .await
-        .unwrap_err();
+    let err = predict(&m, "reset").send().await.unwrap_err();
     assert!(!err.is_status() && !err.is_timeout(), "{err}");
 
     let started = Instant::now();
@@ -160,11 +137,7 @@ async fn connection_faults_reset_stall_and_disconnect() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_values_a_server_should_not_send() {
     let m = start().await;
-    let send = |fault: &'static str| {
-        m.post("/predict", json!({}))
-            .header("x-mock-fault", fault)
-            .send()
-    };
+    let send = |fault: &'static str| predict(&m, fault).send();
     for v in ["soon", "-5", "120"] {
         let fault: &'static str = Box::leak(format!("status:429:retry-after={v}").into_boxed_str());
         let r = send(fault).await.unwrap();
@@ -183,9 +156,7 @@ async fn error_bodies_stall_or_break_after_the_headers() {
     let m = start().await;
     // Status and headers at once, half the error body, then the stall, then the rest.
     let started = Instant::now();
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "status:503:retry-after=2,stall-body:300")
+    let r = predict(&m, "status:503:retry-after=2,stall-body:300")
         .send()
         .await
         .unwrap();
@@ -209,12 +180,7 @@ async fn error_bodies_stall_or_break_after_the_headers() {
     );
 
     // Status and headers promising a length, half the body, then the connection drops.
-    let r = m
-        .post("/predict", json!({}))
-        .header(
-            "x-mock-fault",
-            "status:503:openai:retry-after=2,disconnect-mid-stream",
-        )
+    let r = predict(&m, "status:503:openai:retry-after=2,disconnect-mid-stream")
         .send()
         .await
         .unwrap();
@@ -249,12 +215,7 @@ async fn error_bodies_stall_or_break_after_the_headers() {
     );
 
     // An empty error body keeps its status.
-    let r = m
-        .post("/predict", json!({}))
-        .header("x-mock-fault", "status:502,empty-body")
-        .send()
-        .await
-        .unwrap();
+    let r = predict(&m, "status:502,empty-body").send().await.unwrap();
     assert_eq!(r.status(), 502);
     assert!(r.bytes().await.unwrap().is_empty());
 }

@@ -120,7 +120,7 @@ pub fn is_status_error(err: &Error) -> bool {
 /// Whether the failure may be retried, ignoring the attempt count: `x-should-retry` for
 /// status errors, else the status rule ([`Error::retryable_given`]).
 pub fn should_retry(err: &Error, hints: &RetryHints) -> bool {
-    err.retryable_given(hints.should_retry_flag().or(err.should_retry))
+    err.retryable_given(hints.should_retry_flag())
 }
 
 impl RetryPolicy {

@@ -15,7 +15,7 @@ use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
 use crate::web::glue;
-use crate::web::timer::timer_delay;
+use crate::web::timer::glue_delay;
 use wasm_bindgen_futures::JsFuture;
 
 impl Client {
@@ -68,7 +68,7 @@ async fn create(
         idle_ms,
         request_id,
     } = started;
-    let idle = idle_ms.and_then(timer_delay).unwrap_or(-1.0);
+    let idle = glue_delay(idle_ms);
     let body = JsFuture::from(glue::call_body_text(guard.js(), &response, idle))
         .await
         .map_err(|e| guard.error_for(&e))?;

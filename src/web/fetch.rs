@@ -6,7 +6,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::abort::CallGuard;
 use super::glue;
-use super::timer::timer_delay;
+use super::timer::glue_delay;
 use crate::core::error::Error;
 
 /// Which fetch to call.
@@ -63,8 +63,8 @@ impl Fetch {
             req.headers,
             req.copy,
             req.body,
-            headers_timeout.and_then(timer_delay).unwrap_or(-1.0),
-            idle_timeout.and_then(timer_delay).unwrap_or(-1.0),
+            glue_delay(headers_timeout),
+            glue_delay(idle_timeout),
             json,
             req.signal,
         );

@@ -28,6 +28,12 @@ pub fn timer_delay(ms: f64) -> Option<f64> {
     (ms <= MAX_DELAY_MS).then_some(ms.max(0.0))
 }
 
+/// An optional delay as the JS glue takes it: the `setTimeout` delay, or -1 for no timer (none
+/// given, or too long to ever fire).
+pub fn glue_delay(ms: Option<f64>) -> f64 {
+    ms.and_then(timer_delay).unwrap_or(-1.0)
+}
+
 /// A callback scheduled with `setTimeout`; dropping it cancels the callback.
 pub struct Timeout {
     handle: JsValue,
