@@ -27,10 +27,10 @@ optimize() {
 }
 # bindgen WASM OUT TARGET...: wasm-bindgen glue for each target into OUT/<target>/. It writes the
 # same .wasm for every target: optimise it once and reuse the result (each target whose .wasm
-# differs from the first one's is optimised on its own). Then the nodejs target (CommonJS) gets
-# CommonJS copies of the inline JS snippets.
+# differs from the first one's is optimised on its own). Then the nodejs target's snippets
+# become CommonJS (scripts/cjs-snippets.mjs, which checks each against its ES module).
 bindgen() {
-  local wasm=$1 dir=$2 cp_opt="" target out snippet names
+  local wasm=$1 dir=$2 cp_opt="" target out
   shift 2
   for target in "$@"; do
     wasm-bindgen --target "$target" --out-dir "$dir/$target" --out-name baseten_edge "$wasm"
@@ -47,11 +47,7 @@ bindgen() {
   done
   rm -f "$dir/.unoptimized.wasm"
   echo '{"type":"commonjs"}' > "$dir/nodejs/package.json"
-  for snippet in "$dir"/nodejs/snippets/*/*.js; do
-    names=$(sed -n 's/^export function \([A-Za-z0-9_]*\).*/\1/p' "$snippet" | paste -sd, -)
-    sed -i 's/^export function /function /' "$snippet"
-    echo "module.exports = { $names };" >> "$snippet"
-  done
+  node scripts/cjs-snippets.mjs "$dir/nodejs" "$dir/web"
 }
 OPT=-Os bindgen pkg/.full.wasm pkg web nodejs bundler deno
 # The chat build: web (browsers, bundlers, Node ESM, Bun, Deno, workerd) and nodejs (require).

@@ -9,7 +9,7 @@
 // into the output too, where nothing loads it. Its declarations (without the init section) are
 // the API types of every self-initialising entry (packaging/index.d.ts). The hand-written entries
 // live in packaging/.
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const root = new URL("../pkg/", import.meta.url);
 
@@ -21,8 +21,53 @@ function patch(dir, file, from, to) {
   writeFileSync(url, text.replace(from, to));
 }
 
+/** The snippet, relative to a glue file, that holds the error classes. */
+const ERRORS_SNIPPET = /\.\/snippets\/[^"'`]+\/src\/js\/gen\/errors\.js/;
+
+/**
+ * Finishes a wasm-bindgen glue file: each snippet module imported once (wasm-bindgen writes one
+ * `import * as importN` or `const importN = require(...)` per function the wasm imports
+ * directly, all of the same module, and as many duplicate keys in the imports object, which
+ * wrangler and esbuild warn about), and the error classes exported beside the wasm exports.
+ */
+async function finishGlue(pkg, file, errorNames) {
+  const url = new URL(file, pkg);
+  let text = readFileSync(url, "utf8");
+  const cjs = text.includes("require(");
+  const star = cjs
+    ? /^const (import\d+) = require\((["'`])(\.\/snippets\/[^"'`]+)\2\);?\n/gm
+    : /^import \* as (import\d+) from (["'])(\.\/snippets\/[^"']+)\2;?\n/gm;
+  const kept = new Map();
+  const dropped = [];
+  text = text.replace(star, (line, id, _q, path) => {
+    if (!kept.has(path)) {
+      kept.set(path, id);
+      return line;
+    }
+    dropped.push([id, kept.get(path)]);
+    return "";
+  });
+  for (const [id, keep] of dropped) {
+    const key = new RegExp(`^\\s*"[^"]+": ${id},\\n`, "m");
+    if (!key.test(text)) throw new Error(`pkg-entries: ${file}: no imports-object key for ${id}`);
+    text = text.replace(key, "");
+    if (new RegExp(`\\b${id}\\b`).test(text)) throw new Error(`pkg-entries: ${file}: ${id} (a copy of ${keep}) is still used`);
+  }
+  const path = ERRORS_SNIPPET.exec(text)?.[0];
+  if (!path) throw new Error(`pkg-entries: ${file} does not import the error classes' snippet`);
+  text += cjs
+    ? `\nconst __errors = require(\`${path}\`);\n${errorNames.map((n) => `exports.${n} = __errors.${n};`).join("\n")}\n`
+    : `\nexport { ${errorNames.join(", ")} } from '${path}';\n`;
+  writeFileSync(url, text);
+}
+
 /** Finishes one build's directory (pkg/, and pkg/chat/ for the chat build, laid out alike). */
-function finish(pkg, name, targets) {
+async function finish(pkg, name, targets) {
+  const errorsModule = readdirSync(new URL("web/snippets/", pkg)).map((d) => new URL(`web/snippets/${d}/src/js/gen/errors.js`, pkg));
+  if (errorsModule.length !== 1) throw new Error("pkg-entries: expected one snippets directory");
+  const errorNames = Object.keys(await import(errorsModule[0].href)).filter((n) => n !== "makeError");
+  for (const target of ["web", ...targets]) await finishGlue(pkg, `${target}/baseten_edge.js`, errorNames);
+
   // One .wasm per build: the CommonJS and Deno builds load web/'s (the module is the same for
   // every target), which keeps the tarball about 200 KB smaller.
   patch(pkg, "nodejs/baseten_edge.js", "const wasmPath = `${__dirname}/baseten_edge_bg.wasm`;", "const wasmPath = `${__dirname}/../web/baseten_edge_bg.wasm`;");
@@ -75,5 +120,5 @@ export * from "./browser/baseten_edge.js";
   writeFileSync(new URL("browser.mjs", pkg), browser);
 }
 
-finish(root, "baseten-edge", ["nodejs", "deno"]);
-finish(new URL("chat/", root), "baseten-edge/chat", ["nodejs"]);
+await finish(root, "baseten-edge", ["nodejs", "deno"]);
+await finish(new URL("chat/", root), "baseten-edge/chat", ["nodejs"]);

@@ -44,9 +44,101 @@ pub enum ErrorKind {
     Stream,
     /// The client was configured or called wrongly; raised before any request.
     Configuration,
+    /// A webhook delivery failed its signature or time check (`verifyWebhook`).
+    WebhookVerification,
 }
 
 impl ErrorKind {
+    /// Every kind: the one list from which the JavaScript error classes, their TypeScript
+    /// declarations and the CLI's exit codes are generated (`scripts/gen.sh`).
+    pub const ALL: [ErrorKind; 18] = [
+        ErrorKind::Api,
+        ErrorKind::BadRequest,
+        ErrorKind::Authentication,
+        ErrorKind::PermissionDenied,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::PayloadTooLarge,
+        ErrorKind::Unprocessable,
+        ErrorKind::RateLimited,
+        ErrorKind::Server,
+        ErrorKind::Connection,
+        ErrorKind::Timeout,
+        ErrorKind::Aborted,
+        ErrorKind::Decode,
+        ErrorKind::Truncated,
+        ErrorKind::Stream,
+        ErrorKind::Configuration,
+        ErrorKind::WebhookVerification,
+    ];
+
+    /// The kind whose JavaScript class this kind's class extends (`None`: `BasetenError`
+    /// itself), as openai-node arranges its errors: every failure of a request is an
+    /// `APIError`; a timeout is an `APIConnectionError`.
+    pub fn parent(self) -> Option<ErrorKind> {
+        match self {
+            ErrorKind::Api | ErrorKind::Configuration | ErrorKind::WebhookVerification => None,
+            ErrorKind::Timeout => Some(ErrorKind::Connection),
+            _ => Some(ErrorKind::Api),
+        }
+    }
+
+    /// The CLI's exit code for this kind (`baseten-edge`, docs/cli.md).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Configuration => 3,
+            ErrorKind::BadRequest => 10,
+            ErrorKind::Authentication => 11,
+            ErrorKind::PermissionDenied => 12,
+            ErrorKind::NotFound => 13,
+            ErrorKind::Conflict => 14,
+            ErrorKind::PayloadTooLarge => 15,
+            ErrorKind::Unprocessable => 16,
+            ErrorKind::RateLimited => 17,
+            ErrorKind::Server => 18,
+            ErrorKind::Api => 19,
+            ErrorKind::Connection => 20,
+            ErrorKind::Timeout => 21,
+            ErrorKind::Decode => 22,
+            ErrorKind::Truncated => 23,
+            ErrorKind::Stream => 24,
+            ErrorKind::WebhookVerification => 26,
+            ErrorKind::Aborted => 130,
+        }
+    }
+
+    /// What this kind means, one line (the doc comment of its JavaScript class).
+    pub fn summary(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "400 Bad Request.",
+            ErrorKind::Authentication => "401: the API key is missing or wrong.",
+            ErrorKind::PermissionDenied => "403: the key may not use this model.",
+            ErrorKind::NotFound => "404: no such model, deployment or route.",
+            ErrorKind::Conflict => "409 Conflict (retried).",
+            ErrorKind::PayloadTooLarge => "413: the request body is too large.",
+            ErrorKind::Unprocessable => "422: the body was understood but refused.",
+            ErrorKind::RateLimited => "429: too many requests (retried, honouring Retry-After).",
+            ErrorKind::Server => "5xx: the server failed (retried).",
+            ErrorKind::Api => {
+                "A request failed: any HTTP error status, and the parent of every request failure."
+            }
+            ErrorKind::Connection => "No response came: DNS, refused, reset, CORS (retried).",
+            ErrorKind::Timeout => {
+                "A deadline passed: `code` is `deadline`, `headers_timeout` or `idle_timeout`."
+            }
+            ErrorKind::Aborted => "The caller aborted (its signal, `abort()`, a closed stream).",
+            ErrorKind::Decode => "The response could not be decoded (bad JSON, bad UTF-8).",
+            ErrorKind::Truncated => "A stream ended before its protocol said it was complete.",
+            ErrorKind::Stream => "The server reported an error inside a stream.",
+            ErrorKind::Configuration => {
+                "The client was configured or called wrongly; nothing was sent."
+            }
+            ErrorKind::WebhookVerification => {
+                "A webhook failed its check: `code` says why (`signature_mismatch`, ...)."
+            }
+        }
+    }
+
     /// Maps an HTTP status that is not a success to its kind. The only place this rule lives.
     pub fn from_status(status: u16) -> ErrorKind {
         match status {
@@ -84,6 +176,7 @@ impl ErrorKind {
             ErrorKind::Truncated => "truncated",
             ErrorKind::Stream => "stream",
             ErrorKind::Configuration => "configuration",
+            ErrorKind::WebhookVerification => "webhook_verification",
         }
     }
 
@@ -107,6 +200,7 @@ impl ErrorKind {
             ErrorKind::Truncated => "TruncatedStreamError",
             ErrorKind::Stream => "StreamError",
             ErrorKind::Configuration => "ConfigurationError",
+            ErrorKind::WebhookVerification => "WebhookVerificationError",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod chat_stream;
 pub mod classify;
 pub mod error;
 pub mod json;
+pub mod options;
 pub mod retry;
 #[cfg(feature = "full")]
 pub mod sha256;

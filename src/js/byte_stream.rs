@@ -7,8 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::call::Client;
-use super::iterable::{iter_result, make_async_iterable};
 use super::serial::Serial;
+use super::streams::{iter_result, make_async_iterable};
 use crate::core::error::{Error, ErrorKind};
 use crate::web::abort::Stopper;
 use crate::web::stream::ResponseStream;

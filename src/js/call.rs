@@ -15,10 +15,12 @@ use crate::core::auth::{header_secret, ApiKey, AuthScheme};
 use crate::core::batch::Budget;
 use crate::core::classify;
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::options::{call, Field};
 use crate::core::retry::{RetryHints, RetryPolicy};
 use crate::core::url::Endpoint;
 use crate::web::abort::CallGuard;
-use crate::web::fetch::{Fetch, HttpRequest};
+use crate::web::codes::sent;
+use crate::web::fetch::{self, Fetch, HttpRequest};
 use crate::web::glue;
 use crate::web::stream::ResponseStream;
 use crate::web::timer::{now_ms, Timeout};
@@ -67,15 +69,6 @@ pub struct Timeouts {
 }
 
 impl Timeouts {
-    /// Reads `timeoutMs`, `headersTimeoutMs` and `idleTimeoutMs` from an options object.
-    pub fn read(o: &Opts) -> Result<Timeouts> {
-        Ok(Timeouts {
-            total: o.millis("timeoutMs")?,
-            headers: o.millis("headersTimeoutMs")?,
-            idle: o.millis("idleTimeoutMs")?,
-        })
-    }
-
     fn or(self, other: Timeouts) -> Timeouts {
         Timeouts {
             total: self.total.or(other.total),
@@ -98,17 +91,26 @@ pub struct CallOpts {
 }
 
 impl CallOpts {
-    /// Reads the per-call options object.
+    /// Reads a per-call options object (`CallOptions`).
     pub fn read(value: &JsValue) -> Result<CallOpts> {
         if value.is_undefined() {
             return Ok(CallOpts::default());
         }
-        let o = Opts::new(value, "options")?;
+        CallOpts::from_opts(&Opts::new(value, call::TABLE)?)
+    }
+
+    /// Reads the `CallOptions` fields of an options object whose table extends it
+    /// (`SyncOptions`, `AsyncPredictOptions`).
+    pub fn from_opts(o: &Opts) -> Result<CallOpts> {
         Ok(CallOpts {
-            signals: o.signal("signal")?.into_iter().collect(),
-            timeouts: Timeouts::read(&o)?,
-            headers: o.headers("headers")?,
-            max_retries: read_max_retries(&o)?,
+            signals: o.signal(call::SIGNAL)?.into_iter().collect(),
+            timeouts: Timeouts {
+                total: o.millis(call::TIMEOUT_MS)?,
+                headers: o.millis(call::HEADERS_TIMEOUT_MS)?,
+                idle: o.millis(call::IDLE_TIMEOUT_MS)?,
+            },
+            headers: o.headers(call::HEADERS)?,
+            max_retries: read_max_retries(o, call::MAX_RETRIES)?,
             #[cfg(feature = "full")]
             retry_budget: None,
         })
@@ -148,8 +150,8 @@ impl CallOpts {
 }
 
 /// Reads `maxRetries` (a whole number from 0 to 10).
-pub fn read_max_retries(o: &Opts) -> Result<Option<u32>> {
-    match o.number("maxRetries")? {
+pub fn read_max_retries(o: &Opts, field: &Field) -> Result<Option<u32>> {
+    match o.number(field)? {
         None => Ok(None),
         Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => Ok(Some(n as u32)),
         Some(_) => Err(Error::config(
@@ -331,7 +333,8 @@ impl Client {
             copy,
             body: body.unwrap_or(&none),
             signal,
-        };
+        }
+        .to_js(&self.fetch, timeouts.headers, timeouts.idle, !streaming);
         let mut policy = self.retry;
         if let Some(n) = call.max_retries {
             policy.max_retries = n;
@@ -339,7 +342,7 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let (err, hints) = match self.attempt(&request, &guard, &timeouts, !streaming).await {
+            let (err, hints) = match self.attempt(&request, &guard).await {
                 Ok(kind) => {
                     return Ok(Sent {
                         kind,
@@ -373,20 +376,16 @@ impl Client {
     /// retrying. A stop (abort, timeout) while the attempt runs is reported as such.
     async fn attempt(
         &self,
-        request: &HttpRequest<'_>,
+        request: &JsValue,
         guard: &CallGuard,
-        timeouts: &Timeouts,
-        json: bool,
     ) -> std::result::Result<u32, Failure> {
-        let kind = self
-            .fetch
-            .send(request, guard, timeouts.headers, timeouts.idle, json)
+        let kind = fetch::send(request, guard)
             .await
             .map_err(|e| Failure::Retry(e, RetryHints::default()))?;
         let js = guard.js();
         match kind {
-            SENT_VALUE | SENT_RESPONSE => Ok(kind),
-            SENT_NOT_JSON => {
+            sent::VALUE | sent::RESPONSE => Ok(kind),
+            sent::NOT_JSON => {
                 let ctype = glue::sent_content_type(js);
                 let mut e = Error::new(
                     ErrorKind::Decode,
@@ -397,8 +396,8 @@ impl Client {
                 e.body = Some(glue::sent_text(js));
                 Err(Failure::Final(e))
             }
-            SENT_BODY_FAILED => Err(Failure::Final(guard.error_for(&glue::sent_value(js)))),
-            SENT_ERROR_STATUS => {
+            sent::BODY_FAILED => Err(Failure::Final(guard.error_for(&glue::sent_value(js)))),
+            sent::ERROR_STATUS => {
                 let get = |name: &str| glue::sent_header(js, name);
                 let hints = RetryHints {
                     retry_after_ms: get("retry-after-ms"),
@@ -442,19 +441,12 @@ impl Client {
         body: Option<&JsValue>,
         call: &CallOpts,
     ) -> Result<JsValue> {
-        let mut sent = self.send(method, url, body, Accept::Json, call).await?;
-        debug_assert_eq!(sent.kind, SENT_VALUE);
-        sent.guard.finish();
-        Ok(glue::sent_value(sent.guard.js()))
+        let mut done = self.send(method, url, body, Accept::Json, call).await?;
+        debug_assert_eq!(done.kind, sent::VALUE);
+        done.guard.finish();
+        Ok(glue::sent_value(done.guard.js()))
     }
 }
-
-/// Outcome kinds of an attempt (see `web/glue.rs`).
-const SENT_VALUE: u32 = 0;
-const SENT_RESPONSE: u32 = 1;
-const SENT_NOT_JSON: u32 = 2;
-const SENT_BODY_FAILED: u32 = 3;
-const SENT_ERROR_STATUS: u32 = 4;
 
 /// A successful attempt, with what still governs the rest of the call.
 struct Sent {

@@ -10,6 +10,7 @@ use super::call::{Client, Timeouts};
 use super::options::Opts;
 use crate::core::auth::{ApiKey, AuthScheme};
 use crate::core::error::{Error, Result};
+use crate::core::options::client;
 use crate::core::retry::RetryPolicy;
 use crate::core::url::{normalize_base_url, Endpoint, EndpointConfig, Environment, Target};
 use crate::web::fetch::Fetch;
@@ -23,26 +24,20 @@ pub struct Baseten {
     pub(crate) openai: super::openai::OpenAiViews,
 }
 
-/// Every option of `new Baseten(...)` (`BasetenOptions` in the TypeScript types).
-const CLIENT_OPTIONS: &str = "apiKey, authScheme, modelId, chainId, environment, deployment, \
-    development, production, region, baseUrl, openaiBaseUrl, headers, fetch, timeoutMs, \
-    headersTimeoutMs, idleTimeoutMs, maxRetries, maxEventBytes";
-
 fn read_client(options: &JsValue) -> Result<Client> {
-    let o = Opts::new(options, "options")?;
-    o.only(CLIENT_OPTIONS)?;
-    let model = o.string("modelId")?;
-    let chain = o.string("chainId")?;
+    let o = Opts::new(options, client::TABLE)?;
+    let model = o.string(client::MODEL_ID)?;
+    let chain = o.string(client::CHAIN_ID)?;
     let target = match (model, chain) {
         (Some(_), Some(_)) => return Err(Error::config("set modelId or chainId, not both")),
         (Some(m), None) => Some(Target::Model(m)),
         (None, Some(c)) => Some(Target::Chain(c)),
         (None, None) => None,
     };
-    let named = o.string("environment")?;
-    let deployment = o.string("deployment")?;
-    let development = o.boolean("development")?.unwrap_or(false);
-    let production = o.boolean("production")?.unwrap_or(false);
+    let named = o.string(client::ENVIRONMENT)?;
+    let deployment = o.string(client::DEPLOYMENT)?;
+    let development = o.boolean(client::DEVELOPMENT)?.unwrap_or(false);
+    let production = o.boolean(client::PRODUCTION)?.unwrap_or(false);
     let chosen = [
         named.is_some(),
         deployment.is_some(),
@@ -61,32 +56,35 @@ fn read_client(options: &JsValue) -> Result<Client> {
         _ if production => Environment::Production,
         _ => Environment::Default,
     };
-    let base_url = o.string("baseUrl")?;
+    let base_url = o.string(client::BASE_URL)?;
     let openai_base = o
-        .string("openaiBaseUrl")?
+        .string(client::OPENAI_BASE_URL)?
         .map(|u| normalize_base_url(&u))
         .transpose()?;
     let endpoint = Endpoint::new(&EndpointConfig {
         target,
         environment,
-        region: o.string("region")?,
+        region: o.string(client::REGION)?,
         base_url: base_url.clone(),
     })?;
-    let key = o.string("apiKey")?.map(|k| ApiKey::new(&k)).transpose()?;
+    let key = o
+        .string(client::API_KEY)?
+        .map(|k| ApiKey::new(&k))
+        .transpose()?;
     if key.is_none() && base_url.is_none() && openai_base.is_none() {
         return Err(Error::config(
             "apiKey is required (it may be left out only with baseUrl or openaiBaseUrl)",
         ));
     }
-    let scheme = match o.string("authScheme")? {
+    let scheme = match o.string(client::AUTH_SCHEME)? {
         Some(s) => AuthScheme::parse(&s)?,
         None => AuthScheme::Bearer,
     };
-    let fetch = match o.function("fetch")? {
+    let fetch = match o.function(client::FETCH)? {
         Some(f) => Fetch::Injected(f),
         None => Fetch::Global,
     };
-    let max_event_bytes = match o.number("maxEventBytes")? {
+    let max_event_bytes = match o.number(client::MAX_EVENT_BYTES)? {
         None => None,
         Some(n) if n.fract() == 0.0 && (1.0..=1e9).contains(&n) => Some(n as usize),
         Some(_) => {
@@ -96,7 +94,7 @@ fn read_client(options: &JsValue) -> Result<Client> {
         }
     };
     let mut retry = RetryPolicy::default();
-    if let Some(n) = super::call::read_max_retries(&o)? {
+    if let Some(n) = super::call::read_max_retries(&o, client::MAX_RETRIES)? {
         retry.max_retries = n;
     }
     Ok(Client {
@@ -104,9 +102,13 @@ fn read_client(options: &JsValue) -> Result<Client> {
         openai_base,
         key,
         scheme,
-        headers: o.headers("headers")?,
+        headers: o.headers(client::HEADERS)?,
         fetch,
-        timeouts: Timeouts::read(&o)?,
+        timeouts: Timeouts {
+            total: o.millis(client::TIMEOUT_MS)?,
+            headers: o.millis(client::HEADERS_TIMEOUT_MS)?,
+            idle: o.millis(client::IDLE_TIMEOUT_MS)?,
+        },
         retry,
         max_event_bytes,
         header_cache: Default::default(),
@@ -145,9 +147,10 @@ impl Baseten {
                 openai: Default::default(),
             }),
             Err(e) => {
-                let key = Opts::new(&options, "options")
+                let key = Opts::unchecked(&options, client::TABLE)
+                    .string(client::API_KEY)
                     .ok()
-                    .and_then(|o| o.string("apiKey").ok().flatten());
+                    .flatten();
                 let e = match key {
                     Some(k) => e.redact(k.trim()),
                     None => e,

@@ -1,20 +1,26 @@
-//! Core errors as JavaScript `Error` objects with `name`, `status`, `requestId`, `code`,
-//! `retryable`, `attempts` and the raw `body`.
+//! Core errors as instances of the JavaScript error classes (`gen/errors.js`, generated from
+//! `ErrorKind`): `name`, `kind`, `status`, `requestId`, `code`, `retryable`, `attempts` and the
+//! raw `body`.
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-use super::helpers::make_error;
 use crate::core::error::Error;
 
-/// Converts `err` into a JS `Error`. Callers redact the API key first (see `call::Client::fail`).
+#[wasm_bindgen(module = "/src/js/gen/errors.js")]
+extern "C" {
+    /// `new <class of kind>(message, fields)`.
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(kind: &str, message: &str, fields: &Object) -> JsValue;
+}
+
+/// Converts `err` into a JS error. Callers redact the API key first (see `call::Client::fail`).
 pub fn to_js(err: &Error) -> JsValue {
-    let props = Object::new();
+    let fields = Object::new();
     let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&props, &JsValue::from_str(k), &v);
+        let _ = Reflect::set(&fields, &JsValue::from_str(k), &v);
     };
     let opt_str = |v: &Option<String>| v.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL);
-    set("kind", JsValue::from_str(err.kind.as_str()));
     set(
         "status",
         err.status
@@ -26,5 +32,5 @@ pub fn to_js(err: &Error) -> JsValue {
     set("body", opt_str(&err.body));
     set("retryable", JsValue::from_bool(err.retryable()));
     set("attempts", JsValue::from(err.attempts));
-    make_error(err.kind.js_name(), &err.message, &props)
+    make_error(err.kind.as_str(), &err.message, &fields)
 }

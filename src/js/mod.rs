@@ -6,19 +6,16 @@ mod batch;
 #[cfg(feature = "full")]
 pub mod byte_stream;
 mod call;
-mod chat_stream_js;
+pub mod chat_stream;
 pub mod client;
 mod errors;
-pub mod event_stream;
-mod helpers;
-#[cfg(feature = "full")]
-mod iterable;
 #[cfg(feature = "full")]
 mod native;
 pub mod openai;
 mod options;
 #[cfg(feature = "full")]
 mod serial;
+pub mod streams;
 mod types;
 #[cfg(feature = "full")]
 pub mod webhook;

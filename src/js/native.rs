@@ -12,6 +12,7 @@ use super::client::Baseten;
 use super::options::Opts;
 use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::options::{async_predict as async_opts, retry_config, sync, wait};
 use crate::core::url::{Endpoint, Route};
 use crate::web::abort::CallGuard;
 
@@ -55,21 +56,21 @@ async fn stream_call(
 }
 
 fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
-    let retry = match o.object("inferenceRetryConfig")? {
+    let retry = match o.object(async_opts::INFERENCE_RETRY_CONFIG)? {
         Some(v) => {
-            let r = Opts::new(&v, "inferenceRetryConfig")?;
+            let r = Opts::new(&v, retry_config::TABLE)?;
             Some(InferenceRetryConfig {
-                max_attempts: r.number("maxAttempts")?,
-                initial_delay_ms: r.number("initialDelayMs")?,
-                max_delay_ms: r.number("maxDelayMs")?,
+                max_attempts: r.number(retry_config::MAX_ATTEMPTS)?,
+                initial_delay_ms: r.number(retry_config::INITIAL_DELAY_MS)?,
+                max_delay_ms: r.number(retry_config::MAX_DELAY_MS)?,
             })
         }
         None => None,
     };
     Ok(AsyncOptions {
-        webhook_endpoint: o.string("webhookEndpoint")?,
-        priority: o.number("priority")?,
-        max_time_in_queue_seconds: o.number("maxTimeInQueueSeconds")?,
+        webhook_endpoint: o.string(async_opts::WEBHOOK_ENDPOINT)?,
+        priority: o.number(async_opts::PRIORITY)?,
+        max_time_in_queue_seconds: o.number(async_opts::MAX_TIME_IN_QUEUE_SECONDS)?,
         inference_retry_config: retry,
     })
 }
@@ -145,9 +146,9 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
-            let o = Opts::new(&options, "options")?;
+            let o = Opts::new(&options, async_opts::TABLE)?;
             let opts = read_async_options(&o)?;
-            let call = CallOpts::read(&options)?;
+            let call = CallOpts::from_opts(&o)?;
             let url = c.endpoint.url(Route::AsyncPredict)?;
             let body = opts.body(&to_json(&input, "input")?)?;
             let answer = c.json("POST", &url, Some(&body), &call).await?;
@@ -209,14 +210,16 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
-            let o = Opts::new(&options, "options")?;
-            let mut interval = o.millis("pollIntervalMs")?.unwrap_or(1000.0).max(1.0);
+            let o = Opts::new(&options, wait::TABLE)?;
+            let mut interval = o.millis(wait::POLL_INTERVAL_MS)?.unwrap_or(1000.0).max(1.0);
             let max_interval = o
-                .millis("maxPollIntervalMs")?
+                .millis(wait::MAX_POLL_INTERVAL_MS)?
                 .unwrap_or(10_000.0)
                 .max(interval);
-            let guard = CallGuard::new(o.signal("signal")?)?;
-            let _deadline = o.millis("timeoutMs")?.map(|ms| guard.arm(ms, "deadline"));
+            let guard = CallGuard::new(o.signal(wait::SIGNAL)?)?;
+            let _deadline = o
+                .millis(wait::TIMEOUT_MS)?
+                .map(|ms| guard.arm(ms, "deadline"));
             let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
             let call = CallOpts::with_signal(guard.signal());
             loop {
@@ -262,10 +265,9 @@ impl Baseten {
         let body = body.filter(|b| !b.is_undefined() && !b.is_null());
         self.spawn(|c| async move {
             let method = check_method(&method, body.is_some())?;
-            let call = CallOpts::read(&options)?;
-            let stream = Opts::new(&options, "options")?
-                .boolean("stream")?
-                .unwrap_or(false);
+            let o = Opts::new(&options, sync::TABLE)?;
+            let call = CallOpts::from_opts(&o)?;
+            let stream = o.boolean(sync::STREAM)?.unwrap_or(false);
             let url = c.endpoint.url(Route::Sync(&route))?;
             let body = match &body {
                 Some(body) => Some(to_json(body, "body")?),

@@ -9,8 +9,8 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::call::{spawn, to_json, Accept, CallOpts, Client, Started};
+use super::chat_stream::ChatChunkReader;
 use super::client::Baseten;
-use super::event_stream::RawChatStream;
 use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
@@ -59,7 +59,7 @@ async fn create(
         .flatten()
         .unwrap_or_default();
     if chat_stream::is_event_stream_type(&content_type) {
-        return Ok(RawChatStream::into_js(client, started.into_stream()));
+        return Ok(ChatChunkReader::into_js(client, started.into_stream()));
     }
     let Started {
         response,

@@ -1,5 +1,6 @@
-//! Reading option objects passed from JavaScript, with a configuration error (naming the
-//! option, never echoing its value) for every wrong type.
+//! Reading option objects passed from JavaScript by their tables (`core::options`): a key that
+//! is not in the table, and a value of the wrong type, are configuration errors naming the
+//! option (never echoing its value).
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -7,25 +8,51 @@ use web_sys::AbortSignal;
 
 use crate::core::auth::validate_header;
 use crate::core::error::{Error, Result};
+use crate::core::options::{Field, Table};
 
-/// A JS options object (or `undefined`), read field by field.
+/// A JS options object (or `undefined`), read field by field as its table says.
 pub struct Opts<'a> {
     value: &'a JsValue,
-    /// The option path used in error messages, e.g. `options` or `asyncPredict options`.
-    what: &'static str,
+    table: &'static Table,
 }
 
 impl<'a> Opts<'a> {
-    /// Wraps `value`, which must be an object, `undefined` or `null`.
-    pub fn new(value: &'a JsValue, what: &'static str) -> Result<Opts<'a>> {
+    /// Wraps `value`, which must be an object, `undefined` or `null`, and refuses a key that is
+    /// not in `table` (unless its value is `undefined` or `null`): a misspelt option
+    /// (`deploymentId` for `deployment`, `timeoutMS`) would otherwise be ignored silently.
+    pub fn new(value: &'a JsValue, table: &'static Table) -> Result<Opts<'a>> {
+        let what = table.what;
         if !(value.is_undefined() || value.is_null() || value.is_object()) {
             return Err(Error::config(format!("{what} must be an object")));
         }
-        Ok(Opts { value, what })
+        let o = Opts { value, table };
+        if value.is_object() {
+            let object: &Object = value.unchecked_ref();
+            for key in Object::keys(object).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if !table.has(&key) && o.raw(&key).is_some() {
+                    let shown: String = key
+                        .chars()
+                        .filter(char::is_ascii_graphic)
+                        .take(40)
+                        .collect();
+                    return Err(Error::config(format!(
+                        "{what} has an unknown option \"{shown}\"; the options are {}",
+                        table.keys()
+                    )));
+                }
+            }
+        }
+        Ok(o)
     }
 
-    /// The raw field, `None` when missing, `undefined` or `null`.
-    pub fn get(&self, key: &str) -> Option<JsValue> {
+    /// Wraps `value` without checking its keys (to find the API key to redact from the error
+    /// that refused them).
+    pub fn unchecked(value: &'a JsValue, table: &'static Table) -> Opts<'a> {
+        Opts { value, table }
+    }
+
+    fn raw(&self, key: &str) -> Option<JsValue> {
         if !self.value.is_object() {
             return None;
         }
@@ -34,37 +61,26 @@ impl<'a> Opts<'a> {
             .filter(|v| !v.is_undefined() && !v.is_null())
     }
 
-    /// Refuses a field not in `known`, a list of names separated by `", "` (unless the field is
-    /// `undefined` or `null`): a misspelt option (`deploymentId` for `deployment`) would
-    /// otherwise be ignored silently and the call sent somewhere else.
-    pub fn only(&self, known: &str) -> Result<()> {
-        if !self.value.is_object() {
-            return Ok(());
-        }
-        let object: &Object = self.value.unchecked_ref();
-        for key in Object::keys(object).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !known.split(", ").any(|k| k == key) && self.get(&key).is_some() {
-                let shown: String = key
-                    .chars()
-                    .filter(char::is_ascii_graphic)
-                    .take(40)
-                    .collect();
-                return Err(Error::config(format!(
-                    "{} has an unknown option \"{shown}\"; the options are {known}",
-                    self.what
-                )));
-            }
-        }
-        Ok(())
+    /// The raw field, `None` when missing, `undefined` or `null`.
+    pub fn get(&self, field: &Field) -> Option<JsValue> {
+        debug_assert!(
+            self.table.has(field.key),
+            "{} is not in {}",
+            field.key,
+            self.table.name
+        );
+        self.raw(field.key)
     }
 
-    fn wrong(&self, key: &str, expected: &str) -> Error {
-        Error::config(format!("{}.{key} must be {expected}", self.what))
+    fn wrong(&self, field: &Field, expected: &str) -> Error {
+        Error::config(format!(
+            "{}.{} must be {expected}",
+            self.table.what, field.key
+        ))
     }
 
     /// A string field.
-    pub fn string(&self, key: &str) -> Result<Option<String>> {
+    pub fn string(&self, key: &Field) -> Result<Option<String>> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => v
@@ -75,7 +91,7 @@ impl<'a> Opts<'a> {
     }
 
     /// A finite number field.
-    pub fn number(&self, key: &str) -> Result<Option<f64>> {
+    pub fn number(&self, key: &Field) -> Result<Option<f64>> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => match v.as_f64() {
@@ -86,7 +102,7 @@ impl<'a> Opts<'a> {
     }
 
     /// A non-negative number of milliseconds.
-    pub fn millis(&self, key: &str) -> Result<Option<f64>> {
+    pub fn millis(&self, key: &Field) -> Result<Option<f64>> {
         match self.number(key)? {
             Some(n) if n < 0.0 => Err(self.wrong(key, "a number of milliseconds >= 0")),
             other => Ok(other),
@@ -94,7 +110,7 @@ impl<'a> Opts<'a> {
     }
 
     /// A boolean field.
-    pub fn boolean(&self, key: &str) -> Result<Option<bool>> {
+    pub fn boolean(&self, key: &Field) -> Result<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => v
@@ -105,7 +121,7 @@ impl<'a> Opts<'a> {
     }
 
     /// A function field (such as an injected `fetch`).
-    pub fn function(&self, key: &str) -> Result<Option<Function>> {
+    pub fn function(&self, key: &Field) -> Result<Option<Function>> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => v
@@ -116,7 +132,7 @@ impl<'a> Opts<'a> {
     }
 
     /// A nested options object.
-    pub fn object(&self, key: &str) -> Result<Option<JsValue>> {
+    pub fn object(&self, key: &Field) -> Result<Option<JsValue>> {
         match self.get(key) {
             Some(v) if !v.is_object() => Err(self.wrong(key, "an object")),
             other => Ok(other),
@@ -124,7 +140,7 @@ impl<'a> Opts<'a> {
     }
 
     /// An `AbortSignal` field (checked by shape, so signals from other realms work).
-    pub fn signal(&self, key: &str) -> Result<Option<AbortSignal>> {
+    pub fn signal(&self, key: &Field) -> Result<Option<AbortSignal>> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => {
@@ -145,7 +161,7 @@ impl<'a> Opts<'a> {
 
     /// A headers field: a plain object of strings, or anything with `entries()` (`Headers`, a
     /// `Map`). Every name and value is validated.
-    pub fn headers(&self, key: &str) -> Result<Vec<(String, String)>> {
+    pub fn headers(&self, key: &Field) -> Result<Vec<(String, String)>> {
         let Some(v) = self.object(key)? else {
             return Ok(Vec::new());
         };

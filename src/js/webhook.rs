@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::errors;
 use super::options::Opts;
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::options::webhook;
 use crate::core::webhook::{
     verify_webhook_text as verify, VerifyOptions, DEFAULT_TOLERANCE_SECONDS,
 };
@@ -63,18 +64,21 @@ fn run(
     secrets: &JsValue,
     options: &JsValue,
 ) -> Result<JsValue> {
-    let o = Opts::new(options, "options")?;
+    let o = Opts::new(options, webhook::TABLE)?;
     // `Infinity` turns the time check off; `now` may be a Date or milliseconds.
-    let tolerance_seconds = match o.get("toleranceSeconds").and_then(|v| v.as_f64()) {
+    let tolerance_seconds = match o.get(webhook::TOLERANCE_SECONDS).and_then(|v| v.as_f64()) {
         Some(t) if t == f64::INFINITY => t,
         _ => o
-            .number("toleranceSeconds")?
+            .number(webhook::TOLERANCE_SECONDS)?
             .unwrap_or(DEFAULT_TOLERANCE_SECONDS),
     };
-    let now = match o.get("now").and_then(|v| v.dyn_into::<js_sys::Date>().ok()) {
+    let now = match o
+        .get(webhook::NOW)
+        .and_then(|v| v.dyn_into::<js_sys::Date>().ok())
+    {
         Some(date) if date.get_time().is_finite() => Some(date.get_time()),
         Some(_) => return Err(Error::config("options.now is an invalid Date")),
-        None => o.number("now")?,
+        None => o.number(webhook::NOW)?,
     };
     let opts = VerifyOptions {
         tolerance_seconds,
@@ -108,11 +112,10 @@ pub fn verify_webhook(
         &secrets,
         &options.map(JsValue::from).unwrap_or_default(),
     )
-    .map_err(|e| {
-        let js = errors::to_js(&e);
+    .map_err(|mut e| {
         if e.kind == ErrorKind::Decode {
-            let _ = js_sys::Reflect::set(&js, &"name".into(), &"WebhookVerificationError".into());
+            e.kind = ErrorKind::WebhookVerification;
         }
-        js
+        errors::to_js(&e)
     })
 }

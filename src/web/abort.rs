@@ -8,6 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
+use super::codes::why;
 use super::glue;
 use super::timer::{timer_delay, Timeout, MAX_DELAY_MS};
 use crate::core::error::{Error, ErrorKind};
@@ -21,13 +22,19 @@ pub enum StopReason {
     Timeout(&'static str, f64),
 }
 
-/// The timeout codes, in the order of their numbers in the JS call state (2, 3, 4).
-const CODES: [&str; 3] = ["deadline", "headers_timeout", "idle_timeout"];
-const WHY_USER: u32 = 1;
+/// The timeout codes and the `why` code each stops a call with.
+const TIMEOUTS: [(&str, u32); 3] = [
+    ("deadline", why::DEADLINE),
+    ("headers_timeout", why::HEADERS_TIMEOUT),
+    ("idle_timeout", why::IDLE_TIMEOUT),
+];
 
-/// The number the JS call state records for a timeout `code`.
+/// The `why` code the JS call state records for a timeout `code`.
 pub(crate) fn why_of(code: &str) -> u32 {
-    CODES.iter().position(|c| *c == code).unwrap_or(0) as u32 + 2
+    TIMEOUTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(why::DEADLINE, |(_, n)| *n)
 }
 
 /// The call's state lives in JS (see `glue.rs`): the controller, why it stopped (the first
@@ -42,7 +49,7 @@ pub(crate) struct Shared {
 impl Shared {
     fn stop(&self, reason: StopReason) {
         match reason {
-            StopReason::User => glue::call_stop(&self.js, WHY_USER, 0.0),
+            StopReason::User => glue::call_stop(&self.js, why::USER, 0.0),
             StopReason::Timeout(code, ms) => glue::call_stop(&self.js, why_of(code), ms),
         }
     }
@@ -52,10 +59,13 @@ impl Shared {
             return Some(r);
         }
         let reason = match glue::call_why(&self.js) {
-            0 => return None,
-            WHY_USER => StopReason::User,
+            why::NONE => return None,
+            why::USER => StopReason::User,
             n => {
-                let code = CODES.get(n as usize - 2).copied().unwrap_or("deadline");
+                let code = TIMEOUTS
+                    .iter()
+                    .find(|(_, w)| *w == n)
+                    .map_or("deadline", |(c, _)| *c);
                 StopReason::Timeout(code, glue::call_ms(&self.js))
             }
         };

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::abort::CallGuard;
+use super::codes::sent;
 use super::glue;
 use super::timer::glue_delay;
 use crate::core::error::Error;
@@ -37,40 +38,44 @@ pub struct HttpRequest<'a> {
     pub signal: bool,
 }
 
-impl Fetch {
-    /// Sends `req` once, in one crossing to JS (see `glue.rs`), and resolves with the
-    /// outcome's kind, its details left in the guard's JS state. The guard's signal goes with
-    /// the request; a stop (abort or timeout) ends the wait even if the fetch ignores the
-    /// signal. `headers_timeout` stops the call when the headers take longer, `idle_timeout`
-    /// when an error body goes silent that long; `json` also reads and parses a 2xx body.
-    pub async fn send(
+impl HttpRequest<'_> {
+    /// The request as the `SendRequest` object `callSend` takes (`call.js`), built once per
+    /// call: every attempt sends the same one.
+    pub fn to_js(
         &self,
-        req: &HttpRequest<'_>,
-        guard: &CallGuard,
+        fetch: &Fetch,
         headers_timeout: Option<f64>,
         idle_timeout: Option<f64>,
         json: bool,
-    ) -> Result<u32, Error> {
-        let fetch = match self {
-            Fetch::Global => &JsValue::UNDEFINED,
-            Fetch::Injected(f) => f.as_ref(),
+    ) -> JsValue {
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
         };
-        let promise = glue::call_send(
-            guard.js(),
-            fetch,
-            req.url,
-            req.method,
-            req.headers,
-            req.copy,
-            req.body,
-            glue_delay(headers_timeout),
-            glue_delay(idle_timeout),
-            json,
-            req.signal,
-        );
-        match JsFuture::from(promise).await {
-            Ok(kind) => Ok(kind.as_f64().unwrap_or(5.0) as u32),
-            Err(e) => Err(guard.error_for(&e)),
+        if let Fetch::Injected(f) = fetch {
+            set("fetch", f);
         }
+        set("url", &JsValue::from_str(self.url));
+        set("method", &JsValue::from_str(self.method));
+        set("headers", self.headers);
+        set("copyHeaders", &JsValue::from_bool(self.copy));
+        set("body", self.body);
+        set("headersMs", &JsValue::from_f64(glue_delay(headers_timeout)));
+        set("idleMs", &JsValue::from_f64(glue_delay(idle_timeout)));
+        set("json", &JsValue::from_bool(json));
+        set("withSignal", &JsValue::from_bool(self.signal));
+        o.into()
+    }
+}
+
+/// Sends `request` (from [`HttpRequest::to_js`]) once, in one crossing to JS (see `call.js`),
+/// and resolves with the outcome's [`super::codes::sent`] code, its details left in the
+/// guard's JS state. The guard's signal goes with the request; a stop (abort or timeout) ends
+/// the wait even if the fetch ignores the signal.
+pub async fn send(request: &JsValue, guard: &CallGuard) -> Result<u32, Error> {
+    let promise = glue::call_send(guard.js(), request);
+    match JsFuture::from(promise).await {
+        Ok(kind) => Ok(kind.as_f64().map_or(sent::NOT_RESPONSE, |k| k as u32)),
+        Err(e) => Err(guard.error_for(&e)),
     }
 }

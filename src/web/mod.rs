@@ -3,6 +3,7 @@
 
 pub mod abort;
 pub mod body;
+pub mod codes;
 pub mod fetch;
 pub mod glue;
 pub mod stream;

@@ -14,6 +14,7 @@ use super::options::Opts;
 use crate::core::batch::{plan_batches, Reassembly};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::json;
+use crate::core::options::{batch, classify, embed, rerank, Field, Table};
 use crate::core::url::Route;
 use run::{get, read_config, run_jobs, set, summary, Config, Job, Outcome};
 
@@ -34,10 +35,11 @@ fn strings(value: &JsValue, what: &str) -> Result<Vec<String>> {
 }
 
 /// `"key":value` members for the optional fields an API call forwards.
-fn members(o: &Opts, fields: &[(&str, &str)]) -> Result<String> {
+fn members(o: &Opts, fields: &[(&Field, &str)]) -> Result<String> {
     let mut out = String::new();
-    for (js, wire) in fields {
-        if let Some(v) = o.get(js) {
+    for (field, wire) in fields {
+        let js = field.key;
+        if let Some(v) = o.get(field) {
             let text = js_sys::JSON::stringify(&v)
                 .ok()
                 .and_then(|s| s.as_string())
@@ -134,7 +136,7 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
-            let config = read_config(&options, &c)?;
+            let config = read_config(&options, batch::TABLE, &c)?;
             let url = c.endpoint.url(Route::Sync(&route))?;
             if !Array::is_array(&payloads) {
                 return Err(Error::config("payloads must be an array"));
@@ -170,20 +172,26 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
-            let model = Opts::new(&options, "options")?
-                .string("model")?
+            let model = Opts::new(&options, embed::TABLE)?
+                .string(embed::MODEL)?
                 .ok_or_else(|| Error::config("embed needs options.model"))?;
             let mut model_json = String::new();
             json::write_str(&mut model_json, &model);
             let url = c.openai_url("embeddings")?;
             let fields = [
-                ("dimensions", "dimensions"),
-                ("encodingFormat", "encoding_format"),
-                ("user", "user"),
+                (embed::DIMENSIONS, "dimensions"),
+                (embed::ENCODING_FORMAT, "encoding_format"),
+                (embed::USER, "user"),
             ];
-            let done = text_batch(&c, &options, &texts, &fields, url, |input, extra| {
-                format!("{{\"input\":{input},\"model\":{model_json}{extra}}}")
-            })
+            let done = text_batch(
+                &c,
+                &options,
+                embed::TABLE,
+                &texts,
+                &fields,
+                url,
+                |input, extra| format!("{{\"input\":{input},\"model\":{model_json}{extra}}}"),
+            )
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| get(v, "data"))?;
             let (mut prompt, mut all) = (0.0, 0.0);
@@ -219,14 +227,20 @@ impl Baseten {
             json::write_str(&mut query_json, &query);
             let url = c.endpoint.url(Route::Sync("rerank"))?;
             let fields = [
-                ("rawScores", "raw_scores"),
-                ("returnText", "return_text"),
-                ("truncate", "truncate"),
-                ("truncationDirection", "truncation_direction"),
+                (rerank::RAW_SCORES, "raw_scores"),
+                (rerank::RETURN_TEXT, "return_text"),
+                (rerank::TRUNCATE, "truncate"),
+                (rerank::TRUNCATION_DIRECTION, "truncation_direction"),
             ];
-            let done = text_batch(&c, &options, &texts, &fields, url, |input, extra| {
-                format!("{{\"query\":{query_json},\"texts\":{input}{extra}}}")
-            })
+            let done = text_batch(
+                &c,
+                &options,
+                rerank::TABLE,
+                &texts,
+                &fields,
+                url,
+                |input, extra| format!("{{\"query\":{query_json},\"texts\":{input}{extra}}}"),
+            )
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| v.clone())?;
             let out = done.summary(&c);
@@ -247,13 +261,19 @@ impl Baseten {
         self.spawn(|c| async move {
             let url = c.endpoint.url(Route::Sync("predict"))?;
             let fields = [
-                ("rawScores", "raw_scores"),
-                ("truncate", "truncate"),
-                ("truncationDirection", "truncation_direction"),
+                (classify::RAW_SCORES, "raw_scores"),
+                (classify::TRUNCATE, "truncate"),
+                (classify::TRUNCATION_DIRECTION, "truncation_direction"),
             ];
-            let done = text_batch(&c, &options, &inputs, &fields, url, |input, extra| {
-                format!("{{\"inputs\":{input}{extra}}}")
-            })
+            let done = text_batch(
+                &c,
+                &options,
+                classify::TABLE,
+                &inputs,
+                &fields,
+                url,
+                |input, extra| format!("{{\"inputs\":{input}{extra}}}"),
+            )
             .await?;
             let data = Array::new_with_length(done.inputs as u32);
             for (job, outcome) in done.jobs.iter().zip(&done.outcomes) {
@@ -297,13 +317,14 @@ impl TextBatch {
 async fn text_batch(
     client: &Rc<Client>,
     options: &JsValue,
+    table: &'static Table,
     texts: &JsValue,
-    fields: &[(&str, &str)],
+    fields: &[(&Field, &str)],
     url: String,
     body: impl Fn(&str, &str) -> String,
 ) -> Result<TextBatch> {
-    let extra = members(&Opts::new(options, "options")?, fields)?;
-    let config = read_config(options, client)?;
+    let extra = members(&Opts::new(options, table)?, fields)?;
+    let config = read_config(options, table, client)?;
     let texts = strings(texts, "texts")?;
     let jobs = text_jobs(&texts, &config, &url, |input| body(input, &extra));
     let collect = !config.fail_fast;

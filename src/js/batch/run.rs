@@ -12,6 +12,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::core::batch::{BatchOptions, Budget};
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::options::{batch, Field, Table};
 use crate::js::call::{CallOpts, Client, Timeouts};
 use crate::js::options::Opts;
 use crate::web::abort::{stop_error, CallGuard, StopReason};
@@ -36,34 +37,45 @@ pub(super) struct Config {
     pub(super) headers: Vec<(String, String)>,
 }
 
-fn whole(o: &Opts, key: &str, default: usize) -> Result<usize> {
-    match o.number(key)? {
+fn whole(o: &Opts, field: &Field, default: usize) -> Result<usize> {
+    match o.number(field)? {
         None => Ok(default),
         Some(n) if n.fract() == 0.0 && (0.0..=1e9).contains(&n) => Ok(n as usize),
-        Some(_) => Err(Error::config(format!("{key} must be a whole number"))),
+        Some(_) => Err(Error::config(format!(
+            "{} must be a whole number",
+            field.key
+        ))),
     }
 }
 
 /// The batch options; `maxRetries` defaults to the client's.
-pub(super) fn read_config(value: &JsValue, client: &Client) -> Result<Config> {
-    let o = Opts::new(value, "options")?;
+pub(super) fn read_config(
+    value: &JsValue,
+    table: &'static Table,
+    client: &Client,
+) -> Result<Config> {
+    let o = Opts::new(value, table)?;
     let d = BatchOptions {
         max_retries: client.retry.max_retries,
         ..BatchOptions::default()
     };
     let opts = BatchOptions {
-        batch_size: whole(&o, "batchSize", d.batch_size)?,
-        max_chars_per_request: match o.number("maxCharsPerRequest")? {
+        batch_size: whole(&o, batch::BATCH_SIZE, d.batch_size)?,
+        max_chars_per_request: match o.number(batch::MAX_CHARS_PER_REQUEST)? {
             None => None,
-            Some(_) => Some(whole(&o, "maxCharsPerRequest", 0)?),
+            Some(_) => Some(whole(&o, batch::MAX_CHARS_PER_REQUEST, 0)?),
         },
-        max_concurrent_requests: whole(&o, "maxConcurrentRequests", d.max_concurrent_requests)?,
-        max_retries: whole(&o, "maxRetries", d.max_retries as usize)? as u32,
-        retry_budget: o.number("retryBudget")?.unwrap_or(d.retry_budget),
-        hedge_delay_ms: o.millis("hedgeDelayMs")?,
-        hedge_budget: o.number("hedgeBudget")?.unwrap_or(d.hedge_budget),
+        max_concurrent_requests: whole(
+            &o,
+            batch::MAX_CONCURRENT_REQUESTS,
+            d.max_concurrent_requests,
+        )?,
+        max_retries: whole(&o, batch::MAX_RETRIES, d.max_retries as usize)? as u32,
+        retry_budget: o.number(batch::RETRY_BUDGET)?.unwrap_or(d.retry_budget),
+        hedge_delay_ms: o.millis(batch::HEDGE_DELAY_MS)?,
+        hedge_budget: o.number(batch::HEDGE_BUDGET)?.unwrap_or(d.hedge_budget),
     };
-    let per_request = o.millis("timeoutMs")?;
+    let per_request = o.millis(batch::TIMEOUT_MS)?;
     opts.validate_with_timeout(per_request)?;
     Ok(Config {
         opts,
@@ -71,11 +83,11 @@ pub(super) fn read_config(value: &JsValue, client: &Client) -> Result<Config> {
             total: per_request,
             ..Timeouts::default()
         },
-        total_timeout_ms: o.millis("totalTimeoutMs")?,
-        fail_fast: !o.boolean("collectErrors")?.unwrap_or(false),
-        progress: o.function("onProgress")?,
-        signal: o.signal("signal")?,
-        headers: o.headers("headers")?,
+        total_timeout_ms: o.millis(batch::TOTAL_TIMEOUT_MS)?,
+        fail_fast: !o.boolean(batch::COLLECT_ERRORS)?.unwrap_or(false),
+        progress: o.function(batch::ON_PROGRESS)?,
+        signal: o.signal(batch::SIGNAL)?,
+        headers: o.headers(batch::HEADERS)?,
     })
 }
 

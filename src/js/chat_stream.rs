@@ -1,7 +1,7 @@
-//! `RawChatStream`: the Rust half of a streamed chat completion (or completion). It reads the
+//! `ChatChunkReader`: the Rust half of a streamed chat completion (or completion). It reads the
 //! SSE body through the same `ResponseStream` as byte streams, applies the stream rules and
-//! accumulates the final completion; the JavaScript half (`ChatCompletionStream`, in
-//! [`super::chat_stream_js`]) is what users hold, and it pulls batches from here.
+//! accumulates the final completion; the JavaScript half (the `ChatCompletionStream` class in
+//! `chat_stream.js`) is what users hold, and it pulls batches from here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,12 +9,24 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::call::{promise, Client};
-use super::chat_stream_js::{chat_batch, new_chat_stream};
 use crate::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
 use crate::core::error::{Error, ErrorKind};
 use crate::core::sse::SseDecoder;
 use crate::web::abort::Stopper;
+use crate::web::codes::end;
 use crate::web::stream::ResponseStream;
+
+#[wasm_bindgen(module = "/src/js/chat_stream.js")]
+extern "C" {
+    /// Wraps a `ChatChunkReader` in the `ChatCompletionStream` class.
+    #[wasm_bindgen(js_name = newChatStream)]
+    fn new_chat_stream(raw: JsValue) -> JsValue;
+    /// What one `read()` hands over: `s` the chunks' text, `o` the UTF-16 offsets of each
+    /// chunk's event name, data and text delta in it (3 per chunk, or only the text delta for a
+    /// text-only batch, after a leading 0), `ending` an [`end`] code and `v` its value.
+    #[wasm_bindgen(js_name = chatBatch)]
+    fn chat_batch(s: &str, o: Vec<u32>, ending: u8, v: &JsValue) -> JsValue;
+}
 
 /// The reading state: the body, the SSE and stream rules, and the accumulated completion.
 struct Inner {
@@ -33,9 +45,9 @@ struct Batch {
 impl Batch {
     /// The batch as a JS object: `s`, one string holding, for each chunk, its event name, data
     /// and text delta (only the text delta when `text_only`), and `o`, their end offsets in
-    /// UTF-16 units (what JS slices by) after a leading 0. `end`: 0 more to come, 1 complete
-    /// (`value`: the final completion's JSON), 2 failed (`value`: the error).
-    fn to_js(&self, text_only: bool, end: u8, value: &JsValue) -> JsValue {
+    /// UTF-16 units (what JS slices by) after a leading 0. `end` is an [`end`] code, with
+    /// `value` the final completion's JSON ([`end::COMPLETE`]) or the error ([`end::FAILED`]).
+    fn to_js(&self, text_only: bool, ending: u8, value: &JsValue) -> JsValue {
         let mut text = String::new();
         let mut offsets = Vec::with_capacity(1 + 3 * self.chunks.len());
         offsets.push(0);
@@ -52,7 +64,7 @@ impl Batch {
             }
             add(&chunk.text);
         }
-        chat_batch(&text, offsets, end, value)
+        chat_batch(&text, offsets, ending, value)
     }
 }
 
@@ -97,7 +109,7 @@ async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Er
 /// The Rust half of a streamed chat completion. Internal: users hold the `ChatCompletionStream`
 /// wrapping it, which calls `read()` one at a time and frees this object at the end.
 #[wasm_bindgen(skip_typescript)]
-pub struct RawChatStream {
+pub struct ChatChunkReader {
     cell: Rc<RefCell<Option<Inner>>>,
     /// The last batch handed over, kept until the next read for `full()`.
     last: Rc<RefCell<Batch>>,
@@ -107,10 +119,10 @@ pub struct RawChatStream {
     status: u16,
 }
 
-impl RawChatStream {
+impl ChatChunkReader {
     /// Wraps a started SSE response as a JS `ChatCompletionStream`.
     pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
-        let raw = RawChatStream {
+        let raw = ChatChunkReader {
             request_id: body.request_id().map(str::to_string),
             status: body.status(),
             stopper: body.stopper(),
@@ -131,7 +143,7 @@ impl RawChatStream {
 }
 
 #[wasm_bindgen]
-impl RawChatStream {
+impl ChatChunkReader {
     /// The chunks of the next network read (at least one), or the end: a batch object (see
     /// `Batch::to_js`), holding only the text deltas when `text_only`.
     pub fn read(&self, text_only: bool) -> js_sys::Promise {
@@ -147,10 +159,10 @@ impl RawChatStream {
             let (end, value) = match fill(&mut inner, &mut batch).await {
                 Ok(None) => {
                     *cell.borrow_mut() = Some(inner);
-                    (0, JsValue::UNDEFINED)
+                    (end::LIVE, JsValue::UNDEFINED)
                 }
-                Ok(Some(json)) => (1, JsValue::from_str(&json)),
-                Err(e) => (2, client.fail(inner.body.tag(e))),
+                Ok(Some(json)) => (end::COMPLETE, JsValue::from_str(&json)),
+                Err(e) => (end::FAILED, client.fail(inner.body.tag(e))),
             };
             let out = batch.to_js(text_only, end, &value);
             *last.borrow_mut() = batch;
@@ -160,7 +172,9 @@ impl RawChatStream {
 
     /// The last batch again, in full (for a view that needs the data of a text-only batch).
     pub fn full(&self) -> JsValue {
-        self.last.borrow().to_js(false, 0, &JsValue::UNDEFINED)
+        self.last
+            .borrow()
+            .to_js(false, end::LIVE, &JsValue::UNDEFINED)
     }
 
     /// Aborts the request and drops the reading state; returns the error a later

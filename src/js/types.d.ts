@@ -1,0 +1,160 @@
+// The TypeScript declarations of the result objects, merged into the generated .d.ts
+// (types.rs). The option interfaces and the error classes are generated (gen/).
+
+/** How the API key is sent: `Authorization: Bearer <key>` (default) or the legacy `Api-Key <key>`. */
+export type AuthScheme = NonNullable<BasetenOptions["authScheme"]>;
+
+
+
+
+
+/** A chat message (unknown fields pass through). */
+export interface ChatCompletionMessageParam {
+  role: "system" | "developer" | "user" | "assistant" | "tool" | (string & {});
+  content?: string | null | Array<Record<string, unknown>>;
+  name?: string;
+  tool_calls?: ChatCompletionMessageToolCall[];
+  tool_call_id?: string;
+  [key: string]: unknown;
+}
+
+export interface ChatCompletionMessageToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** The body of `chat.completions.create` (any other field is sent as given). */
+export interface ChatCompletionCreateParams {
+  model: string;
+  messages: ChatCompletionMessageParam[];
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  temperature?: number | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  tools?: Array<{ type: "function"; function: { name: string; description?: string; parameters?: Record<string, unknown> } }>;
+  tool_choice?: unknown;
+  [key: string]: unknown;
+}
+export interface ChatCompletionCreateParamsStreaming extends ChatCompletionCreateParams { stream: true }
+export interface ChatCompletionCreateParamsNonStreaming extends ChatCompletionCreateParams { stream?: false | null }
+
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [key: string]: unknown;
+}
+
+/** A non-streaming chat completion, or the one `finalChatCompletion()` assembles. */
+export interface ChatCompletion {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: "assistant"; content: string | null; tool_calls?: ChatCompletionMessageToolCall[]; [key: string]: unknown };
+    finish_reason: "stop" | "length" | "tool_calls" | "content_filter" | "function_call" | (string & {}) | null;
+    logprobs?: unknown;
+  }>;
+  usage?: CompletionUsage;
+  [key: string]: unknown;
+}
+
+/** One streamed chunk, as the server sent it. */
+export interface ChatCompletionChunk {
+  id: string;
+  object: "chat.completion.chunk" | (string & {});
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: {
+      role?: string;
+      content?: string | null;
+      tool_calls?: Array<{ index: number; id?: string; type?: "function"; function?: { name?: string; arguments?: string } }>;
+      [key: string]: unknown;
+    };
+    finish_reason: string | null;
+    [key: string]: unknown;
+  }>;
+  usage?: CompletionUsage | null;
+  [key: string]: unknown;
+}
+
+/** The body of `completions.create`. */
+export interface CompletionCreateParams {
+  model: string;
+  prompt: string | string[];
+  stream?: boolean | null;
+  max_tokens?: number | null;
+  [key: string]: unknown;
+}
+
+/** The body of `embeddings.create`. */
+export interface EmbeddingCreateParams {
+  model: string;
+  input: string | string[] | number[] | number[][];
+  dimensions?: number;
+  encoding_format?: "float" | "base64";
+  [key: string]: unknown;
+}
+
+export interface CreateEmbeddingResponse {
+  object: "list";
+  data: Array<{ object: "embedding"; index: number; embedding: number[] }>;
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+export interface ModelList {
+  object: "list";
+  data: Array<{ id: string; object: "model"; created: number; owned_by: string; [key: string]: unknown }>;
+}
+
+export interface ChatCompletions {
+  create(body: ChatCompletionCreateParamsStreaming, options?: CallOptions | null): Promise<ChatCompletionStream>;
+  create(body: ChatCompletionCreateParamsNonStreaming, options?: CallOptions | null): Promise<ChatCompletion>;
+}
+
+export interface Completions {
+  create(body: CompletionCreateParams & { stream: true }, options?: CallOptions | null): Promise<ChatCompletionStream>;
+  create(body: CompletionCreateParams, options?: CallOptions | null): Promise<Record<string, unknown>>;
+}
+
+/** A streamed chat completion (or completion): `for await (const chunk of stream)` yields the
+ * chunk objects as the server sent them; breaking out aborts the request. The views (the
+ * iterator itself, `textStream()`, `toReadableStream()`, `finalChatCompletion()`) share one
+ * queue: each chunk goes to whichever asks first. */
+export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk> {
+  [Symbol.asyncIterator](): ChatCompletionStream;
+  /** The next chunk object. */
+  next(): Promise<IteratorResult<ChatCompletionChunk, undefined>>;
+  /** Stops the stream and aborts the request (called by `for await` on `break`). */
+  return(): Promise<IteratorResult<ChatCompletionChunk, undefined>>;
+  /** Aborts the request; pending and later reads reject with an `AbortError`. */
+  abort(): void;
+  /** The rest of the stream as text deltas (`delta.content`, or `text` for completions),
+   * skipping chunks without text. */
+  textStream(): TextDeltaStream;
+  /** Reads the rest of the stream and resolves to the assembled `chat.completion` (message
+   * content concatenated, tool calls assembled by index, usage when sent). */
+  finalChatCompletion(): Promise<ChatCompletion>;
+  /** The rest of the stream as SSE bytes (`data: ...` events, then `data: [DONE]`), pulled on
+   * demand: for answering a browser from a worker. */
+  toReadableStream(): ReadableStream<Uint8Array>;
+  /** The response's request id. */
+  readonly requestId: string | undefined;
+  /** The response's HTTP status. */
+  readonly status: number;
+}
+
+/** The text-delta view of a {@link ChatCompletionStream}. */
+export interface TextDeltaStream extends AsyncIterable<string> {
+  [Symbol.asyncIterator](): TextDeltaStream;
+  next(): Promise<IteratorResult<string, undefined>>;
+  /** Stops the stream and aborts the request. */
+  return(): Promise<IteratorResult<string, undefined>>;
+}
