@@ -5,87 +5,77 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Baseten } from "./node.mjs";
+import { ERRORS, TABLES } from "./cli-tables.mjs";
 
 const NAME = "baseten-edge";
 
-/** Exit codes: one per error kind (`error.name`), documented in docs/cli.md. */
+/** Exit codes: one per error class (generated from the crate's ErrorKind), and the CLI's own. */
 const EXIT_CODES = {
   ok: 0,
   unexpected: 1,
   usage: 2,
-  ConfigurationError: 3,
-  BadRequestError: 10,
-  AuthenticationError: 11,
-  PermissionDeniedError: 12,
-  NotFoundError: 13,
-  ConflictError: 14,
-  PayloadTooLargeError: 15,
-  UnprocessableEntityError: 16,
-  RateLimitError: 17,
-  InternalServerError: 18,
-  APIError: 19,
-  APIConnectionError: 20,
-  TimeoutError: 21,
-  DecodeError: 22,
-  TruncatedStreamError: 23,
-  StreamError: 24,
   asyncUnsuccessful: 25,
-  AbortError: 130,
+  ...Object.fromEntries(ERRORS.map((e) => [e.name, e.exit])),
 };
 
 const EXIT_TABLE = `Exit codes:
-  0    success
-  1    unexpected error (a bug: please report it)
-  2    usage error (unknown command or option, bad JSON input, unreadable file)
-  3    ConfigurationError (a bad option value, a missing BASETEN_API_KEY)
-  10   BadRequestError (400)           11  AuthenticationError (401)
-  12   PermissionDeniedError (403)     13  NotFoundError (404)
-  14   ConflictError (409)             15  PayloadTooLargeError (413)
-  16   UnprocessableEntityError (422)  17  RateLimitError (429)
-  18   InternalServerError (5xx)       19  APIError (any other HTTP status)
-  20   APIConnectionError (network)    21  TimeoutError
-  22   DecodeError                     23  TruncatedStreamError
-  24   StreamError (an error event in a stream)
-  25   async request ended without success (--wait: FAILED, EXPIRED, CANCELED, WEBHOOK_FAILED)
-  130  interrupted (Ctrl-C: the request is aborted)`;
+${[
+  [0, "success"],
+  [1, "unexpected error (a bug: please report it)"],
+  [2, "usage error (unknown command or option, bad JSON input, unreadable file)"],
+  [25, "async request ended without success (--wait: FAILED, EXPIRED, CANCELED, WEBHOOK_FAILED)"],
+  ...ERRORS.map((e) => [e.exit, `${e.name}: ${e.summary}`]),
+].sort((a, b) => a[0] - b[0]).map(([code, what]) => `  ${String(code).padEnd(4)} ${what}`).join("\n")}
+Ctrl-C aborts the request (AbortError).`;
 
-const CLIENT_OPTIONS = {
-  "model-id": { type: "string" },
-  "chain-id": { type: "string" },
-  environment: { type: "string" },
-  deployment: { type: "string" },
-  development: { type: "boolean" },
-  production: { type: "boolean" },
-  region: { type: "string" },
-  "base-url": { type: "string" },
-  "openai-base-url": { type: "string" },
-  "auth-scheme": { type: "string" },
-  header: { type: "string", short: "H", multiple: true },
-  timeout: { type: "string" },
-  "idle-timeout": { type: "string" },
-  "max-retries": { type: "string" },
-  compact: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
+/** Flags that set no option of the library (the CLI's own, or fields of a request body). */
+const CLI_ONLY = {
+  compact: { type: "boolean", help: "print JSON on one line" },
+  help: { type: "boolean", short: "h", help: "this help" },
 };
 
+/** The environment variable a client flag falls back on. */
+const ENV = {
+  "model-id": "BASETEN_MODEL_ID",
+  "chain-id": "BASETEN_CHAIN_ID",
+  "base-url": "BASETEN_BASE_URL",
+  "openai-base-url": "BASETEN_OPENAI_BASE_URL",
+};
+
+/** The flagged options of the tables `ids` (core::options, via cli-tables.mjs). */
+function flagged(...ids) {
+  return ids.flatMap((id) => TABLES[id].fields.filter((f) => f.flag).map((f) => ({ ...f, table: id })));
+}
+
+/** parseArgs options for `fields`. */
+function parseSpec(fields) {
+  return Object.fromEntries(fields.map((f) => {
+    const spec = { type: f.ty.t === "Bool" ? "boolean" : "string" };
+    if (f.ty.t === "Headers") Object.assign(spec, { short: "H", multiple: true });
+    return [f.flag, spec];
+  }));
+}
+
+/** The help lines of `fields`. */
+function helpLines(fields) {
+  const arg = (f) => ({ Bool: "", Headers: " 'N: V'", Millis: " MS", Num: " N", Ints: " N", OneOf: ` ${f.ty.values?.join("|")}` })[f.ty.t] ?? " VALUE";
+  const rows = fields.map((f) => [`${f.ty.t === "Headers" ? "-H, " : ""}--${f.flag}${arg(f)}`, `${f.doc}${ENV[f.flag] ? ` ($${ENV[f.flag]})` : ""}`]);
+  return rows.map(([left, right]) => `  ${left.padEnd(28)} ${right}`).join("\n");
+}
+
+const CLIENT_FLAGS = flagged("client");
+const CLIENT_OPTIONS = { ...parseSpec(CLIENT_FLAGS), compact: CLI_ONLY.compact, help: CLI_ONLY.help };
 const CLIENT_HELP = `Client options (every command):
-  --model-id ID            the model ($BASETEN_MODEL_ID)
-  --chain-id ID            a chain instead of a model ($BASETEN_CHAIN_ID)
-  --environment NAME       a named environment (default: production)
-  --deployment ID          a pinned deployment
-  --development            the development deployment
-  --production             the .../production/... shorthand
-  --region REGION          a regional environment host
-  --base-url URL           replaces https://model-{id}.api.baseten.co ($BASETEN_BASE_URL)
-  --openai-base-url URL    base of the OpenAI-compatible calls ($BASETEN_OPENAI_BASE_URL)
-  --auth-scheme SCHEME     bearer (default) or api-key
-  -H, --header 'N: V'      an extra request header (repeatable)
-  --timeout MS             overall deadline of the call
-  --idle-timeout MS        longest silence between two chunks of a stream
-  --max-retries N          retries of a failed call (408, 409, 429, 5xx, network; default 2)
-  --compact                print JSON on one line
-  -h, --help               this help
+${helpLines(CLIENT_FLAGS)}
+  --compact                    ${CLI_ONLY.compact.help}
+  -h, --help                   ${CLI_ONLY.help.help}
 The API key is read from $BASETEN_API_KEY (never from the command line).`;
+
+const WAIT_FLAGS = flagged("wait");
+/** Only `sync`'s own fields: the call options are set on the client. */
+const SYNC_FLAGS = TABLES.sync.fields.filter((f) => f.flag);
+const ASYNC_FLAGS = flagged("async_predict", "retry_config");
+const WAIT_ONLY = { wait: { type: "boolean" } };
 
 const INPUT_HELP = `INPUT is JSON text, @FILE (JSON read from a file) or - (JSON read from standard input).`;
 
@@ -130,37 +120,20 @@ const COMMANDS = {
   async: {
     usage: "async INPUT",
     summary: "POST .../async_predict; prints {\"requestId\"} (or the final status with --wait)",
-    options: {
-      webhook: { type: "string" },
-      priority: { type: "string" },
-      "max-time-in-queue": { type: "string" },
-      "max-attempts": { type: "string" },
-      wait: { type: "boolean" },
-      "poll-interval": { type: "string" },
-      "wait-timeout": { type: "string" },
-    },
+    options: { ...parseSpec(ASYNC_FLAGS), ...parseSpec(WAIT_FLAGS), ...WAIT_ONLY },
     help: `${INPUT_HELP}
-  --webhook URL            webhook_endpoint: where Baseten POSTs the result
-  --priority 0|1|2         lower runs first
-  --max-time-in-queue S    10..259200 seconds
-  --max-attempts N         inference retries, 1..10
-  --wait                   poll until the request ends; print its final status (exit 25 unless
-                           it SUCCEEDED)
-  --poll-interval MS       first polling interval with --wait (default 1000, grows 1.5x)
-  --wait-timeout MS        give up waiting after MS (TimeoutError, exit 21)`,
+${helpLines(ASYNC_FLAGS)}
+  --wait                       poll until the request ends; print its final status (exit 25 unless
+                               it SUCCEEDED)
+${helpLines(WAIT_FLAGS)}`,
     run: asyncCmd,
   },
   status: {
     usage: "status REQUEST_ID",
     summary: "GET /async_request/{id}: the async request's status",
-    options: {
-      wait: { type: "boolean" },
-      "poll-interval": { type: "string" },
-      "wait-timeout": { type: "string" },
-    },
-    help: `  --wait                   poll until the request ends (exit 25 unless it SUCCEEDED)
-  --poll-interval MS       first polling interval (default 1000)
-  --wait-timeout MS        give up waiting after MS`,
+    options: { ...parseSpec(WAIT_FLAGS), ...WAIT_ONLY },
+    help: `  --wait                       poll until the request ends (exit 25 unless it SUCCEEDED)
+${helpLines(WAIT_FLAGS)}`,
     run: status,
   },
   cancel: {
@@ -187,9 +160,9 @@ const COMMANDS = {
   sync: {
     usage: "sync METHOD ROUTE [BODY]",
     summary: "any method on .../sync/{ROUTE} (the model's own server routes)",
-    options: { stream: { type: "boolean" } },
+    options: parseSpec(SYNC_FLAGS),
     help: `BODY is JSON text, @FILE or -; without it no body is sent.
-  --stream                 copy the response body to stdout as it arrives instead of parsing JSON`,
+${helpLines(SYNC_FLAGS)} (copied to stdout as it arrives)`,
     run: sync,
   },
   models: {
@@ -281,9 +254,9 @@ function number(values, key, { integer = false, min = -Infinity } = {}) {
   return n;
 }
 
-function headers(values) {
+function headers(list) {
   const out = {};
-  for (const h of values.header ?? []) {
+  for (const h of list ?? []) {
     const i = h.indexOf(":");
     if (i <= 0) throw new UsageError(`--header must look like 'Name: value'`);
     out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
@@ -291,25 +264,37 @@ function headers(values) {
   return out;
 }
 
+/** The options object of `fields` (from `flagged`) set by the parsed flags, read by type. */
+function optionsFrom(values, fields) {
+  const out = {};
+  for (const f of fields) {
+    const raw = values[f.flag];
+    let v;
+    switch (f.ty.t) {
+      case "Bool": v = raw; break;
+      case "Headers": v = headers(raw); break;
+      case "Millis": v = number(values, f.flag, { min: 0 }); break;
+      case "Ints": v = number(values, f.flag, { integer: true, min: 0 }); break;
+      case "Num": v = number(values, f.flag); break;
+      default: v = raw;
+    }
+    if (v !== undefined) out[f.key] = v;
+  }
+  return out;
+}
+
 function clientFrom(values) {
   const env = process.env;
-  const options = {
-    apiKey: env.BASETEN_API_KEY || undefined,
-    modelId: values["model-id"] ?? (values["chain-id"] ? undefined : env.BASETEN_MODEL_ID || undefined),
-    chainId: values["chain-id"] ?? (values["model-id"] ? undefined : env.BASETEN_CHAIN_ID || undefined),
-    environment: values.environment,
-    deployment: values.deployment,
-    development: values.development,
-    production: values.production,
-    region: values.region,
-    baseUrl: values["base-url"] ?? (env.BASETEN_BASE_URL || undefined),
-    openaiBaseUrl: values["openai-base-url"] ?? (env.BASETEN_OPENAI_BASE_URL || undefined),
-    authScheme: values["auth-scheme"],
-    headers: headers(values),
-    timeoutMs: number(values, "timeout", { min: 0 }),
-    idleTimeoutMs: number(values, "idle-timeout", { min: 0 }),
-    maxRetries: number(values, "max-retries", { integer: true, min: 0 }),
-  };
+  const options = optionsFrom(values, CLIENT_FLAGS);
+  options.apiKey = env.BASETEN_API_KEY || undefined;
+  // A flag wins over its environment variable; a model id and a chain id exclude each other.
+  const chosen = values["model-id"] !== undefined || values["chain-id"] !== undefined;
+  for (const f of CLIENT_FLAGS) {
+    const name = ENV[f.flag];
+    if (!name || options[f.key] !== undefined || !env[name]) continue;
+    if ((f.flag === "model-id" || f.flag === "chain-id") && chosen) continue;
+    options[f.key] = env[name];
+  }
   return new Baseten(options);
 }
 
@@ -325,11 +310,7 @@ async function pipeStream(stream) {
 const TERMINAL_OK = "SUCCEEDED";
 
 function waitOptions(ctx) {
-  return {
-    signal: ctx.signal,
-    pollIntervalMs: number(ctx.values, "poll-interval", { min: 1 }),
-    timeoutMs: number(ctx.values, "wait-timeout", { min: 0 }),
-  };
+  return { signal: ctx.signal, ...optionsFrom(ctx.values, WAIT_FLAGS) };
 }
 
 async function printFinal(ctx, final) {
@@ -388,14 +369,9 @@ async function chat(ctx) {
 async function asyncCmd(ctx) {
   const v = ctx.values;
   const input = await readJson(oneArg(ctx, "one INPUT"), "INPUT");
-  const options = { ...ctx.call };
-  if (v.webhook !== undefined) options.webhookEndpoint = v.webhook;
-  const priority = number(v, "priority", { integer: true, min: 0 });
-  if (priority !== undefined) options.priority = priority;
-  const queue = number(v, "max-time-in-queue", { integer: true, min: 0 });
-  if (queue !== undefined) options.maxTimeInQueueSeconds = queue;
-  const attempts = number(v, "max-attempts", { integer: true, min: 1 });
-  if (attempts !== undefined) options.inferenceRetryConfig = { maxAttempts: attempts };
+  const options = { ...ctx.call, ...optionsFrom(v, flagged("async_predict")) };
+  const retry = optionsFrom(v, flagged("retry_config"));
+  if (Object.keys(retry).length) options.inferenceRetryConfig = retry;
   const { requestId } = await ctx.client.asyncPredict(input, options);
   if (!v.wait) {
     await write(json({ requestId }, ctx) + "\n");
@@ -430,8 +406,9 @@ async function sync(ctx) {
   if (ctx.args.length < 2 || ctx.args.length > 3) throw new UsageError("expected METHOD ROUTE [BODY]");
   const [method, route, bodyArg] = ctx.args;
   const body = bodyArg === undefined ? undefined : await readJson(bodyArg, "BODY");
-  if (ctx.values.stream) {
-    await pipeStream(await ctx.client.sync(method, route, body, { ...ctx.call, stream: true }));
+  const options = { ...ctx.call, ...optionsFrom(ctx.values, SYNC_FLAGS) };
+  if (options.stream) {
+    await pipeStream(await ctx.client.sync(method, route, body, options));
     return;
   }
   const out = await ctx.client.sync(method, route, body, ctx.call);

@@ -187,14 +187,14 @@ function optionsDts(tables) {
 // ---- the CLI's tables ----
 
 function cliTables(errors, tables) {
-  const exit = Object.fromEntries(errors.map((e) => [e.name, e.exit]));
+  const list = errors.map(({ name, exit, summary }) => ({ name, exit, summary }));
   const byId = Object.fromEntries(tables.map((t) => [t.id, t]));
   return `${HEAD}
-// The CLI's view of the crate's tables: the exit code of each error class, and every option
+// The CLI's view of the crate's tables: each error class with its exit code, and every option
 // table with, for each option, its flag or why it has none.
 
-/** The exit code of each error class (core::error::ErrorKind::exit_code). */
-export const EXIT_CODES = ${JSON.stringify(exit, null, 2)};
+/** The error classes, their exit codes and meanings (core::error::ErrorKind). */
+export const ERRORS = ${JSON.stringify(list, null, 2)};
 
 /** The option tables (core::options), by id. */
 export const TABLES = ${JSON.stringify(byId, null, 2)};

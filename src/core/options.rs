@@ -228,11 +228,11 @@ table! {
 table! {
     /// Baseten's retries of an async request's inference.
     retry_config: "InferenceRetryConfig", "inferenceRetryConfig" {
-        /// 1..10.
+        /// Attempts of the inference, 1..10.
         MAX_ATTEMPTS = "maxAttempts": Num, Flag("max-attempts");
-        /// 0..10000.
+        /// Milliseconds before the first retry, 0..10000.
         INITIAL_DELAY_MS = "initialDelayMs": Num, Flag("initial-delay");
-        /// 0..60000.
+        /// Longest milliseconds between retries, 0..60000.
         MAX_DELAY_MS = "maxDelayMs": Num, Flag("max-delay");
     }
 }
@@ -244,7 +244,7 @@ table! {
         WEBHOOK_ENDPOINT = "webhookEndpoint": Str, Flag("webhook");
         /// 0..2, lower runs first.
         PRIORITY = "priority": Ints(&[0, 1, 2]), Flag("priority");
-        /// 10..259200.
+        /// Longest time in the queue, in seconds, 10..259200.
         MAX_TIME_IN_QUEUE_SECONDS = "maxTimeInQueueSeconds": Num, Flag("max-time-in-queue");
         /// Baseten's retries of the inference.
         INFERENCE_RETRY_CONFIG = "inferenceRetryConfig": Table(retry_config::TABLE), Absent("its fields have flags of their own");

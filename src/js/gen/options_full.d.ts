@@ -8,11 +8,11 @@ export interface SyncOptions extends CallOptions {
 
 /** Baseten's retries of an async request's inference. */
 export interface InferenceRetryConfig {
-  /** 1..10. */
+  /** Attempts of the inference, 1..10. */
   maxAttempts?: number;
-  /** 0..10000. */
+  /** Milliseconds before the first retry, 0..10000. */
   initialDelayMs?: number;
-  /** 0..60000. */
+  /** Longest milliseconds between retries, 0..60000. */
   maxDelayMs?: number;
 }
 
@@ -22,7 +22,7 @@ export interface AsyncPredictOptions extends CallOptions {
   webhookEndpoint?: string;
   /** 0..2, lower runs first. */
   priority?: 0 | 1 | 2;
-  /** 10..259200. */
+  /** Longest time in the queue, in seconds, 10..259200. */
   maxTimeInQueueSeconds?: number;
   /** Baseten's retries of the inference. */
   inferenceRetryConfig?: InferenceRetryConfig;
