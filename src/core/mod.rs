@@ -11,8 +11,6 @@ pub mod classify;
 pub mod error;
 pub mod json;
 pub mod retry;
-#[cfg(feature = "full")]
-pub mod sha256;
 pub mod sse;
 pub mod time;
 pub mod url;
