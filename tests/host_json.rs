@@ -2,7 +2,8 @@
 
 use baseten_edge::core::error::ErrorKind;
 use baseten_edge::core::json::{
-    chat_delta_text, parse, scan_chunk, top_level_string, write_str, DeltaSummary, Value, MAX_DEPTH,
+    chat_delta_text, parse, scan_chunk, top_level_string, write_object, write_str, DeltaSummary,
+    ObjectWriter, Value, MAX_DEPTH,
 };
 
 fn s(text: &str) -> Value {
@@ -221,6 +222,56 @@ fn writes_json() {
         let v = parse(text).unwrap();
         assert_eq!(parse(&v.to_json()).unwrap(), v);
     }
+}
+
+fn object(fill: impl FnOnce(&mut ObjectWriter)) -> String {
+    let mut out = String::new();
+    write_object(&mut out, fill);
+    out
+}
+
+#[test]
+fn object_writer_builds_objects_from_parts() {
+    // Empty objects, at the top and nested.
+    assert_eq!(object(|_| {}), "{}");
+    assert_eq!(
+        object(|o| {
+            o.object("a", |_| {});
+        }),
+        r#"{"a":{}}"#
+    );
+    // Keys are escaped as strings are; string values too; numbers as JavaScript writes them.
+    let text = object(|o| {
+        o.string("q\"k\\\n\u{1}", "v\"\u{1f}")
+            .number("n", 600.0)
+            .number("half", -0.5)
+            .number("neg_zero", -0.0)
+            .number("inf", f64::INFINITY);
+    });
+    assert_eq!(
+        text,
+        r#"{"q\"k\\\n\u0001":"v\"\u001f","n":600,"half":-0.5,"neg_zero":0,"inf":null}"#
+    );
+    assert_eq!(
+        parse(&text).unwrap().get("q\"k\\\n\u{1}"),
+        Some(&s("v\"\u{1f}"))
+    );
+    // Raw values go in verbatim, whitespace and all, and are not reparsed; members keep their
+    // order, a repeated key included; a nested object gets its own commas.
+    let raw = " {\"x\": [1, 2.50]} ";
+    let text = object(|o| {
+        o.raw("input", raw)
+            .object("cfg", |c| {
+                c.number("a", 1.0).raw("b", "[]");
+            })
+            .raw("input", "null");
+        o.member("written").push_str("true");
+    });
+    assert_eq!(
+        text,
+        r#"{"input": {"x": [1, 2.50]} ,"cfg":{"a":1,"b":[]},"input":null,"written":true}"#
+    );
+    assert_eq!(parse(&text).unwrap().get("input"), Some(&Value::Null));
 }
 
 fn chunk(content: &str) -> String {

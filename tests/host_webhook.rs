@@ -1,17 +1,27 @@
-//! Host tests of SHA-256 and HMAC-SHA256 against the published vectors, of ISO-8601 parsing,
-//! and of webhook verification against signatures computed independently (Python's `hmac`).
+//! Host tests of SHA-256 and HMAC-SHA256 (RustCrypto's `sha2` and `hmac`, as this crate
+//! configures and calls them) against the published vectors, of ISO-8601 parsing, and of
+//! webhook verification against signatures computed independently (Python's `hmac`).
 
 // Full build only (`--no-default-features` leaves these modules out).
 #![cfg(feature = "full")]
 
 use baseten_edge::core::error::{Error, ErrorKind};
-use baseten_edge::core::sha256::{hmac_sha256, sha256, to_hex, Sha256};
 use baseten_edge::core::time::parse_iso8601;
 use baseten_edge::core::webhook::{
-    parse_signature_header, sign_webhook, verify_webhook, VerifyOptions, DEFAULT_TOLERANCE_SECONDS,
+    hmac_sha256, parse_signature_header, sign_webhook, verify_webhook, VerifyOptions,
+    DEFAULT_TOLERANCE_SECONDS,
 };
+use sha2::{Digest, Sha256};
 
 // ---------------------------------------------------------------- SHA-256 / HMAC
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
 
 #[test]
 fn sha256_fips_vectors() {
@@ -128,6 +138,25 @@ fn hmac_rfc4231_cases_1_to_7() {
     for (i, (key, data, want)) in table.iter().enumerate() {
         let got = to_hex(&hmac_sha256(key, data));
         assert!(got.starts_with(want), "case {}: {got}", i + 1);
+        // Through the verifier's constant-time comparison: a full-length vector under a UTF-8
+        // key passes the signature check, and the body (not a webhook) fails after it.
+        if let (Ok(secret), 64) = (std::str::from_utf8(key), want.len()) {
+            let header = format!("v1={want}");
+            fails(
+                &format!("case {}", i + 1),
+                verify_webhook(data, &header, &[secret], &now()),
+                ErrorKind::Decode,
+                "invalid_body",
+            );
+            let mut wrong = want.to_string();
+            wrong.replace_range(..1, if want.starts_with('0') { "1" } else { "0" });
+            fails(
+                &format!("case {}, altered", i + 1),
+                verify_webhook(data, &format!("v1={wrong}"), &[secret], &now()),
+                ErrorKind::Decode,
+                "signature_mismatch",
+            );
+        }
     }
 }
 

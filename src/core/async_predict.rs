@@ -84,40 +84,41 @@ impl AsyncOptions {
             return Err(Error::config("asyncPredict input must be a JSON object"));
         }
         let mut out = String::with_capacity(model_input_json.len() + 128);
-        out.push_str("{\"model_input\":");
-        out.push_str(model_input_json);
-        if let Some(url) = &self.webhook_endpoint {
-            out.push_str(",\"webhook_endpoint\":");
-            json::write_str(&mut out, url);
-        }
-        push_num(&mut out, "priority", self.priority);
-        push_num(
-            &mut out,
-            "max_time_in_queue_seconds",
-            self.max_time_in_queue_seconds,
-        );
-        if let Some(r) = &self.inference_retry_config {
-            out.push_str(",\"inference_retry_config\":{");
-            let start = out.len();
-            push_num(&mut out, "max_attempts", r.max_attempts);
-            push_num(&mut out, "initial_delay_ms", r.initial_delay_ms);
-            push_num(&mut out, "max_delay_ms", r.max_delay_ms);
-            if out.len() > start {
-                out.remove(start); // the comma before the first member
+        json::write_object(&mut out, |body| {
+            body.raw("model_input", model_input_json);
+            if let Some(url) = &self.webhook_endpoint {
+                body.string("webhook_endpoint", url);
             }
-            out.push('}');
-        }
-        out.push('}');
+            numbers(
+                body,
+                &[
+                    ("priority", self.priority),
+                    ("max_time_in_queue_seconds", self.max_time_in_queue_seconds),
+                ],
+            );
+            if let Some(r) = &self.inference_retry_config {
+                body.object("inference_retry_config", |retry| {
+                    numbers(
+                        retry,
+                        &[
+                            ("max_attempts", r.max_attempts),
+                            ("initial_delay_ms", r.initial_delay_ms),
+                            ("max_delay_ms", r.max_delay_ms),
+                        ],
+                    )
+                });
+            }
+        });
         Ok(out)
     }
 }
 
-fn push_num(out: &mut String, name: &str, value: Option<f64>) {
-    if let Some(v) = value {
-        out.push_str(",\"");
-        out.push_str(name);
-        out.push_str("\":");
-        out.push_str(&format!("{}", v as i64));
+/// The members of `fields` that are set (whole numbers once validated, so written as integers).
+fn numbers(object: &mut json::ObjectWriter, fields: &[(&str, Option<f64>)]) {
+    for (key, value) in fields {
+        if let Some(v) = value {
+            object.number(key, *v);
+        }
     }
 }
 
@@ -199,6 +200,15 @@ mod tests {
         assert_eq!(
             AsyncOptions::default().body("{}").unwrap(),
             r#"{"model_input":{}}"#
+        );
+        let empty_retry = AsyncOptions {
+            priority: Some(-0.0),
+            inference_retry_config: Some(InferenceRetryConfig::default()),
+            ..Default::default()
+        };
+        assert_eq!(
+            empty_retry.body(" {\"a\": [1, 2]}").unwrap(),
+            r#"{"model_input": {"a": [1, 2]},"priority":0,"inference_retry_config":{}}"#
         );
     }
 

@@ -12,8 +12,6 @@ pub mod error;
 pub mod json;
 pub mod options;
 pub mod retry;
-#[cfg(feature = "full")]
-pub mod sha256;
 pub mod sse;
 pub mod time;
 pub mod url;

@@ -1,7 +1,7 @@
 //! `verifyWebhook`: checks the signature of a Baseten async webhook (HMAC-SHA256 over the raw
 //! body, any of several `v1=` values and secrets, constant-time) and its `time` tolerance.
-//! Synchronous and pure (the hashing is ours), so it works the same in workerd, Node, Deno
-//! and browsers.
+//! Synchronous and pure (RustCrypto's hmac and sha2 run in the wasm, not WebCrypto), so it
+//! works the same in workerd, Node, Deno and browsers.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;

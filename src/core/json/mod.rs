@@ -169,6 +169,64 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends a JSON object to `out`: `{`, the members `fill` writes through the
+/// [`ObjectWriter`], then `}`. Request bodies are built with it, never spliced by hand: it mixes
+/// values written here with JSON text the caller already has (such as the user's input),
+/// inserted verbatim, not parsed again. ([`Value::write`] writes a parsed tree's objects itself,
+/// which keeps this writer out of the chat build.)
+pub fn write_object(out: &mut String, fill: impl FnOnce(&mut ObjectWriter)) {
+    out.push('{');
+    let mut object = ObjectWriter { out, empty: true };
+    fill(&mut object);
+    object.out.push('}');
+}
+
+/// Writes the members of an object opened by [`write_object`], in order (a repeated key is
+/// written again, not replaced).
+pub struct ObjectWriter<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl ObjectWriter<'_> {
+    /// Writes `"key":` (after a comma unless it is the first member) and returns the text, for
+    /// the caller to append exactly one JSON value to.
+    pub fn member(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        write_str(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A member whose value is `json`, inserted verbatim: it must already be one JSON value.
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+        self.member(key).push_str(json);
+        self
+    }
+
+    /// A string member (escaped by [`write_str`]).
+    pub fn string(&mut self, key: &str, value: &str) -> &mut Self {
+        write_str(self.member(key), value);
+        self
+    }
+
+    /// A number member (written by [`write_number`]: as JavaScript writes it, `null` if not
+    /// finite).
+    pub fn number(&mut self, key: &str, value: f64) -> &mut Self {
+        write_number(self.member(key), value);
+        self
+    }
+
+    /// A member whose value is an object, filled by `fill` as [`write_object`] does.
+    pub fn object(&mut self, key: &str, fill: impl FnOnce(&mut ObjectWriter)) -> &mut Self {
+        write_object(self.member(key), fill);
+        self
+    }
+}
+
 /// Parses one JSON text. Errors are of kind [`ErrorKind::Decode`](crate::core::error::ErrorKind::Decode) with code `invalid_json`.
 pub fn parse(s: &str) -> Result<Value, Error> {
     let mut p = Cursor::new(s);

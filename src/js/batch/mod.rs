@@ -34,9 +34,9 @@ fn strings(value: &JsValue, what: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// `"key":value` members for the optional fields an API call forwards.
-fn members(o: &Opts, fields: &[(&Field, &str)]) -> Result<String> {
-    let mut out = String::new();
+/// The optional fields an API call forwards that are set: their wire names and JSON texts.
+fn members<'a>(o: &Opts, fields: &[(&Field, &'a str)]) -> Result<Vec<(&'a str, String)>> {
+    let mut out = Vec::new();
     for (field, wire) in fields {
         let js = field.key;
         if let Some(v) = o.get(field) {
@@ -44,10 +44,7 @@ fn members(o: &Opts, fields: &[(&Field, &str)]) -> Result<String> {
                 .ok()
                 .and_then(|s| s.as_string())
                 .ok_or_else(|| Error::config(format!("{js} must be a JSON value")))?;
-            out.push(',');
-            json::write_str(&mut out, wire);
-            out.push(':');
-            out.push_str(&text);
+            out.push((*wire, text));
         }
     }
     Ok(out)
@@ -175,8 +172,6 @@ impl Baseten {
             let model = Opts::new(&options, embed::TABLE)?
                 .string(embed::MODEL)?
                 .ok_or_else(|| Error::config("embed needs options.model"))?;
-            let mut model_json = String::new();
-            json::write_str(&mut model_json, &model);
             let url = c.openai_url("embeddings")?;
             let fields = [
                 (embed::DIMENSIONS, "dimensions"),
@@ -190,7 +185,9 @@ impl Baseten {
                 &texts,
                 &fields,
                 url,
-                |input, extra| format!("{{\"input\":{input},\"model\":{model_json}{extra}}}"),
+                |body, input| {
+                    body.raw("input", input).string("model", &model);
+                },
             )
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| get(v, "data"))?;
@@ -223,8 +220,6 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
-            let mut query_json = String::new();
-            json::write_str(&mut query_json, &query);
             let url = c.endpoint.url(Route::Sync("rerank"))?;
             let fields = [
                 (rerank::RAW_SCORES, "raw_scores"),
@@ -239,7 +234,9 @@ impl Baseten {
                 &texts,
                 &fields,
                 url,
-                |input, extra| format!("{{\"query\":{query_json},\"texts\":{input}{extra}}}"),
+                |body, input| {
+                    body.string("query", &query).raw("texts", input);
+                },
             )
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| v.clone())?;
@@ -272,7 +269,9 @@ impl Baseten {
                 &inputs,
                 &fields,
                 url,
-                |input, extra| format!("{{\"inputs\":{input}{extra}}}"),
+                |body, input| {
+                    body.raw("inputs", input);
+                },
             )
             .await?;
             let data = Array::new_with_length(done.inputs as u32);
@@ -312,8 +311,8 @@ impl TextBatch {
 }
 
 /// The shared steps of `embed`, `rerank` and `classify`: read the options and the texts,
-/// forward the optional `fields`, split into jobs whose bodies `body(texts_json, extra)`
-/// builds, and run them.
+/// forward the optional `fields`, split into jobs, and run them. A job's body is an object: the
+/// members `head(body, texts_json)` writes, then the `fields` that are set.
 async fn text_batch(
     client: &Rc<Client>,
     options: &JsValue,
@@ -321,12 +320,21 @@ async fn text_batch(
     texts: &JsValue,
     fields: &[(&Field, &str)],
     url: String,
-    body: impl Fn(&str, &str) -> String,
+    head: impl Fn(&mut json::ObjectWriter, &str),
 ) -> Result<TextBatch> {
     let extra = members(&Opts::new(options, table)?, fields)?;
     let config = read_config(options, table, client)?;
     let texts = strings(texts, "texts")?;
-    let jobs = text_jobs(&texts, &config, &url, |input| body(input, &extra));
+    let jobs = text_jobs(&texts, &config, &url, |input| {
+        let mut body = String::with_capacity(input.len() + 64);
+        json::write_object(&mut body, |o| {
+            head(o, input);
+            for (wire, text) in &extra {
+                o.raw(wire, text);
+            }
+        });
+        body
+    });
     let collect = !config.fail_fast;
     let (outcomes, total_ms) = run_jobs(client.clone(), jobs_ref(&jobs), config).await?;
     Ok(TextBatch {
