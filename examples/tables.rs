@@ -44,6 +44,7 @@ fn ty(out: &mut String, t: &Ty) {
             ("Ints", Some(("values", format!("[{}]", list.join(",")))))
         }
         Ty::Millis => ("Millis", None),
+        Ty::Limit => ("Limit", None),
         Ty::Bool => ("Bool", None),
         Ty::Signal => ("Signal", None),
         Ty::Headers => ("Headers", None),

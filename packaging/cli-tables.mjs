@@ -771,7 +771,7 @@ export const TABLES = {
       {
         "key": "toleranceSeconds",
         "ty": {
-          "t": "Num"
+          "t": "Limit"
         },
         "required": false,
         "doc": "Largest distance between the payload's `time` and now, in seconds (default 300; `Infinity` skips the check).",

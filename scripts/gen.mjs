@@ -162,6 +162,7 @@ const TS = {
   Num: () => "number",
   Ints: (t) => t.values.join(" | "),
   Millis: () => "number",
+  Limit: () => "number",
   Bool: () => "boolean",
   Signal: () => "AbortSignal",
   Headers: () => "Record<string, string> | Headers",

@@ -145,7 +145,7 @@ fn hmac_rfc4231_cases_1_to_7() {
             fails(
                 &format!("case {}", i + 1),
                 verify_webhook(data, &header, &[secret], &now()),
-                ErrorKind::Decode,
+                ErrorKind::WebhookVerification,
                 "invalid_body",
             );
             let mut wrong = want.to_string();
@@ -153,7 +153,7 @@ fn hmac_rfc4231_cases_1_to_7() {
             fails(
                 &format!("case {}, altered", i + 1),
                 verify_webhook(data, &format!("v1={wrong}"), &[secret], &now()),
-                ErrorKind::Decode,
+                ErrorKind::WebhookVerification,
                 "signature_mismatch",
             );
         }
@@ -312,7 +312,7 @@ fn wrong_secret_or_tampered_body_mismatch() {
         fails(
             what,
             verify_webhook(body, header, secrets, &now()),
-            ErrorKind::Decode,
+            ErrorKind::WebhookVerification,
             "signature_mismatch",
         )
     };
@@ -337,7 +337,7 @@ fn wrong_secret_or_tampered_body_mismatch() {
     fails(
         "v2 only",
         verify_webhook(BODY, &format!("v2={SIG}"), &[SECRET], &now()),
-        ErrorKind::Decode,
+        ErrorKind::WebhookVerification,
         "malformed_signature",
     );
 }
@@ -348,7 +348,7 @@ fn missing_and_garbled_headers() {
         fails(
             h,
             verify_webhook(BODY, h, &[SECRET], &now()),
-            ErrorKind::Decode,
+            ErrorKind::WebhookVerification,
             "missing_signature",
         );
     }
@@ -370,7 +370,7 @@ fn missing_and_garbled_headers() {
         fails(
             h,
             verify_webhook(BODY, h, &[SECRET], &now()),
-            ErrorKind::Decode,
+            ErrorKind::WebhookVerification,
             "malformed_signature",
         );
     }
@@ -422,7 +422,7 @@ fn time_tolerance() {
         fails(
             "out of tolerance",
             verify_webhook(BODY, &v1, &[SECRET], &VerifyOptions::at(now_ms)),
-            ErrorKind::Decode,
+            ErrorKind::WebhookVerification,
             "timestamp_out_of_tolerance",
         );
     }
@@ -472,7 +472,7 @@ fn invalid_bodies_after_a_valid_signature() {
         fails(
             &String::from_utf8_lossy(body),
             verify_webhook(body, &header, &[SECRET], &now()),
-            ErrorKind::Decode,
+            ErrorKind::WebhookVerification,
             "invalid_body",
         );
     }
@@ -480,7 +480,7 @@ fn invalid_bodies_after_a_valid_signature() {
     fails(
         "garbage, wrong sig",
         verify_webhook(b"not json", &format!("v1={SIG}"), &[SECRET], &now()),
-        ErrorKind::Decode,
+        ErrorKind::WebhookVerification,
         "signature_mismatch",
     );
 }

@@ -23,6 +23,8 @@ pub enum Ty {
     Ints(&'static [u8]),
     /// A number of milliseconds, >= 0.
     Millis,
+    /// A finite number, or `Infinity` for no limit.
+    Limit,
     /// A boolean.
     Bool,
     /// An `AbortSignal`.
@@ -46,6 +48,31 @@ pub enum Cli {
     Flag(&'static str),
     /// Not at all, for this reason.
     Absent(&'static str),
+}
+
+impl Ty {
+    /// What a value of this type is, for error messages (`a string`, `"Left" or "Right"`).
+    pub fn expected(&self) -> String {
+        match self {
+            Ty::Str => "a string".into(),
+            Ty::OneOf(values) => {
+                let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+                match quoted.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                    None => "nothing".into(),
+                }
+            }
+            Ty::Num | Ty::Ints(_) => "a finite number".into(),
+            Ty::Millis => "a number of milliseconds >= 0".into(),
+            Ty::Limit => "a number (Infinity: no limit)".into(),
+            Ty::Bool => "a boolean".into(),
+            Ty::Signal => "an AbortSignal".into(),
+            Ty::Headers | Ty::Table(_) => "an object".into(),
+            Ty::Fetch | Ty::Progress => "a function".into(),
+            Ty::Time => "a number of milliseconds or a Date".into(),
+        }
+    }
 }
 
 /// One option.
@@ -81,9 +108,15 @@ pub struct Table {
 }
 
 impl Table {
+    /// The field `key` of this table or of the one it extends.
+    pub fn field(&self, key: &str) -> Option<&'static Field> {
+        let own = self.fields.iter().copied().find(|f| f.key == key);
+        own.or_else(|| self.extends.and_then(|t| t.field(key)))
+    }
+
     /// Whether `key` is a field of this table or of the one it extends.
     pub fn has(&self, key: &str) -> bool {
-        self.fields.iter().any(|f| f.key == key) || self.extends.is_some_and(|t| t.has(key))
+        self.field(key).is_some()
     }
 
     /// Every key, the extended table's first, separated by `", "` (for error messages).
@@ -342,7 +375,7 @@ table! {
     /// Options of `verifyWebhook`.
     webhook: "VerifyWebhookOptions", "options" {
         /// Largest distance between the payload's `time` and now, in seconds (default 300; `Infinity` skips the check).
-        TOLERANCE_SECONDS = "toleranceSeconds": Num, SERVERS_ONLY;
+        TOLERANCE_SECONDS = "toleranceSeconds": Limit, SERVERS_ONLY;
         /// "Now", as a `Date` or epoch milliseconds (default `Date.now()`).
         NOW = "now": Time, SERVERS_ONLY;
     }

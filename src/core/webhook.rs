@@ -20,7 +20,7 @@
 //! does not depend on where the signatures differ.
 //!
 //! Every failure is an [`Error`] with a code: `no_secret` ([`ErrorKind::Configuration`]),
-//! and, all [`ErrorKind::Decode`], `missing_signature`, `malformed_signature`,
+//! and, all [`ErrorKind::WebhookVerification`], `missing_signature`, `malformed_signature`,
 //! `signature_mismatch`, `invalid_body` and `timestamp_out_of_tolerance`.
 
 use std::fmt::Write as _;
@@ -69,7 +69,7 @@ impl VerifyOptions {
 }
 
 fn fail(code: &str, message: &str) -> Error {
-    Error::new(ErrorKind::Decode, message).with_code(code)
+    Error::new(ErrorKind::WebhookVerification, message).with_code(code)
 }
 
 fn hex_digit(b: u8) -> Option<u8> {

@@ -8,7 +8,36 @@ use web_sys::AbortSignal;
 
 use crate::core::auth::validate_header;
 use crate::core::error::{Error, Result};
-use crate::core::options::{Field, Table};
+use crate::core::options::{Field, Table, Ty};
+
+/// Whether `v` (neither `undefined` nor `null`) is of type `ty`; a string of [`Ty::OneOf`] must
+/// be one of its values. Ranges are checked by the rules that use the values.
+fn has_type(v: &JsValue, ty: &Ty) -> bool {
+    match ty {
+        Ty::Str => v.is_string(),
+        Ty::OneOf(values) => v.as_string().is_some_and(|s| values.contains(&s.as_str())),
+        Ty::Num | Ty::Ints(_) => v.as_f64().is_some_and(f64::is_finite),
+        Ty::Limit => v
+            .as_f64()
+            .is_some_and(|n| n.is_finite() || n == f64::INFINITY),
+        Ty::Millis => v.as_f64().is_some_and(|n| n.is_finite() && n >= 0.0),
+        Ty::Bool => v.as_bool().is_some(),
+        Ty::Signal => looks_like_signal(v),
+        Ty::Headers | Ty::Table(_) => v.is_object(),
+        Ty::Fetch | Ty::Progress => v.is_function(),
+        Ty::Time => v.as_f64().is_some() || v.is_instance_of::<js_sys::Date>(),
+    }
+}
+
+/// An `AbortSignal`, checked by shape so that signals from other realms work.
+fn looks_like_signal(v: &JsValue) -> bool {
+    Reflect::get(v, &"aborted".into())
+        .map(|a| a.as_bool().is_some())
+        .unwrap_or(false)
+        && Reflect::get(v, &"addEventListener".into())
+            .map(|f| f.is_function())
+            .unwrap_or(false)
+}
 
 /// A JS options object (or `undefined`), read field by field as its table says.
 pub struct Opts<'a> {
@@ -30,17 +59,22 @@ impl<'a> Opts<'a> {
             let object: &Object = value.unchecked_ref();
             for key in Object::keys(object).iter() {
                 let key = key.as_string().unwrap_or_default();
-                if !table.has(&key) && o.raw(&key).is_some() {
-                    let shown: String = key
-                        .chars()
-                        .filter(char::is_ascii_graphic)
-                        .take(40)
-                        .collect();
-                    return Err(Error::config(format!(
-                        "{what} has an unknown option \"{shown}\"; the options are {}",
-                        table.keys()
-                    )));
+                let Some(v) = o.raw(&key) else { continue };
+                if let Some(field) = table.field(&key) {
+                    if !has_type(&v, &field.ty) {
+                        return Err(o.wrong(field, &field.ty.expected()));
+                    }
+                    continue;
                 }
+                let shown: String = key
+                    .chars()
+                    .filter(char::is_ascii_graphic)
+                    .take(40)
+                    .collect();
+                return Err(Error::config(format!(
+                    "{what} has an unknown option \"{shown}\"; the options are {}",
+                    table.keys()
+                )));
             }
         }
         Ok(o)
@@ -144,13 +178,7 @@ impl<'a> Opts<'a> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => {
-                let looks_right = Reflect::get(&v, &"aborted".into())
-                    .map(|a| a.as_bool().is_some())
-                    .unwrap_or(false)
-                    && Reflect::get(&v, &"addEventListener".into())
-                        .map(|f| f.is_function())
-                        .unwrap_or(false);
-                if looks_right {
+                if looks_like_signal(&v) {
                     Ok(Some(v.unchecked_into()))
                 } else {
                     Err(self.wrong(key, "an AbortSignal"))

@@ -88,8 +88,12 @@ fn run(
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let body = body_bytes(raw_body)?;
     let text = verify(&body, header.as_deref().unwrap_or(""), &refs, &opts)?;
-    js_sys::JSON::parse(text)
-        .map_err(|_| Error::new(ErrorKind::Decode, "the webhook body is not JSON"))
+    js_sys::JSON::parse(text).map_err(|_| {
+        Error::new(
+            ErrorKind::WebhookVerification,
+            "the webhook body is not JSON",
+        )
+    })
 }
 
 /// Verifies a Baseten async webhook. `rawBody` is the exact body received (string or bytes),
@@ -112,10 +116,5 @@ pub fn verify_webhook(
         &secrets,
         &options.map(JsValue::from).unwrap_or_default(),
     )
-    .map_err(|mut e| {
-        if e.kind == ErrorKind::Decode {
-            e.kind = ErrorKind::WebhookVerification;
-        }
-        errors::to_js(&e)
-    })
+    .map_err(|e| errors::to_js(&e))
 }

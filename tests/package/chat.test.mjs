@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMock } from "./lib/mock.mjs";
-import { BIN, TEST_DIR, makeProject, run, ok, parseSmoke, serveStatic, launchChromium, smokeInPage } from "./lib/harness.mjs";
+import { BIN, TEST_DIR, makeProject, run, ok, parseSmoke, serveStatic, launchChromium, smokeInPage, smokeCore } from "./lib/harness.mjs";
 
 const chatCore = () => readFileSync(join(TEST_DIR, "fixtures/smoke-chat.mjs"), "utf8");
 
@@ -24,7 +24,7 @@ after(async () => {
 }, { timeout: 30_000 });
 
 async function project(name, type, files, tools = []) {
-  const p = await makeProject(name, { type, tools, files: { "smoke-chat.mjs": chatCore(), ...files } });
+  const p = await makeProject(name, { type, tools, files: { "smoke-chat.mjs": chatCore(), "smoke-core.mjs": smokeCore(), ...files } });
   cleanups.push(() => p.cleanup());
   return p;
 }

@@ -1,5 +1,6 @@
 //! Every method of the JS API against the running mock (`BASETEN_MOCK_URL` at build time).
 
+mod boundary;
 mod support;
 
 // The Baseten-native and batch calls exist in the full build only; the OpenAI-compatible suite

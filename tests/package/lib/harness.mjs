@@ -125,8 +125,17 @@ export function assertSmoke(r) {
   assert.match(r.deltas.join(""), /^Hello! You said: smoke/);
   assert.equal(r.sse.endsWithDone, true);
   assert.ok(r.sse.events >= 4, `SSE events: ${r.sse.events}`);
-  assert.deepEqual(r.error, { isError: true, name: "NotFoundError", status: 404, retryable: false, requestId: "string" });
+  assert.deepEqual(r.error, {
+    isError: true,
+    name: "NotFoundError",
+    status: 404,
+    retryable: false,
+    requestId: "string",
+    classes: ["BasetenError", "APIError", "NotFoundError"],
+  });
+  assert.deepEqual(r.misspelt, { classes: ["BasetenError", "ConfigurationError"], named: true });
   assert.deepEqual(r.webhook, { requestId: "r1", rejected: "WebhookVerificationError" });
+  assert.deepEqual(r.webhookClasses, ["BasetenError", "WebhookVerificationError"]);
 }
 
 const TYPES = {
