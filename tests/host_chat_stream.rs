@@ -1,9 +1,12 @@
 //! Host tests of the OpenAI stream rules and of the accumulator.
 
+mod common;
+
 use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
 use baseten_edge::core::error::{Error, ErrorKind};
 use baseten_edge::core::json::{parse, Value};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
+use common::feed::feed;
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
@@ -11,36 +14,9 @@ struct Outcome {
     end: Result<(), Error>,
 }
 
+/// Feeds `pieces` to a fresh stream, taking chunks after each push, then finishes.
 fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> Outcome {
-    let mut stream = ChatStream::new();
-    let mut chunks = Vec::new();
-    for piece in pieces {
-        stream.push(piece);
-        while let Some(r) = stream.next_chunk() {
-            match r {
-                Ok(c) => chunks.push(c),
-                Err(e) => {
-                    assert_eq!(stream.finish(), Err(e.clone()), "finish repeats the error");
-                    return Outcome {
-                        chunks,
-                        end: Err(e),
-                    };
-                }
-            }
-        }
-    }
-    let end = loop {
-        match stream.finish() {
-            Ok(Some(c)) => chunks.push(c),
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
-        }
-    };
-    assert_eq!(
-        stream.finish().map(|_| ()),
-        end.clone(),
-        "finish repeats its outcome"
-    );
+    let (chunks, end) = feed(&mut ChatStream::new(), pieces);
     Outcome { chunks, end }
 }
 

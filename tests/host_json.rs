@@ -1,9 +1,12 @@
 //! Host tests of the JSON parser, writer and chat-chunk scanner.
 
+mod common;
+
 use baseten_edge::core::error::ErrorKind;
 use baseten_edge::core::json::{
     chat_delta_text, parse, scan_chunk, top_level_string, write_str, DeltaSummary, Value, MAX_DEPTH,
 };
+use common::rng::Rng;
 
 fn s(text: &str) -> Value {
     Value::String(text.to_owned())
@@ -315,24 +318,6 @@ fn scanner_agrees_with_parser_on_duplicates() {
     }
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// A random JSON text shaped like a chat chunk (keys drawn from the ones the scanner looks for).
 fn random_json(rng: &mut Rng, depth: usize) -> String {
     const KEYS: &[&str] = &[
@@ -367,13 +352,13 @@ fn random_json(rng: &mut Rng, depth: usize) -> String {
     match kind {
         0 => rng
             .pick(&["null", "true", "false", "0", "-1.5e3", "42"])
-            .to_owned(),
+            .to_string(),
         1..=3 => format!("\"{}\"", rng.pick(STRINGS)),
         4 => {
             let items: Vec<String> = (0..rng.below(4))
                 .map(|_| random_json(rng, depth + 1))
                 .collect();
-            format!("[{}]", items.join(rng.pick(&[",", ", ", " ,\n"])))
+            format!("[{}]", items.join(*rng.pick(&[",", ", ", " ,\n"])))
         }
         _ => {
             let members: Vec<String> = (0..rng.below(5))
@@ -508,7 +493,7 @@ fn numbers_match_the_standard_library() {
     }
     for _ in 0..10_000 {
         // Random bit patterns: every kind of double.
-        let x = f64::from_bits(rng.next()).abs();
+        let x = f64::from_bits(rng.next_u64()).abs();
         if x.is_finite() {
             texts.push(format!("{x:e}"));
         }
