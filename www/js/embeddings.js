@@ -1,6 +1,6 @@
 // Embeddings: `client.embeddings.create({ model, input })` with one input per line; a table
 // of the vectors (dimensions, norm, first values) and their cosine similarities.
-import { $, h, ResultView, guardButton, numberOrUndefined } from "./ui.js";
+import { $, onSubmit, runOnCtrlEnter, h, ResultView, guardButton, numberOrUndefined } from "./ui.js";
 import { createClient, usingMock } from "./settings.js";
 import { js } from "./code.js";
 
@@ -9,16 +9,8 @@ let view;
 export function setup() {
   view = new ResultView("embeddings");
   if (!$("embeddings-model").value && usingMock()) $("embeddings-model").value = "mock-model";
-  $("embeddings-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    run();
-  });
-  $("embeddings-input").addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
-      ev.preventDefault();
-      run();
-    }
-  });
+  onSubmit($("embeddings-form"), run);
+  runOnCtrlEnter($("embeddings-input"), run);
 }
 
 function inputs() {

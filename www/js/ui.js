@@ -69,6 +69,24 @@ export function parseJson(text, { allowEmpty = false } = {}) {
   }
 }
 
+/** Runs `run` when `form` is submitted (Enter in a field, its submit button), staying on the page. */
+export function onSubmit(form, run) {
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    run();
+  });
+}
+
+/** Runs `run` on Ctrl/Cmd+Enter in `field` (a textarea, where Enter alone types a new line). */
+export function runOnCtrlEnter(field, run) {
+  field.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      run();
+    }
+  });
+}
+
 /**
  * Makes a textarea a JSON editor: live validation into `messageEl` (with aria-invalid),
  * Ctrl/Cmd+Enter runs `onRun`, and a "Format" button if given. Returns `read()`, which
@@ -87,12 +105,7 @@ export function jsonEditor(textarea, messageEl, { allowEmpty = false, onRun, for
     clearTimeout(timer);
     timer = setTimeout(check, 150);
   });
-  textarea.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && onRun) {
-      ev.preventDefault();
-      onRun();
-    }
-  });
+  if (onRun) runOnCtrlEnter(textarea, onRun);
   formatButton?.addEventListener("click", () => {
     const r = check();
     if (r.ok && r.value !== undefined) textarea.value = JSON.stringify(r.value, null, 2);
