@@ -17,31 +17,26 @@ pub trait Pull {
     fn finish_item(&mut self) -> Result<Option<Self::Item>, Error>;
 }
 
-impl Pull for SseDecoder {
-    type Item = SseEvent;
-    fn push_bytes(&mut self, bytes: &[u8]) {
-        self.push(bytes);
-    }
-    fn next_item(&mut self) -> Option<Result<SseEvent, Error>> {
-        self.next_event()
-    }
-    fn finish_item(&mut self) -> Result<Option<SseEvent>, Error> {
-        self.finish()
-    }
+/// Implements `Pull` for a decoder whose methods are `push`, `$next` and `finish`.
+macro_rules! pull {
+    ($decoder:ty, $item:ty, $next:ident) => {
+        impl Pull for $decoder {
+            type Item = $item;
+            fn push_bytes(&mut self, bytes: &[u8]) {
+                self.push(bytes);
+            }
+            fn next_item(&mut self) -> Option<Result<$item, Error>> {
+                self.$next()
+            }
+            fn finish_item(&mut self) -> Result<Option<$item>, Error> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl Pull for ChatStream {
-    type Item = ChatChunk;
-    fn push_bytes(&mut self, bytes: &[u8]) {
-        self.push(bytes);
-    }
-    fn next_item(&mut self) -> Option<Result<ChatChunk, Error>> {
-        self.next_chunk()
-    }
-    fn finish_item(&mut self) -> Result<Option<ChatChunk>, Error> {
-        self.finish()
-    }
-}
+pull!(SseDecoder, SseEvent, next_event);
+pull!(ChatStream, ChatChunk, next_chunk);
 
 /// The items `pieces` decode to and how the decoding ended. Asserts that `finish` called once
 /// more repeats that end: the outcome is sticky.
