@@ -69,6 +69,23 @@ export function parseJson(text, { allowEmpty = false } = {}) {
   }
 }
 
+/** The lines of a textarea, trimmed, the blank ones left out. */
+export function textLines(textarea) {
+  return textarea.value.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * The lines of `textarea` (textLines) to run on; when there are none, says `message` in
+ * `messageEl`, focuses the textarea and returns null.
+ */
+export function linesToRun(textarea, messageEl, message) {
+  const lines = textLines(textarea);
+  messageEl.textContent = lines.length ? "" : message;
+  if (lines.length) return lines;
+  textarea.focus();
+  return null;
+}
+
 /** Runs `run` when `form` is submitted (Enter in a field, its submit button), staying on the page. */
 export function onSubmit(form, run) {
   form.addEventListener("submit", (ev) => {
