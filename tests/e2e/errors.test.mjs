@@ -2,7 +2,7 @@
 // key, an injected fault, retries, an unreachable base URL with its hint, a bad model id.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, mock, closedPort, mockJson, lastRequestId, pageTest, text, shot, openTab, setExtraHeaders } from "./helpers.mjs";
+import { HEX32, mock, closedPort, mockJson, lastRequestId, pageTest, text, shot, openTab, setExtraHeaders, focusedId } from "./helpers.mjs";
 
 pageTest("errors: a wrong key is an AuthenticationError 401 with its request id", async ({ page, allowConsole }) => {
   allowConsole(/status of 401/);
@@ -84,7 +84,7 @@ pageTest("errors: an unreachable base URL is a connection error, with a hint poi
   await shot(page, "desktop-error-connection.png");
   // The hint's link takes the focus to the proxy note and leaves the tab in the URL alone.
   await page.click("#predict-error .error-hint a");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "proxy-note");
+  assert.equal(await focusedId(page), "proxy-note");
   assert.equal(await page.evaluate(() => location.hash), "#predict");
   // Other errors have no such hint.
   await page.click("#useMock");

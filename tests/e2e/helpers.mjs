@@ -167,6 +167,11 @@ export async function openTab(page, name) {
   await page.waitForSelector(`#panel-${name}:not([hidden])`);
 }
 
+/** The id of the element that has the focus. */
+export function focusedId(page) {
+  return page.evaluate(() => document.activeElement?.id);
+}
+
 /** Opens the Advanced settings and sets the extra headers. */
 export async function setExtraHeaders(page, value) {
   await page.locator("#advanced summary").click();

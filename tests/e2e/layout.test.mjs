@@ -2,7 +2,7 @@
 // keys and focus, predict and async by keyboard alone; every panel fits at 375 px.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { PHONE, closedPort, mockJson, pageTest, text, shot, openTab, setupBatch, wordsSplitAcrossLines, assertFits } from "./helpers.mjs";
+import { PHONE, closedPort, mockJson, pageTest, text, shot, openTab, setupBatch, wordsSplitAcrossLines, assertFits, focusedId } from "./helpers.mjs";
 
 pageTest("keyboard and labels: every control is labelled, tabs work with arrows, focus is visible", async ({ page }) => {
   const unlabelled = await page.evaluate(() =>
@@ -26,14 +26,14 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
   // Tabs: one tab stop, arrows move and select, Home/End jump.
   await page.focus("#tab-chat");
   await page.keyboard.press("ArrowRight");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-predict");
+  assert.equal(await focusedId(page), "tab-predict");
   assert.equal(await page.getAttribute("#tab-predict", "aria-selected"), "true");
   assert.ok(await page.isVisible("#panel-predict"));
   assert.ok(await page.isHidden("#panel-chat"));
   await page.keyboard.press("End");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-batch");
+  assert.equal(await focusedId(page), "tab-batch");
   await page.keyboard.press("Home");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-chat");
+  assert.equal(await focusedId(page), "tab-chat");
   assert.equal(await page.getAttribute("#tab-predict", "tabindex"), "-1");
   // Focus is visible: an outline after keyboard navigation.
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
@@ -42,7 +42,7 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
 
   // The whole chat by keyboard: Tab from the tabs into the panel, type, Enter sends.
   await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "chat-model");
+  assert.equal(await focusedId(page), "chat-model");
   await page.focus("#chat-message");
   await page.keyboard.press("Control+A");
   await page.keyboard.type("typed with keys");
@@ -55,16 +55,17 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
 /** Presses Tab (Shift+Tab with `back`) until the element `#id` has the focus; fails after `max`. */
 async function tabTo(page, id, { back = false, max = 60 } = {}) {
   for (let i = 0; i < max; i++) {
-    if ((await page.evaluate(() => document.activeElement?.id)) === id) return;
+    if ((await focusedId(page)) === id) return;
     await page.keyboard.press(back ? "Shift+Tab" : "Tab");
   }
   assert.fail(`#${id} not reached by ${back ? "Shift+Tab" : "Tab"} in ${max} presses`);
 }
 
-/** Replaces the focused field's text by typing, as a keyboard user would. */
-async function retype(page, value) {
+/** Replaces the focused editor's text by typing, as a keyboard user would, and runs it (Ctrl+Enter). */
+async function typeAndRun(page, value) {
   await page.keyboard.press("Control+A");
   await page.keyboard.type(value);
+  await page.keyboard.press("Control+Enter");
 }
 
 pageTest("keyboard only: predict and async (submit, wait, then cancel a queued request), no mouse", async ({ page }) => {
@@ -77,9 +78,8 @@ pageTest("keyboard only: predict and async (submit, wait, then cancel a queued r
 
   // Predict: type the JSON, Ctrl+Enter runs it; then the Predict button by Tab and Enter.
   await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "predict-input");
-  await retype(page, '{"typed": "by keys"}');
-  await page.keyboard.press("Control+Enter");
+  assert.equal(await focusedId(page), "predict-input");
+  await typeAndRun(page, '{"typed": "by keys"}');
   await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
   assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { typed: "by keys" });
   const first = await text(page, "#predict-request-id");
@@ -94,14 +94,12 @@ pageTest("keyboard only: predict and async (submit, wait, then cancel a queued r
   await page.keyboard.press("ArrowRight");
   assert.equal(await page.getAttribute("#tab-async", "aria-selected"), "true");
   await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "async-input");
-  await retype(page, '{"prompt": "keys", "mock_queue_ms": 300, "mock_run_ms": 300}');
-  await page.keyboard.press("Control+Enter");
+  assert.equal(await focusedId(page), "async-input");
+  await typeAndRun(page, '{"prompt": "keys", "mock_queue_ms": 300, "mock_run_ms": 300}');
   await page.waitForSelector("#async-state[data-state=succeeded]");
   // A long-queued request, cancelled from the keyboard.
-  assert.equal(await page.evaluate(() => document.activeElement.id), "async-input", "the focus stayed in the editor");
-  await retype(page, '{"prompt": "never", "mock_queue_ms": 20000}');
-  await page.keyboard.press("Control+Enter");
+  assert.equal(await focusedId(page), "async-input", "the focus stayed in the editor");
+  await typeAndRun(page, '{"prompt": "never", "mock_queue_ms": 20000}');
   await page.waitForSelector('#async-timeline li[data-status="QUEUED"]');
   await tabTo(page, "async-cancel");
   await page.keyboard.press("Enter");

@@ -2,7 +2,7 @@
 // caught first, the environment and deployment settings.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, mock, mockJson, lastRequestId, pageTest, text, shot, openTab } from "./helpers.mjs";
+import { HEX32, mock, mockJson, lastRequestId, pageTest, text, shot, openTab, focusedId } from "./helpers.mjs";
 
 pageTest("predict: the echo, status, request id, latency and URL; invalid JSON is caught first", async ({ page }) => {
   await openTab(page, "predict");
@@ -31,7 +31,7 @@ pageTest("predict: the echo, status, request id, latency and URL; invalid JSON i
   assert.match(jsonMsg, /^Invalid JSON at line 1, column 19: \S/);
   assert.doesNotMatch(jsonMsg, /position|line \d+ column|in JSON/, "the position is said once");
   assert.equal(await page.getAttribute("#predict-input", "aria-invalid"), "true");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "predict-input");
+  assert.equal(await focusedId(page), "predict-input");
   assert.equal(await lastRequestId(), before, "no request for invalid JSON");
   // Format JSON pretty-prints once it is valid.
   await page.fill("#predict-input", '{"a":1,"b":[true,null]}');
