@@ -369,12 +369,20 @@ fn random_json(rng: &mut Rng, depth: usize) -> String {
     }
 }
 
-#[test]
-fn scanner_agrees_with_parser_on_random_input() {
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let mut ok = 0;
+/// Calls `check` on 20,000 random JSON texts drawn from `seed`, with the generator (to damage a
+/// text with the same sequence).
+fn for_random_json(seed: u64, mut check: impl FnMut(String, &mut Rng)) {
+    let mut rng = Rng(seed);
     for _ in 0..20_000 {
         let text = random_json(&mut rng, 0);
+        check(text, &mut rng);
+    }
+}
+
+#[test]
+fn scanner_agrees_with_parser_on_random_input() {
+    let mut ok = 0;
+    for_random_json(0x2545_F491_4F6C_DD1D, |text, rng| {
         let parsed = parse(&text);
         let scanned = chat_delta_text(&text);
         match (&parsed, &scanned) {
@@ -410,7 +418,7 @@ fn scanner_agrees_with_parser_on_random_input() {
                 (a, b) => panic!("disagree on {damaged}: {a:?} vs {b:?}"),
             }
         }
-    }
+    });
     assert!(ok > 10_000, "only {ok} valid inputs");
 }
 
@@ -536,10 +544,8 @@ fn sem(s: &DeltaSummary) -> (&str, Option<&str>, bool) {
 
 #[test]
 fn top_level_string_agrees_with_the_parser() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut found = 0;
-    for _ in 0..20_000 {
-        let text = random_json(&mut rng, 0);
+    for_random_json(0x9E37_79B9_7F4A_7C15, |text, _| {
         for key in ["content", "text", "finish_reason"] {
             let scanned = top_level_string(&text, key);
             match parse(&text) {
@@ -551,7 +557,7 @@ fn top_level_string_agrees_with_the_parser() {
                 Err(_) => assert!(scanned.is_err(), "{text}"),
             }
         }
-    }
+    });
     assert!(found > 100, "the generator made top-level strings: {found}");
     // Invalid JSON anywhere is an error, even after the key was found.
     assert!(top_level_string(r#"{"time":"t","x":[1,}"#, "time").is_err());
