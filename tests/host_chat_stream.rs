@@ -39,6 +39,16 @@ fn kind(o: &Outcome) -> Option<ErrorKind> {
     o.end.as_ref().err().map(|e| e.kind)
 }
 
+/// `v[key]` as a string.
+fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// `v[key]` as a number.
+fn num_at(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64)
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/sse/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -373,38 +383,23 @@ fn accumulator_on_recorded_streams() {
         acc.push(&c.value().unwrap());
     }
     let v = acc.to_value();
+    assert_eq!(str_at(&v, "object"), Some("chat.completion"));
     assert_eq!(
-        v.get("object").and_then(Value::as_str),
-        Some("chat.completion")
-    );
-    assert_eq!(
-        v.get("id").and_then(Value::as_str),
+        str_at(&v, "id"),
         Some("chatcmpl-0fbf4514-edb8-405f-af9e-dc2455d2db41")
     );
-    assert_eq!(v.get("model").and_then(Value::as_str), Some("mock-gpt"));
-    assert_eq!(
-        v.get("created").and_then(Value::as_f64),
-        Some(1_795_538_131.0)
-    );
+    assert_eq!(str_at(&v, "model"), Some("mock-gpt"));
+    assert_eq!(num_at(&v, "created"), Some(1_795_538_131.0));
     let choice = &v.get("choices").unwrap().as_array().unwrap()[0];
     let message = choice.get("message").unwrap();
+    assert_eq!(str_at(message, "role"), Some("assistant"));
     assert_eq!(
-        message.get("role").and_then(Value::as_str),
-        Some("assistant")
-    );
-    assert_eq!(
-        message.get("content").and_then(Value::as_str),
+        str_at(message, "content"),
         Some("Hello from the LiteLLM mock. This is a canned reply.")
     );
-    assert_eq!(
-        choice.get("finish_reason").and_then(Value::as_str),
-        Some("stop")
-    );
+    assert_eq!(str_at(choice, "finish_reason"), Some("stop"));
     let usage = v.get("usage").unwrap();
-    assert_eq!(
-        usage.get("total_tokens").and_then(Value::as_f64),
-        Some(22.0)
-    );
+    assert_eq!(num_at(usage, "total_tokens"), Some(22.0));
     assert!(usage.get("completion_tokens_details").is_some());
 
     // llmock: usage null on every chunk but the last, `choices: []` on the usage chunk.
