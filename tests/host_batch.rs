@@ -6,12 +6,15 @@
 // Tables of expected plans hold one-range plans such as `&[0..3]`.
 #![allow(clippy::single_range_in_vec_init)]
 
+mod common;
+
 use std::ops::Range;
 
 use baseten_edge::core::batch::{
     global_indices, plan_batches, BatchOptions, Budget, Reassembly, MAX_BATCH_SIZE,
 };
 use baseten_edge::core::error::ErrorKind;
+use common::rng::Rng;
 
 fn opts(batch_size: usize, max_chars: Option<usize>) -> BatchOptions {
     BatchOptions {
@@ -244,13 +247,8 @@ fn plan_by_chars() {
 #[test]
 fn plans_cover_every_item_once_and_respect_limits() {
     // A deterministic pseudo-random sweep.
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |m: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m) as usize
-    };
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut next = |n: usize| rng.below(n);
     for _ in 0..300 {
         let n = next(60);
         let lengths: Vec<usize> = (0..n).map(|_| next(120)).collect();

@@ -1,9 +1,12 @@
 //! Host tests of the OpenAI stream rules and of the accumulator.
 
+mod common;
+
 use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
 use baseten_edge::core::error::{Error, ErrorKind};
 use baseten_edge::core::json::{parse, Value};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
+use common::feed::feed;
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
@@ -11,36 +14,9 @@ struct Outcome {
     end: Result<(), Error>,
 }
 
+/// Feeds `pieces` to a fresh stream, taking chunks after each push, then finishes.
 fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> Outcome {
-    let mut stream = ChatStream::new();
-    let mut chunks = Vec::new();
-    for piece in pieces {
-        stream.push(piece);
-        while let Some(r) = stream.next_chunk() {
-            match r {
-                Ok(c) => chunks.push(c),
-                Err(e) => {
-                    assert_eq!(stream.finish(), Err(e.clone()), "finish repeats the error");
-                    return Outcome {
-                        chunks,
-                        end: Err(e),
-                    };
-                }
-            }
-        }
-    }
-    let end = loop {
-        match stream.finish() {
-            Ok(Some(c)) => chunks.push(c),
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
-        }
-    };
-    assert_eq!(
-        stream.finish().map(|_| ()),
-        end.clone(),
-        "finish repeats its outcome"
-    );
+    let (chunks, end) = feed(&mut ChatStream::new(), pieces);
     Outcome { chunks, end }
 }
 
@@ -61,6 +37,16 @@ fn text(o: &Outcome) -> String {
 
 fn kind(o: &Outcome) -> Option<ErrorKind> {
     o.end.as_ref().err().map(|e| e.kind)
+}
+
+/// `v[key]` as a string.
+fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// `v[key]` as a number.
+fn num_at(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64)
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -397,38 +383,23 @@ fn accumulator_on_recorded_streams() {
         acc.push(&c.value().unwrap());
     }
     let v = acc.to_value();
+    assert_eq!(str_at(&v, "object"), Some("chat.completion"));
     assert_eq!(
-        v.get("object").and_then(Value::as_str),
-        Some("chat.completion")
-    );
-    assert_eq!(
-        v.get("id").and_then(Value::as_str),
+        str_at(&v, "id"),
         Some("chatcmpl-0fbf4514-edb8-405f-af9e-dc2455d2db41")
     );
-    assert_eq!(v.get("model").and_then(Value::as_str), Some("mock-gpt"));
-    assert_eq!(
-        v.get("created").and_then(Value::as_f64),
-        Some(1_795_538_131.0)
-    );
+    assert_eq!(str_at(&v, "model"), Some("mock-gpt"));
+    assert_eq!(num_at(&v, "created"), Some(1_795_538_131.0));
     let choice = &v.get("choices").unwrap().as_array().unwrap()[0];
     let message = choice.get("message").unwrap();
+    assert_eq!(str_at(message, "role"), Some("assistant"));
     assert_eq!(
-        message.get("role").and_then(Value::as_str),
-        Some("assistant")
-    );
-    assert_eq!(
-        message.get("content").and_then(Value::as_str),
+        str_at(message, "content"),
         Some("Hello from the LiteLLM mock. This is a canned reply.")
     );
-    assert_eq!(
-        choice.get("finish_reason").and_then(Value::as_str),
-        Some("stop")
-    );
+    assert_eq!(str_at(choice, "finish_reason"), Some("stop"));
     let usage = v.get("usage").unwrap();
-    assert_eq!(
-        usage.get("total_tokens").and_then(Value::as_f64),
-        Some(22.0)
-    );
+    assert_eq!(num_at(usage, "total_tokens"), Some(22.0));
     assert!(usage.get("completion_tokens_details").is_some());
 
     // llmock: usage null on every chunk but the last, `choices: []` on the usage chunk.

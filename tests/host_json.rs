@@ -1,10 +1,13 @@
 //! Host tests of the JSON parser, writer and chat-chunk scanner.
 
+mod common;
+
 use baseten_edge::core::error::ErrorKind;
 use baseten_edge::core::json::{
     chat_delta_text, parse, scan_chunk, top_level_string, write_object, write_str, DeltaSummary,
     ObjectWriter, Value, MAX_DEPTH,
 };
+use common::rng::Rng;
 
 fn s(text: &str) -> Value {
     Value::String(text.to_owned())
@@ -366,24 +369,6 @@ fn scanner_agrees_with_parser_on_duplicates() {
     }
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// A random JSON text shaped like a chat chunk (keys drawn from the ones the scanner looks for).
 fn random_json(rng: &mut Rng, depth: usize) -> String {
     const KEYS: &[&str] = &[
@@ -418,13 +403,13 @@ fn random_json(rng: &mut Rng, depth: usize) -> String {
     match kind {
         0 => rng
             .pick(&["null", "true", "false", "0", "-1.5e3", "42"])
-            .to_owned(),
+            .to_string(),
         1..=3 => format!("\"{}\"", rng.pick(STRINGS)),
         4 => {
             let items: Vec<String> = (0..rng.below(4))
                 .map(|_| random_json(rng, depth + 1))
                 .collect();
-            format!("[{}]", items.join(rng.pick(&[",", ", ", " ,\n"])))
+            format!("[{}]", items.join(*rng.pick(&[",", ", ", " ,\n"])))
         }
         _ => {
             let members: Vec<String> = (0..rng.below(5))
@@ -435,12 +420,20 @@ fn random_json(rng: &mut Rng, depth: usize) -> String {
     }
 }
 
-#[test]
-fn scanner_agrees_with_parser_on_random_input() {
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let mut ok = 0;
+/// Calls `check` on 20,000 random JSON texts drawn from `seed`, with the generator (to damage a
+/// text with the same sequence).
+fn for_random_json(seed: u64, mut check: impl FnMut(String, &mut Rng)) {
+    let mut rng = Rng(seed);
     for _ in 0..20_000 {
         let text = random_json(&mut rng, 0);
+        check(text, &mut rng);
+    }
+}
+
+#[test]
+fn scanner_agrees_with_parser_on_random_input() {
+    let mut ok = 0;
+    for_random_json(0x2545_F491_4F6C_DD1D, |text, rng| {
         let parsed = parse(&text);
         let scanned = chat_delta_text(&text);
         match (&parsed, &scanned) {
@@ -476,7 +469,7 @@ fn scanner_agrees_with_parser_on_random_input() {
                 (a, b) => panic!("disagree on {damaged}: {a:?} vs {b:?}"),
             }
         }
-    }
+    });
     assert!(ok > 10_000, "only {ok} valid inputs");
 }
 
@@ -559,7 +552,7 @@ fn numbers_match_the_standard_library() {
     }
     for _ in 0..10_000 {
         // Random bit patterns: every kind of double.
-        let x = f64::from_bits(rng.next()).abs();
+        let x = f64::from_bits(rng.next_u64()).abs();
         if x.is_finite() {
             texts.push(format!("{x:e}"));
         }
@@ -602,10 +595,8 @@ fn sem(s: &DeltaSummary) -> (&str, Option<&str>, bool) {
 
 #[test]
 fn top_level_string_agrees_with_the_parser() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut found = 0;
-    for _ in 0..20_000 {
-        let text = random_json(&mut rng, 0);
+    for_random_json(0x9E37_79B9_7F4A_7C15, |text, _| {
         for key in ["content", "text", "finish_reason"] {
             let scanned = top_level_string(&text, key);
             match parse(&text) {
@@ -617,7 +608,7 @@ fn top_level_string_agrees_with_the_parser() {
                 Err(_) => assert!(scanned.is_err(), "{text}"),
             }
         }
-    }
+    });
     assert!(found > 100, "the generator made top-level strings: {found}");
     // Invalid JSON anywhere is an error, even after the key was found.
     assert!(top_level_string(r#"{"time":"t","x":[1,}"#, "time").is_err());

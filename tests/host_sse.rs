@@ -1,10 +1,14 @@
 //! Host tests of the SSE decoder: every fixture is fed whole, split in two at every byte offset,
 //! one byte at a time and in random pieces, and must give the same events and the same end.
 
+mod common;
+
 use std::time::Instant;
 
 use baseten_edge::core::error::ErrorKind;
 use baseten_edge::core::sse::{SseDecoder, SseEvent, DEFAULT_MAX_EVENT_SIZE};
+use common::feed::feed;
+use common::rng::Rng;
 
 /// How a run ended: `Ok` or the error's kind and code.
 type End = Result<(), (ErrorKind, Option<String>)>;
@@ -20,34 +24,11 @@ struct Outcome {
 /// Feeds `pieces` to a fresh decoder, taking events after each push, then finishes.
 fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>, max: usize) -> Outcome {
     let mut d = SseDecoder::with_max_event_size(max);
-    let mut events = Vec::new();
-    let mut end = None;
-    'feed: for piece in pieces {
-        d.push(piece);
-        while let Some(r) = d.next_event() {
-            match r {
-                Ok(e) => events.push(e),
-                Err(e) => {
-                    end = Some(Err((e.kind, e.code)));
-                    break 'feed;
-                }
-            }
-        }
-    }
-    let end = end.unwrap_or_else(|| loop {
-        match d.finish() {
-            Ok(Some(e)) => events.push(e),
-            Ok(None) => break Ok(()),
-            Err(e) => break Err((e.kind, e.code)),
-        }
-    });
-    // The outcome is sticky.
-    let again = d.finish().map(|_| ()).map_err(|e| (e.kind, e.code));
-    assert_eq!(again, end, "finish() must repeat its outcome");
+    let (events, end) = feed(&mut d, pieces);
     assert!(d.next_event().is_none());
     Outcome {
         events,
-        end,
+        end: end.map_err(|e| (e.kind, e.code)),
         last_event_id: d.last_event_id().to_owned(),
         retry: d.reconnection_time(),
     }
@@ -69,36 +50,23 @@ fn all_splits(input: &[u8], max: usize) -> Outcome {
     assert_eq!(run(input.chunks(1), max), whole, "byte by byte");
     let mut rng = Rng(input.len() as u64 + 1);
     for _ in 0..20 {
-        let pieces = rng.split(input);
+        let pieces = random_pieces(&mut rng, input);
         assert_eq!(run(pieces.iter().copied(), max), whole, "random pieces");
     }
     whole
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
+/// `input` in random pieces of 1 to 9 bytes.
+fn random_pieces<'a>(rng: &mut Rng, input: &'a [u8]) -> Vec<&'a [u8]> {
+    let mut out = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        let n = 1 + rng.below(rest.len().min(9));
+        let (a, b) = rest.split_at(n.min(rest.len()));
+        out.push(a);
+        rest = b;
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn split<'a>(&mut self, input: &'a [u8]) -> Vec<&'a [u8]> {
-        let mut out = Vec::new();
-        let mut rest = input;
-        while !rest.is_empty() {
-            let n = 1 + self.below(rest.len().min(9));
-            let (a, b) = rest.split_at(n.min(rest.len()));
-            out.push(a);
-            rest = b;
-        }
-        out
-    }
+    out
 }
 
 fn ev(event: Option<&str>, data: &str, id: Option<&str>, retry: Option<u64>) -> SseEvent {
@@ -477,7 +445,7 @@ fn random_streams_agree_across_splits() {
         };
         let whole = run([&input[..]], max);
         for _ in 0..10 {
-            let pieces = rng.split(&input);
+            let pieces = random_pieces(&mut rng, &input);
             assert_eq!(run(pieces.iter().copied(), max), whole, "{input:?}");
         }
         assert_eq!(run(input.chunks(1), max), whole, "{input:?}");

@@ -59,18 +59,6 @@ export function report(obj) {
   process.stdout.write(`RESULT ${JSON.stringify(obj)}\n`);
 }
 
-/** A deterministic PRNG (mulberry32). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The pids of `pid`'s descendants (Linux /proc; [] elsewhere), deepest first. */
 export function descendants(pid) {
   const out = [];

@@ -1,7 +1,7 @@
 // A recorded-style chat completion stream, generated deterministically: the shape of
 // shared/captures/llamacpp_chat_stream.txt (llama.cpp's server), a role chunk, content chunks,
 // a finish chunk, a usage chunk, then `data: [DONE]`; pre-split once into 1-4 KiB pieces.
-import { rng } from "./common.mjs";
+import { rng } from "../../tests/common/rng.mjs";
 
 const WORDS = [
   " the", " model", " is", " a", " of", " to", " and", " in", " that", " it", " with", " for",
@@ -28,7 +28,7 @@ export function makeStream({ chunks = 20000, seed = 42, minPiece = 1024, maxPiec
   parts.push(event(`${HEAD}{"index": 0, "delta": {"role": "assistant", "content": ""}, "logprobs": null, "finish_reason": null}]}`));
   const content = chunks - 3;
   for (let i = 0; i < content; i++) {
-    const w = WORDS[Math.floor(rand() * WORDS.length)];
+    const w = rand.pick(WORDS);
     text += w;
     parts.push(event(`${HEAD}{"index": 0, "delta": {"content": ${JSON.stringify(w)}}, "logprobs": null, "finish_reason": null}]}`));
   }
@@ -38,7 +38,7 @@ export function makeStream({ chunks = 20000, seed = 42, minPiece = 1024, maxPiec
   const all = new TextEncoder().encode(parts.join(""));
   const pieces = [];
   for (let at = 0; at < all.length; ) {
-    const size = minPiece + Math.floor(rand() * (maxPiece - minPiece + 1));
+    const size = minPiece + rand.below(maxPiece - minPiece + 1);
     // Each piece is its own ArrayBuffer, as a network read would give.
     pieces.push(all.slice(at, at + size));
     at += size;

@@ -8,6 +8,16 @@ use baseten_edge::core::error::Error;
 use baseten_edge::core::json::{self, DeltaSummary, Value};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
 
+// Shared with the host tests (tests/common/): the fuzz crate is a workspace of its own, so it
+// takes the files by path rather than as a dependency.
+#[path = "../../tests/common/feed.rs"]
+mod feed;
+#[path = "../../tests/common/rng.rs"]
+mod rng;
+
+use feed::feed;
+use rng::Rng;
+
 /// Splits a fuzz input into a control word (its first 8 bytes, zero-padded) and the payload.
 pub fn control(data: &[u8]) -> (u64, &[u8]) {
     let n = data.len().min(8);
@@ -17,17 +27,10 @@ pub fn control(data: &[u8]) -> (u64, &[u8]) {
     (u64::from_le_bytes(word), rest)
 }
 
-/// Up to 16 sorted cut points in `0..=len`, drawn from `seed` (xorshift).
+/// Up to 16 sorted cut points in `0..=len`, drawn from `seed`.
 pub fn cuts(seed: u64, len: usize) -> Vec<usize> {
-    let mut x = seed | 1;
-    let mut out: Vec<usize> = (0..(seed % 17))
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % (len as u64 + 1)) as usize
-        })
-        .collect();
+    let mut rng = Rng(seed | 1);
+    let mut out: Vec<usize> = (0..seed % 17).map(|_| rng.below(len + 1)).collect();
     out.sort_unstable();
     out
 }
@@ -50,35 +53,7 @@ pub type SseOutcome = (Vec<SseEvent>, Result<(), Error>, String, Option<u64>);
 /// Decodes `pieces` with a decoder of maximum event size `max`.
 pub fn decode_sse(pieces: &[&[u8]], max: usize) -> SseOutcome {
     let mut d = SseDecoder::with_max_event_size(max);
-    let mut events = Vec::new();
-    let mut end = None;
-    'feed: for p in pieces {
-        d.push(p);
-        while let Some(r) = d.next_event() {
-            match r {
-                Ok(e) => events.push(e),
-                Err(e) => {
-                    end = Some(Err(e));
-                    break 'feed;
-                }
-            }
-        }
-    }
-    let end = match end {
-        Some(e) => e,
-        None => loop {
-            match d.finish() {
-                Ok(Some(e)) => events.push(e),
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        },
-    };
-    assert_eq!(
-        d.finish().map(|_| ()),
-        end,
-        "finish must repeat its outcome"
-    );
+    let (events, end) = feed(&mut d, pieces.iter().copied());
     (
         events,
         end,
@@ -146,32 +121,8 @@ pub type ChatOutcome = (Vec<ChatChunk>, Result<(), Error>);
 
 /// Runs a chat stream over `pieces`, feeding every chunk to an accumulator.
 pub fn run_chat(pieces: &[&[u8]]) -> ChatOutcome {
-    let mut s = ChatStream::new();
+    let (chunks, end) = feed(&mut ChatStream::new(), pieces.iter().copied());
     let mut acc = Accumulator::new();
-    let mut chunks = Vec::new();
-    let mut end = None;
-    'feed: for p in pieces {
-        s.push(p);
-        while let Some(r) = s.next_chunk() {
-            match r {
-                Ok(c) => chunks.push(c),
-                Err(e) => {
-                    end = Some(Err(e));
-                    break 'feed;
-                }
-            }
-        }
-    }
-    let end = match end {
-        Some(e) => e,
-        None => loop {
-            match s.finish() {
-                Ok(Some(c)) => chunks.push(c),
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        },
-    };
     for c in &chunks {
         let v = c.value().expect("a chunk handed out is valid JSON");
         acc.push(&v);

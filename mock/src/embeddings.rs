@@ -5,7 +5,7 @@ use crate::req::Req;
 use crate::util;
 use base64::Engine;
 use hyper::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 /// Default embedding size.
@@ -172,6 +172,13 @@ pub fn score(query: &str, text: &str) -> f64 {
     base * 0.9 + jitter * 0.05
 }
 
+/// `obj[key]` if it is a non-empty array of strings.
+fn strings<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<Vec<&'a str>> {
+    let items = obj.get(key)?.as_array()?;
+    let strings: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+    strings.filter(|s| !s.is_empty())
+}
+
 /// `POST /rerank` (TEI style): `{query, texts, return_text?}` -> `[{index, score, text?}]`,
 /// best first.
 pub fn rerank(req: &Req) -> Reply {
@@ -182,12 +189,7 @@ pub fn rerank(req: &Req) -> Reply {
     let Some(query) = obj.get("query").and_then(Value::as_str) else {
         return bad_request("'query' must be a string");
     };
-    let texts: Option<Vec<&str>> = obj
-        .get("texts")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-        .unwrap_or(None);
-    let Some(texts) = texts.filter(|t| !t.is_empty()) else {
+    let Some(texts) = strings(&obj, "texts") else {
         return bad_request("'texts' must be a non-empty array of strings");
     };
     let return_text = obj.get("return_text").and_then(Value::as_bool) == Some(true);
@@ -217,12 +219,7 @@ pub fn classify(req: &Req) -> Reply {
         Ok(o) => o,
         Err(msg) => return bad_request(&msg),
     };
-    let inputs: Option<Vec<&str>> = obj
-        .get("inputs")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-        .unwrap_or(None);
-    let Some(inputs) = inputs.filter(|t| !t.is_empty()) else {
+    let Some(inputs) = strings(&obj, "inputs") else {
         return bad_request("'inputs' must be a non-empty array of strings");
     };
     let out: Vec<Value> = inputs

@@ -63,8 +63,9 @@ fn bad(message: &str, param: Option<&str>) -> Box<Reply> {
     Box::new(invalid(message, param))
 }
 
-/// Options shared by chat and text completions.
+/// The request's JSON object and the options chat and text completions share.
 struct Common {
+    obj: Map<String, Value>,
     model: String,
     max_tokens: Option<usize>,
     stream: bool,
@@ -72,8 +73,9 @@ struct Common {
     gap: Duration,
 }
 
-/// Reads the common options; Err is the 400 reply.
-fn common(state: &State, req: &Req, obj: &Map<String, Value>) -> Result<Common, Box<Reply>> {
+/// Reads the request's JSON object and the common options; Err is the 400 reply.
+fn common(state: &State, req: &Req) -> Result<Common, Box<Reply>> {
+    let obj = req.json_object().map_err(|msg| bad(&msg, None))?;
     let model = match obj.get("model") {
         Some(Value::String(m)) => m.clone(),
         None | Some(Value::Null) => "mock-model".to_string(),
@@ -81,7 +83,7 @@ fn common(state: &State, req: &Req, obj: &Map<String, Value>) -> Result<Common, 
     };
     let mut max_tokens = None;
     for name in ["max_completion_tokens", "max_tokens"] {
-        let n = opt_count(obj, name, MAX_TOKENS).map_err(|m| bad(&m, Some(name)))?;
+        let n = opt_count(&obj, name, MAX_TOKENS).map_err(|m| bad(&m, Some(name)))?;
         max_tokens = max_tokens.or(n);
     }
     let stream = match obj.get("stream") {
@@ -96,6 +98,7 @@ fn common(state: &State, req: &Req, obj: &Map<String, Value>) -> Result<Common, 
         .unwrap_or(false);
     let gap = interval(state, req).map_err(|m| bad(&m, None))?;
     Ok(Common {
+        obj,
         model,
         max_tokens,
         stream,
@@ -176,19 +179,15 @@ fn chat_answer(
 
 /// `POST /v1/chat/completions`.
 async fn chat(state: &State, req: &Req) -> Reply {
-    let obj = match req.json_object() {
-        Ok(o) => o,
-        Err(msg) => return invalid(&msg, None),
-    };
-    let c = match common(state, req, &obj) {
+    let c = match common(state, req) {
         Ok(c) => c,
         Err(reply) => return *reply,
     };
-    let messages = match obj.get("messages") {
+    let messages = match c.obj.get("messages") {
         Some(Value::Array(m)) if !m.is_empty() => m.clone(),
         _ => return invalid("'messages' must be a non-empty array", Some("messages")),
     };
-    let answer = match chat_answer(&obj, &messages, c.max_tokens, &req.id) {
+    let answer = match chat_answer(&c.obj, &messages, c.max_tokens, &req.id) {
         Ok(a) => a,
         Err(reply) => return *reply,
     };
@@ -237,22 +236,18 @@ async fn chat(state: &State, req: &Req) -> Reply {
 
 /// `POST /v1/completions`.
 async fn completions(state: &State, req: &Req) -> Reply {
-    let obj = match req.json_object() {
-        Ok(o) => o,
-        Err(msg) => return invalid(&msg, None),
-    };
-    let c = match common(state, req, &obj) {
+    let c = match common(state, req) {
         Ok(c) => c,
         Err(reply) => return *reply,
     };
-    let prompt = match obj.get("prompt") {
+    let prompt = match c.obj.get("prompt") {
         Some(Value::String(p)) => p.clone(),
         Some(Value::Array(a)) if a.iter().all(Value::is_string) && !a.is_empty() => {
             a[0].as_str().unwrap_or("").to_string()
         }
         _ => return invalid("'prompt' must be a string", Some("prompt")),
     };
-    let base = match obj.get("mock_reply").and_then(Value::as_str) {
+    let base = match c.obj.get("mock_reply").and_then(Value::as_str) {
         Some(reply) => reply.to_string(),
         None => format!("Hello! You said: {prompt}"),
     };

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{body, chat_body, chunks, data_json, events, start, start_with};
+use common::{
+    body, chat_body, chunks, data_json, events, header, send, send_json, start, start_with,
+    status_json,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -14,9 +17,8 @@ async fn chat_completion_non_stream() {
         "/v1/chat/completions",
         "/environments/production/sync/v1/chat/completions",
     ] {
-        let r = m.post(path, chat_body("hi", false)).send().await.unwrap();
-        assert_eq!(r.status(), 200, "{path}");
-        let v: Value = r.json().await.unwrap();
+        let (status, v) = status_json(m.post(path, chat_body("hi", false))).await;
+        assert_eq!(status, 200, "{path}");
         assert_eq!(v["object"], "chat.completion");
         assert_eq!(v["model"], "m");
         assert!(v["id"].as_str().unwrap().starts_with("chatcmpl-"));
@@ -32,14 +34,7 @@ async fn chat_completion_non_stream() {
     }
     let mut b = chat_body("one two three four five", false);
     b["max_completion_tokens"] = json!(3);
-    let v: Value = m
-        .post("/v1/chat/completions", b)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = send_json(m.post("/v1/chat/completions", b)).await;
     assert_eq!(v["choices"][0]["message"]["content"], "Hello! You said:");
     assert_eq!(v["choices"][0]["finish_reason"], "length");
 
@@ -49,15 +44,11 @@ async fn chat_completion_non_stream() {
         json!({"messages": [{"role": "user", "content": "x"}], "max_tokens": 0}),
         json!([1]),
     ] {
-        let r = m
-            .post("/v1/chat/completions", bad.clone())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 400, "{bad}");
-        assert!(r.json::<Value>().await.unwrap()["error"]["message"].is_string());
+        let (status, v) = status_json(m.post("/v1/chat/completions", bad.clone())).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(v["error"]["message"].is_string());
     }
-    let r = m.post("/v1/nope", json!({})).send().await.unwrap();
+    let r = send(m.post("/v1/nope", json!({}))).await;
     assert_eq!(r.status(), 404);
 }
 
@@ -69,11 +60,8 @@ async fn chat_stream_event_sequence_with_usage_and_pacing() {
     b["stream_options"] = json!({"include_usage": true});
     b["some_unknown_field"] = json!({"ignored": true});
     let started = Instant::now();
-    let r = m.post("/v1/chat/completions", b).send().await.unwrap();
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/event-stream"));
+    let r = send(m.post("/v1/chat/completions", b)).await;
+    assert!(header(&r, "content-type").starts_with("text/event-stream"));
     let got = chunks(r).await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(280), "not paced");
     assert!(
@@ -107,13 +95,10 @@ async fn chat_stream_event_sequence_with_usage_and_pacing() {
     let started = Instant::now();
     let mut b = chat_body("x", true);
     b["max_tokens"] = json!(50);
-    let r = m
+    let unpaced = m
         .post("/v1/chat/completions", b)
-        .header("x-mock-token-rate", "0")
-        .send()
-        .await
-        .unwrap();
-    let all = body(r).await;
+        .header("x-mock-token-rate", "0");
+    let all = body(send(unpaced).await).await;
     assert!(
         started.elapsed() < Duration::from_millis(1500),
         "header override ignored"
@@ -132,11 +117,7 @@ async fn chat_tool_calls_streamed_and_not() {
     let mut b = chat_body("Paris", true);
     b["tools"] = tools.clone();
     b["stream_options"] = json!({"include_usage": true});
-    let r = m
-        .post("/v1/chat/completions", b.clone())
-        .send()
-        .await
-        .unwrap();
+    let r = send(m.post("/v1/chat/completions", b.clone())).await;
     let chunks = data_json(&body(r).await);
     assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
     let first = &chunks[1]["choices"][0]["delta"]["tool_calls"][0];
@@ -170,14 +151,7 @@ async fn chat_tool_calls_streamed_and_not() {
 
     b["stream"] = json!(false);
     b["tool_choice"] = json!({"type": "function", "function": {"name": "other"}});
-    let v: Value = m
-        .post("/v1/chat/completions", b.clone())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = send_json(m.post("/v1/chat/completions", b.clone())).await;
     let call = &v["choices"][0]["message"]["tool_calls"][0];
     assert_eq!(call["function"]["name"], "other");
     assert_eq!(call["function"]["arguments"], "{}");
@@ -188,14 +162,7 @@ async fn chat_tool_calls_streamed_and_not() {
         {"role": "assistant", "content": null, "tool_calls": [call]},
         {"role": "tool", "tool_call_id": "x", "content": "sunny"}]);
     b["max_tokens"] = json!(5);
-    let v: Value = m
-        .post("/v1/chat/completions", b)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = send_json(m.post("/v1/chat/completions", b)).await;
     assert_eq!(
         v["choices"][0]["message"]["content"],
         "Got the tool result: sunny"
@@ -205,111 +172,60 @@ async fn chat_tool_calls_streamed_and_not() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_completions() {
     let m = start().await;
-    let v: Value = m
-        .post(
-            "/v1/completions",
-            json!({"model": "m", "prompt": "Once", "max_tokens": 3}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = send_json(m.post(
+        "/v1/completions",
+        json!({"model": "m", "prompt": "Once", "max_tokens": 3}),
+    ))
+    .await;
     assert_eq!(v["object"], "text_completion");
     assert_eq!(v["choices"][0]["text"], "Hello! You said:");
     assert_eq!(v["choices"][0]["finish_reason"], "length");
-    let r = m
-        .post(
-            "/deployment/d1/sync/v1/completions",
-            json!({"model": "m", "prompt": "Once", "stream": true, "stream_options": {"include_usage": true}}),
-        )
-        .send()
-        .await
-        .unwrap();
-    let all = body(r).await;
+    let streamed = json!({"model": "m", "prompt": "Once", "stream": true,
+                          "stream_options": {"include_usage": true}});
+    let all = body(send(m.post("/deployment/d1/sync/v1/completions", streamed)).await).await;
     assert!(all.ends_with(b"data: [DONE]\n\n"));
     let chunks = data_json(&all);
     assert!(chunks.iter().all(|c| c["object"] == "text_completion"));
     assert_eq!(chunks.len(), 16 + 2);
     assert_eq!(chunks[16]["choices"][0]["finish_reason"], "stop");
     assert_eq!(chunks[17]["usage"]["completion_tokens"], 16);
-    let r = m
-        .post("/v1/completions", json!({"model": "m"}))
-        .send()
-        .await
-        .unwrap();
+    let r = send(m.post("/v1/completions", json!({"model": "m"}))).await;
     assert_eq!(r.status(), 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embeddings_models_and_rerank() {
     let m = start().await;
-    let v: Value = m
-        .post("/v1/embeddings", json!({"model": "e", "input": "hello"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = send_json(m.post("/v1/embeddings", json!({"model": "e", "input": "hello"}))).await;
     assert_eq!(v["object"], "list");
     assert_eq!(v["model"], "e");
     assert_eq!(v["data"][0]["object"], "embedding");
     assert_eq!(v["data"][0]["embedding"].as_array().unwrap().len(), 8);
-    let again: Value = m
-        .post(
-            "/v1/embeddings",
-            json!({"model": "e", "input": ["x", "hello"], "dimensions": 4}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again = send_json(m.post(
+        "/v1/embeddings",
+        json!({"model": "e", "input": ["x", "hello"], "dimensions": 4}),
+    ))
+    .await;
     assert_eq!(again["data"][1]["index"], 1);
     assert_eq!(again["data"][1]["embedding"].as_array().unwrap().len(), 4);
     assert_eq!(again["usage"]["prompt_tokens"], 2);
-    let b64: Value = m
-        .post(
-            "/sync/v1/embeddings",
-            json!({"input": "hello", "encoding_format": "base64"}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let b64 = send_json(m.post(
+        "/sync/v1/embeddings",
+        json!({"input": "hello", "encoding_format": "base64"}),
+    ))
+    .await;
     assert_eq!(b64["data"][0]["embedding"].as_str().unwrap().len(), 44);
-    let r = m
-        .post("/v1/embeddings", json!({"input": []}))
-        .send()
-        .await
-        .unwrap();
+    let r = send(m.post("/v1/embeddings", json!({"input": []}))).await;
     assert_eq!(r.status(), 400);
 
-    let v: Value = m
-        .get("/v1/models")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = send_json(m.get("/v1/models")).await;
     assert_eq!(v["data"][0]["id"], "mock-model");
     assert_eq!(v["data"][0]["owned_by"], "baseten-mock");
 
     for path in ["/rerank", "/production/sync/rerank"] {
-        let v: Value = m
-            .post(path, json!({"query": "red apple", "texts": ["blue sky", "a red apple"], "return_text": true}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let query = json!({"query": "red apple", "texts": ["blue sky", "a red apple"],
+                           "return_text": true});
+        let v = send_json(m.post(path, query)).await;
         assert_eq!(v[0]["index"], 1, "{path}");
         assert_eq!(v[0]["text"], "a red apple");
         assert!(v[0]["score"].as_f64().unwrap() > v[1]["score"].as_f64().unwrap());

@@ -30,6 +30,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
+import { rng } from '../common/rng.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -50,24 +51,6 @@ function findBinary() {
   const bin = join(target, 'debug', 'examples', process.platform === 'win32' ? 'sse_dump.exe' : 'sse_dump');
   if (!existsSync(bin)) throw new Error(`built sse_dump not found at ${bin}`);
   return bin;
-}
-
-// mulberry32: a small seeded generator, so a failing case can be replayed from its seed.
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    below: (n) => Math.floor(next() * n),
-    pick: (list) => list[Math.floor(next() * list.length)],
-    chance: (p) => next() < p,
-  };
 }
 
 // Text for values: never CR or LF (those end lines), but every other tricky character.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The playground's end-to-end tests (tests/e2e/playground.test.mjs): installs this folder's npm
-# dependencies if missing (playwright-core only, pinned; no browser is downloaded) and runs the
-# node:test suite in Debian's Chromium against the mock model server.
+# The playground's end-to-end tests (tests/e2e/*.test.mjs, one file per panel or concern, their
+# shared setup in helpers.mjs): installs this folder's npm dependencies if missing
+# (playwright-core only, pinned; no browser is downloaded) and runs the node:test files one after
+# the other (each starts its own mock, server and Debian's Chromium), against the mock model server.
 # Assumes pkg/ is built (scripts/build.sh) and the mock too (cargo build --release -p
 # baseten-mock). MOCK_BIN or CARGO_TARGET_DIR point at another build; CHROMIUM at another browser.
 set -euo pipefail
@@ -25,4 +26,4 @@ fi
 
 mkdir -p "$root/tests/artifacts"
 export MOCK_BIN=$mock_bin CHROMIUM=$chromium
-exec node --test --test-reporter=spec playground.test.mjs
+exec node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs

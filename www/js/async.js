@@ -1,7 +1,7 @@
 // Async predict: `client.asyncPredict(input, options)`, then a live status timeline drawn by
 // polling `client.asyncRequest(id)`, a Cancel button (`cancelAsyncRequest`), and the deployment's
 // queue status and wake.
-import { $, h, jsonEditor, parseJson, ResultView, guardButton, numberOrUndefined, formatMs, showError, hideError, disableKeepingFocus } from "./ui.js";
+import { $, onSubmit, h, jsonEditor, parseJson, ResultView, guardButton, numberOrUndefined, formatMs, showError, hideError, disableKeepingFocus } from "./ui.js";
 import { createClient } from "./settings.js";
 import { js } from "./code.js";
 
@@ -14,10 +14,7 @@ let active = null; // { controller, client, id, t0 }
 export function setup() {
   view = new ResultView("async");
   editor = jsonEditor($("async-input"), $("async-input-msg"), { onRun: submit, formatButton: $("async-format") });
-  $("async-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    submit();
-  });
+  onSubmit($("async-form"), submit);
   $("async-cancel").addEventListener("click", cancel);
   $("async-queue").addEventListener("click", queueStatus);
   $("async-wake").addEventListener("click", wake);

@@ -6,7 +6,7 @@
 // here as inline SVG. "Simulate failures" asks the mock to fail the first K requests of this
 // run (`x-mock-fault: fail:K:503` with a fresh `x-mock-fault-key`), so retries can be watched:
 // every HTTP attempt the client makes goes through the page's fetch, which counts them.
-import { $, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus, formatMs, js } from "./ui.js";
+import { $, onSubmit, runOnCtrlEnter, textLines, linesToRun, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus, formatMs, js } from "./ui.js";
 import { createClient, usingMock } from "./settings.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -48,16 +48,8 @@ let faultKey = ""; // the x-mock-fault-key of the run under way (fresh per run)
 
 export function setup() {
   if (!$("batch-model").value && usingMock()) $("batch-model").value = "mock-model";
-  $("batch-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    run();
-  });
-  $("batch-input").addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
-      ev.preventDefault();
-      run();
-    }
-  });
+  onSubmit($("batch-form"), run);
+  runOnCtrlEnter($("batch-input"), run);
   $("batch-input").addEventListener("input", countInputs);
   $("batch-kind").addEventListener("change", syncKind);
   $("batch-simulate").addEventListener("change", syncSimulate);
@@ -109,7 +101,7 @@ function syncSimulate() {
 }
 
 function inputs() {
-  return $("batch-input").value.split("\n").map((l) => l.trim()).filter(Boolean);
+  return textLines($("batch-input"));
 }
 
 function countInputs() {
@@ -240,13 +232,8 @@ class AttemptLog {
 }
 
 const run = guardButton("batch-run", async () => {
-  const lines = inputs();
-  if (!lines.length) {
-    $("batch-input-msg").textContent = "Type at least one line, or generate some.";
-    $("batch-input").focus();
-    return;
-  }
-  $("batch-input-msg").textContent = "";
+  const lines = linesToRun($("batch-input"), $("batch-input-msg"), "Type at least one line, or generate some.");
+  if (!lines) return;
   const k = kind();
   const ranges = plan(lines.length);
   const keys = ranges.map(([a, b]) => (k === "batchPost" ? JSON.stringify(payload(lines[a])) : JSON.stringify(lines.slice(a, b))));

@@ -1,7 +1,7 @@
 // Chat: `client.chat.completions.create({ stream: true, ... })` against the OpenAI base URL,
 // tokens painted as they arrive, Stop (aborts the request), a system prompt, temperature and
 // max tokens, the conversation kept in memory, and the streaming numbers.
-import { $, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus, attemptsText } from "./ui.js";
+import { $, onSubmit, h, guardButton, numberOrUndefined, showError, hideError, disableKeepingFocus, attemptsText } from "./ui.js";
 import { createClient, usingMock } from "./settings.js";
 import { StreamMetrics } from "./metrics.js";
 import { js } from "./code.js";
@@ -13,10 +13,7 @@ let active = null; // { controller, stream, stopped }
 export function setup() {
   metrics = new StreamMetrics($("chat-metrics"), { unit: "token" });
   if (!$("chat-model").value && usingMock()) $("chat-model").value = "mock-model";
-  $("chat-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    send();
-  });
+  onSubmit($("chat-form"), send);
   $("chat-message").addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();

@@ -1,6 +1,6 @@
 // Embeddings: `client.embeddings.create({ model, input })` with one input per line; a table
 // of the vectors (dimensions, norm, first values) and their cosine similarities.
-import { $, h, ResultView, guardButton, numberOrUndefined } from "./ui.js";
+import { $, onSubmit, runOnCtrlEnter, textLines, linesToRun, h, ResultView, guardButton, numberOrUndefined } from "./ui.js";
 import { createClient, usingMock } from "./settings.js";
 import { js } from "./code.js";
 
@@ -9,20 +9,12 @@ let view;
 export function setup() {
   view = new ResultView("embeddings");
   if (!$("embeddings-model").value && usingMock()) $("embeddings-model").value = "mock-model";
-  $("embeddings-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    run();
-  });
-  $("embeddings-input").addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
-      ev.preventDefault();
-      run();
-    }
-  });
+  onSubmit($("embeddings-form"), run);
+  runOnCtrlEnter($("embeddings-input"), run);
 }
 
 function inputs() {
-  return $("embeddings-input").value.split("\n").map((l) => l.trim()).filter(Boolean);
+  return textLines($("embeddings-input"));
 }
 
 function request() {
@@ -61,13 +53,8 @@ function table(texts, vectors) {
 }
 
 const run = guardButton("embeddings-run", async () => {
-  const lines = inputs();
-  if (!lines.length) {
-    $("embeddings-input-msg").textContent = "Type at least one line of text.";
-    $("embeddings-input").focus();
-    return;
-  }
-  $("embeddings-input-msg").textContent = "";
+  const lines = linesToRun($("embeddings-input"), $("embeddings-input-msg"), "Type at least one line of text.");
+  if (!lines) return;
   $("embeddings-results").replaceChildren();
   view.busy();
   const trace = {};

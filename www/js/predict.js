@@ -1,6 +1,6 @@
 // Predict: a JSON editor with validation, `client.predict(input)`, the answer, request id,
 // status and latency.
-import { $, jsonEditor, parseJson, ResultView, guardButton } from "./ui.js";
+import { $, onSubmit, jsonEditor, parseJson, ResultView, guardButton } from "./ui.js";
 import { createClient } from "./settings.js";
 import { js } from "./code.js";
 
@@ -10,10 +10,7 @@ let view;
 export function setup() {
   view = new ResultView("predict");
   editor = jsonEditor($("predict-input"), $("predict-input-msg"), { onRun: run, formatButton: $("predict-format") });
-  $("predict-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    run();
-  });
+  onSubmit($("predict-form"), run);
 }
 
 const run = guardButton("predict-run", async () => {

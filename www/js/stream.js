@@ -1,6 +1,6 @@
 // Streamed predict: `client.predictStream(input)`, the body's bytes painted as they arrive
 // (decoded as UTF-8 across chunk boundaries), chunk timing, and Stop (`stream.abort()`).
-import { $, jsonEditor, parseJson, ResultView, guardButton, disableKeepingFocus } from "./ui.js";
+import { $, onSubmit, jsonEditor, parseJson, ResultView, guardButton, disableKeepingFocus } from "./ui.js";
 import { createClient } from "./settings.js";
 import { StreamMetrics } from "./metrics.js";
 import { js } from "./code.js";
@@ -14,10 +14,7 @@ export function setup() {
   view = new ResultView("stream");
   metrics = new StreamMetrics($("stream-metrics"), { unit: "chunk" });
   editor = jsonEditor($("stream-input"), $("stream-input-msg"), { onRun: run, formatButton: $("stream-format") });
-  $("stream-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    run();
-  });
+  onSubmit($("stream-form"), run);
   $("stream-stop").addEventListener("click", stop);
 }
 

@@ -1,6 +1,6 @@
 // Sync routes: any method on the model's own server (`.../sync/{path}`) with
 // `client.sync(method, path, body)`; the answer, status, request id and latency.
-import { $, jsonEditor, parseJson, ResultView, guardButton } from "./ui.js";
+import { $, onSubmit, jsonEditor, parseJson, ResultView, guardButton } from "./ui.js";
 import { createClient } from "./settings.js";
 import { js } from "./code.js";
 
@@ -12,10 +12,7 @@ const hasBody = () => !["GET", "HEAD", "DELETE"].includes($("sync-method").value
 export function setup() {
   view = new ResultView("sync");
   editor = jsonEditor($("sync-body"), $("sync-body-msg"), { allowEmpty: true, onRun: run, formatButton: $("sync-format") });
-  $("sync-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    run();
-  });
+  onSubmit($("sync-form"), run);
   const syncBody = () => {
     const on = hasBody();
     $("sync-body").disabled = !on;

@@ -69,6 +69,41 @@ export function parseJson(text, { allowEmpty = false } = {}) {
   }
 }
 
+/** The lines of a textarea, trimmed, the blank ones left out. */
+export function textLines(textarea) {
+  return textarea.value.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * The lines of `textarea` (textLines) to run on; when there are none, says `message` in
+ * `messageEl`, focuses the textarea and returns null.
+ */
+export function linesToRun(textarea, messageEl, message) {
+  const lines = textLines(textarea);
+  messageEl.textContent = lines.length ? "" : message;
+  if (lines.length) return lines;
+  textarea.focus();
+  return null;
+}
+
+/** Runs `run` when `form` is submitted (Enter in a field, its submit button), staying on the page. */
+export function onSubmit(form, run) {
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    run();
+  });
+}
+
+/** Runs `run` on Ctrl/Cmd+Enter in `field` (a textarea, where Enter alone types a new line). */
+export function runOnCtrlEnter(field, run) {
+  field.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      run();
+    }
+  });
+}
+
 /**
  * Makes a textarea a JSON editor: live validation into `messageEl` (with aria-invalid),
  * Ctrl/Cmd+Enter runs `onRun`, and a "Format" button if given. Returns `read()`, which
@@ -87,12 +122,7 @@ export function jsonEditor(textarea, messageEl, { allowEmpty = false, onRun, for
     clearTimeout(timer);
     timer = setTimeout(check, 150);
   });
-  textarea.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && onRun) {
-      ev.preventDefault();
-      onRun();
-    }
-  });
+  if (onRun) runOnCtrlEnter(textarea, onRun);
   formatButton?.addEventListener("click", () => {
     const r = check();
     if (r.ok && r.value !== undefined) textarea.value = JSON.stringify(r.value, null, 2);

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use baseten_mock::{Config, Server};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// A running mock plus a client for it.
@@ -41,49 +43,77 @@ pub async fn start_with(token_rate: f64) -> Mock {
 }
 
 impl Mock {
+    /// A request to `path` with the test key.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.without_key(method, path).bearer_auth("test-key")
+    }
+
+    /// A request to `path` with no key: the mock's own routes need none, the others answer 401.
+    pub fn without_key(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.url))
+    }
+
     /// A POST to `path` with the test key and a JSON body.
-    pub fn post(&self, path: &str, body: serde_json::Value) -> reqwest::RequestBuilder {
-        self.client
-            .post(format!("{}{path}", self.url))
-            .bearer_auth("test-key")
-            .json(&body)
+    pub fn post(&self, path: &str, body: Value) -> RequestBuilder {
+        self.request(Method::POST, path).json(&body)
+    }
+
+    /// A POST to `path` with the test key and `body` as it is (not necessarily JSON).
+    pub fn post_text(&self, path: &str, body: &'static str) -> RequestBuilder {
+        self.request(Method::POST, path).body(body)
     }
 
     /// A GET to `path` with the test key.
-    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client
-            .get(format!("{}{path}", self.url))
-            .bearer_auth("test-key")
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.request(Method::GET, path)
     }
 
     /// A DELETE of `path` with the test key.
-    pub fn delete(&self, path: &str) -> reqwest::RequestBuilder {
-        self.client
-            .delete(format!("{}{path}", self.url))
-            .bearer_auth("test-key")
+    pub fn delete(&self, path: &str) -> RequestBuilder {
+        self.request(Method::DELETE, path)
     }
 
     /// A GET of one of the mock's own routes, parsed as JSON.
-    pub async fn mock_json(&self, path: &str) -> serde_json::Value {
-        self.client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("introspection answers")
-            .json()
-            .await
-            .expect("introspection is JSON")
+    pub async fn mock_json(&self, path: &str) -> Value {
+        send_json(self.without_key(Method::GET, path)).await
+    }
+
+    /// Clears the mock's request log and its scripted-fault counters (`POST /__mock/reset`).
+    pub async fn reset(&self) {
+        let r = send(self.without_key(Method::POST, "/__mock/reset")).await;
+        assert_eq!(r.status(), 200, "reset");
     }
 }
 
+/// Sends a request; panics if the mock does not answer.
+pub async fn send(req: RequestBuilder) -> Response {
+    req.send().await.expect("the mock answers")
+}
+
 /// Sends a request and parses its answer as JSON.
-pub async fn send_json(req: reqwest::RequestBuilder) -> serde_json::Value {
-    req.send()
-        .await
-        .expect("the mock answers")
-        .json()
-        .await
-        .expect("the answer is JSON")
+pub async fn send_json(req: RequestBuilder) -> Value {
+    json_body(send(req).await).await
+}
+
+/// Sends a request: the status and the answer parsed as JSON.
+pub async fn status_json(req: RequestBuilder) -> (u16, Value) {
+    let r = send(req).await;
+    (r.status().as_u16(), json_body(r).await)
+}
+
+/// A body parsed as JSON.
+pub async fn json_body(resp: Response) -> Value {
+    resp.json().await.expect("the answer is JSON")
+}
+
+/// A response header as text.
+pub fn header<'a>(resp: &'a Response, name: &str) -> &'a str {
+    resp.headers()[name].to_str().expect("a text header")
+}
+
+/// The length a response announced in its Content-Length.
+pub fn content_length(resp: &Response) -> usize {
+    header(resp, "content-length").parse().expect("a length")
 }
 
 /// Reads a body chunk by chunk, with the time each arrived; Err if the body broke.
@@ -117,7 +147,7 @@ pub fn events(body: &[u8]) -> Vec<String> {
 }
 
 /// The JSON payloads of the `data:` events, skipping `[DONE]`.
-pub fn data_json(body: &[u8]) -> Vec<serde_json::Value> {
+pub fn data_json(body: &[u8]) -> Vec<Value> {
     events(body)
         .iter()
         .filter_map(|e| e.strip_prefix("data: "))
@@ -127,7 +157,7 @@ pub fn data_json(body: &[u8]) -> Vec<serde_json::Value> {
 }
 
 /// A chat request body for `text`.
-pub fn chat_body(text: &str, stream: bool) -> serde_json::Value {
+pub fn chat_body(text: &str, stream: bool) -> Value {
     serde_json::json!({
         "model": "m",
         "messages": [{"role": "user", "content": text}],
