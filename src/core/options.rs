@@ -53,25 +53,30 @@ pub enum Cli {
 impl Ty {
     /// What a value of this type is, for error messages (`a string`, `"Left" or "Right"`).
     pub fn expected(&self) -> String {
-        match self {
-            Ty::Str => "a string".into(),
+        let simple = match self {
+            Ty::Str => "a string",
             Ty::OneOf(values) => {
-                let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-                match quoted.split_last() {
-                    Some((last, [])) => last.clone(),
-                    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-                    None => "nothing".into(),
+                let mut out = String::new();
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(if i + 1 == values.len() { " or " } else { ", " });
+                    }
+                    out.push('"');
+                    out.push_str(v);
+                    out.push('"');
                 }
+                return out;
             }
-            Ty::Num | Ty::Ints(_) => "a finite number".into(),
-            Ty::Millis => "a number of milliseconds >= 0".into(),
-            Ty::Limit => "a number (Infinity: no limit)".into(),
-            Ty::Bool => "a boolean".into(),
-            Ty::Signal => "an AbortSignal".into(),
-            Ty::Headers | Ty::Table(_) => "an object".into(),
-            Ty::Fetch | Ty::Progress => "a function".into(),
-            Ty::Time => "a number of milliseconds or a Date".into(),
-        }
+            Ty::Num | Ty::Ints(_) => "a finite number",
+            Ty::Millis => "a number of milliseconds >= 0",
+            Ty::Limit => "a number (Infinity: no limit)",
+            Ty::Bool => "a boolean",
+            Ty::Signal => "an AbortSignal",
+            Ty::Headers | Ty::Table(_) => "an object",
+            Ty::Fetch | Ty::Progress => "a function",
+            Ty::Time => "a number of milliseconds or a Date",
+        };
+        simple.into()
     }
 }
 
