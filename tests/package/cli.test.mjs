@@ -250,3 +250,45 @@ test("Ctrl-C during a stream aborts it: exit 130", { timeout: 60_000 }, async ()
   assert.equal(code, 130, err);
   assert.match(err, /interrupted/);
 });
+
+/** The flags of every command, as each `--help` lists them. */
+async function helpFlags() {
+  const main = await cli(["--help"], { mockUrl: false });
+  const commands = [...main.stdout.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]).filter((c) => c !== "h");
+  const flags = new Set();
+  for (const cmd of commands) {
+    const res = await cli([cmd, "--help"], { mockUrl: false });
+    assert.equal(res.code, 0, `${cmd} --help`);
+    for (const m of res.stdout.matchAll(/(?:^|\s|, )--([a-z][a-z-]*)/gm)) flags.add(m[1]);
+  }
+  return flags;
+}
+
+test("flags and options agree: every option has a flag or a reason, every flag an option or a CLI-only purpose", { timeout: 60_000 }, async () => {
+  const { TABLES } = await import(project.path("node_modules/baseten-edge/cli-tables.mjs"));
+  const flags = await helpFlags();
+  // Flags that set no option of the library: the CLI's own, and fields of a chat request body.
+  const cliOnly = new Set(["compact", "help", "version", "wait", "model", "system", "messages", "max-tokens", "temperature", "no-stream", "json"]);
+  const optionFlags = new Set();
+  for (const [id, table] of Object.entries(TABLES)) {
+    for (const f of table.fields) {
+      if (f.flag) {
+        optionFlags.add(f.flag);
+        assert.ok(flags.has(f.flag), `${id}.${f.key}: its flag --${f.flag} is in no command's --help`);
+      } else {
+        assert.ok(typeof f.absent === "string" && f.absent.length > 10, `${id}.${f.key} has no flag and no reason`);
+      }
+    }
+  }
+  for (const flag of flags) {
+    assert.ok(optionFlags.has(flag) || cliOnly.has(flag), `--${flag} sets no option and is not a CLI-only flag`);
+  }
+});
+
+test("the new flags reach the library: --max-event-bytes and --headers-timeout are read (and checked)", { timeout: 60_000 }, async () => {
+  const bad = await cli(["predict", "{}", "--max-event-bytes", "0"]);
+  assert.equal(bad.code, 3, bad.stderr);
+  assert.match(bad.stderr, /maxEventBytes/);
+  const ok = await cli(["predict", '{"a":1}', "--headers-timeout", "5000", "--max-event-bytes", "1024"]);
+  assert.deepEqual(parse(ok), { a: 1 });
+});
