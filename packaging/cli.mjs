@@ -5,9 +5,11 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Baseten } from "./node.mjs";
-import { ERRORS, TABLES } from "./cli-tables.mjs";
 
 const NAME = "baseten-edge";
+
+/** The error classes and option tables of the library (generated from the crate by scripts/gen.sh). */
+const { errors: ERRORS, tables: TABLES } = JSON.parse(readFileSync(new URL("./cli-tables.json", import.meta.url), "utf8"));
 
 /** Exit codes: one per error class (generated from the crate's ErrorKind), and the CLI's own. */
 const EXIT_CODES = {
@@ -42,7 +44,7 @@ const ENV = {
   "openai-base-url": "BASETEN_OPENAI_BASE_URL",
 };
 
-/** The flagged options of the tables `ids` (core::options, via cli-tables.mjs). */
+/** The flagged options of the tables `ids` (core::options, via cli-tables.json). */
 function flagged(...ids) {
   return ids.flatMap((id) => TABLES[id].fields.filter((f) => f.flag).map((f) => ({ ...f, table: id })));
 }

@@ -62,7 +62,7 @@ for dir in pkg pkg/chat; do
     packaging/nodejs.d.cts packaging/wasm.d.ts "$dir/"
 done
 cp packaging/cli.mjs pkg/cli.mjs && chmod +x pkg/cli.mjs
-cp packaging/cli-tables.mjs pkg/cli-tables.mjs
+cp packaging/cli-tables.json pkg/cli-tables.json
 node scripts/pkg-entries.mjs
 mkdir -p pkg/docs && cp docs/runtimes.md docs/cli.md pkg/docs/ 2>/dev/null || true
 cp README.md pkg/ 2>/dev/null || true

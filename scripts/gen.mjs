@@ -42,48 +42,12 @@ function errorsJs(errors) {
   const table = errors.map((e) => `  ${e.kind}: ${e.name},`).join("\n");
   return `${HEAD}
 // @ts-check
-// The error classes, one per core::error::ErrorKind, under BasetenError as openai-node arranges
-// its own. Rust makes every error through makeError; the package entries re-export the classes.
+// The error classes, one per core::error::ErrorKind, under BasetenError (error_base.js) as
+// openai-node arranges its own. Rust makes every error through makeError; the package entries
+// re-export the classes.
+import { BasetenError } from "../error_base.js";
 
-/**
- * What an error carries besides its message.
- * @typedef {object} ErrorFields
- * @property {number | null} [status] the HTTP status, when a response was received
- * @property {string | null} [requestId] X-BASETEN-REQUEST-ID, else x-request-id
- * @property {string | null} [code] the server's error code, or ours (headers_timeout, ...)
- * @property {string | null} [body] the raw error body
- * @property {boolean} [retryable] whether the same request may succeed if retried
- * @property {number} [attempts] how many attempts were made
- */
-
-/** Every error this package raises or rejects with. */
-export class BasetenError extends Error {
-  /** The class's \`name\`. */
-  static errorName = "BasetenError";
-  /** @type {string | null} The class's \`kind\` (core::error::ErrorKind::as_str). */
-  static kind = null;
-
-  /** @param {string} [message] @param {ErrorFields} [fields] */
-  constructor(message, fields) {
-    super(message);
-    const c = /** @type {typeof BasetenError} */ (new.target);
-    /** @type {string} */
-    this.name = c.errorName;
-    /** @type {string | null} */
-    this.kind = c.kind;
-    /** @type {number | null} */
-    this.status = null;
-    /** @type {string | null} */
-    this.requestId = null;
-    /** @type {string | null} */
-    this.code = null;
-    /** @type {string | null} */
-    this.body = null;
-    this.retryable = false;
-    this.attempts = 1;
-    if (fields) Object.assign(this, fields);
-  }
-}
+export { BasetenError };
 
 ${classes.join("\n")}
 /** The class of each kind. */
@@ -93,7 +57,7 @@ ${table}
 
 /**
  * The error of kind \`kind\` (BasetenError for a kind this file does not know).
- * @param {string} kind @param {string} message @param {ErrorFields} fields
+ * @param {string} kind @param {string} message @param {import("../error_base.js").ErrorFields} fields
  */
 export function makeError(kind, message, fields) {
   const C = Object.prototype.hasOwnProperty.call(CLASSES, kind) ? CLASSES[/** @type {keyof typeof CLASSES} */ (kind)] : BasetenError;
@@ -105,50 +69,20 @@ export function makeError(kind, message, fields) {
 function errorsDts(errors) {
   const names = errors.map((e) => JSON.stringify(e.name)).join(" | ");
   const kinds = errors.map((e) => JSON.stringify(e.kind)).join(" | ");
-  const classes = ordered(errors).map((e) =>
-    `/** ${e.summary} */\nexport class ${e.name} extends ${e.parent ?? "BasetenError"} {\n  readonly name: ${JSON.stringify(e.name)};\n  readonly kind: ${JSON.stringify(e.kind)};\n}`,
-  );
+  // A class no other extends narrows `name` and `kind` to its own; a parent cannot (its
+  // subclasses' would no longer fit).
+  const parents = new Set(errors.map((e) => e.parent));
+  const classes = ordered(errors).map((e) => {
+    const own = parents.has(e.name) ? "" : `\n  name: ${JSON.stringify(e.name)};\n  kind: ${JSON.stringify(e.kind)};\n`;
+    return `/** ${e.summary} */\nexport class ${e.name} extends ${e.parent ?? "BasetenError"} {${own}}`;
+  });
   return `${HEAD}
+// The subclasses of BasetenError (declared in types.d.ts), one per core::error::ErrorKind.
 
 /** The \`name\` of every error class. */
 export type ErrorName = ${names};
 /** The \`kind\` of every error class. */
 export type ErrorKind = ${kinds};
-
-/** What an error carries besides its message. */
-export interface ErrorFields {
-  /** The HTTP status, when a response was received. */
-  status?: number | null;
-  /** \`X-BASETEN-REQUEST-ID\`, else \`x-request-id\`. */
-  requestId?: string | null;
-  /** The server's error code, or ours (\`headers_timeout\`, \`idle_timeout\`, \`deadline\`, ...). */
-  code?: string | null;
-  /** The raw error body. */
-  body?: string | null;
-  /** Whether the same request may succeed if retried. */
-  retryable?: boolean;
-  /** How many attempts were made. */
-  attempts?: number;
-}
-
-/** Every error this package raises or rejects with: \`e instanceof BasetenError\`. */
-export class BasetenError extends Error {
-  constructor(message?: string, fields?: ErrorFields);
-  name: ErrorName | "BasetenError";
-  kind: ErrorKind | null;
-  /** The HTTP status, when a response was received. */
-  status: number | null;
-  /** \`X-BASETEN-REQUEST-ID\`, else \`x-request-id\`. */
-  requestId: string | null;
-  /** The server's error code, or ours (\`headers_timeout\`, \`idle_timeout\`, \`deadline\`, ...). */
-  code: string | null;
-  /** The raw error body. */
-  body: string | null;
-  /** Whether the same request may succeed if retried. */
-  retryable: boolean;
-  /** How many attempts were made. */
-  attempts: number;
-}
 
 ${classes.join("\n\n")}
 `;
@@ -187,19 +121,12 @@ function optionsDts(tables) {
 
 // ---- the CLI's tables ----
 
+/** The CLI's view of the tables: each error class with its exit code and meaning, and every
+ * option table (by id) with, for each option, its flag or why it has none. */
 function cliTables(errors, tables) {
   const list = errors.map(({ name, exit, summary }) => ({ name, exit, summary }));
   const byId = Object.fromEntries(tables.map((t) => [t.id, t]));
-  return `${HEAD}
-// The CLI's view of the crate's tables: each error class with its exit code, and every option
-// table with, for each option, its flag or why it has none.
-
-/** The error classes, their exit codes and meanings (core::error::ErrorKind). */
-export const ERRORS = ${JSON.stringify(list, null, 2)};
-
-/** The option tables (core::options), by id. */
-export const TABLES = ${JSON.stringify(byId, null, 2)};
-`;
+  return JSON.stringify({ generatedBy: "scripts/gen.sh", errors: list, tables: byId }, null, 2) + "\n";
 }
 
 // ---- write or check ----
@@ -209,7 +136,7 @@ const files = {
   "src/js/gen/errors.d.ts": errorsDts(data.errors),
   "src/js/gen/options.d.ts": optionsDts(data.tables.filter((t) => t.everyBuild)),
   "src/js/gen/options_full.d.ts": optionsDts(data.tables.filter((t) => !t.everyBuild)),
-  "packaging/cli-tables.mjs": cliTables(data.errors, data.tables),
+  "packaging/cli-tables.json": cliTables(data.errors, data.tables),
 };
 
 let stale = 0;

@@ -351,20 +351,6 @@ table! {
 }
 
 table! {
-    /// Options of `rerank(...)`: `POST .../rerank`.
-    rerank: "RerankOptions", "options", extends batch::TABLE {
-        /// The `raw_scores` field.
-        RAW_SCORES = "rawScores": Bool, NO_BATCH_COMMAND;
-        /// The `return_text` field.
-        RETURN_TEXT = "returnText": Bool, NO_BATCH_COMMAND;
-        /// The `truncate` field.
-        TRUNCATE = "truncate": Bool, NO_BATCH_COMMAND;
-        /// The `truncation_direction` field.
-        TRUNCATION_DIRECTION = "truncationDirection": OneOf(&["Left", "Right"]), NO_BATCH_COMMAND;
-    }
-}
-
-table! {
     /// Options of `classify(...)`: `POST .../predict` of a classification model.
     classify: "ClassifyOptions", "options", extends batch::TABLE {
         /// The `raw_scores` field.
@@ -373,6 +359,14 @@ table! {
         TRUNCATE = "truncate": Bool, NO_BATCH_COMMAND;
         /// The `truncation_direction` field.
         TRUNCATION_DIRECTION = "truncationDirection": OneOf(&["Left", "Right"]), NO_BATCH_COMMAND;
+    }
+}
+
+table! {
+    /// Options of `rerank(...)`: `POST .../rerank`; the classify options, and `returnText`.
+    rerank: "RerankOptions", "options", extends classify::TABLE {
+        /// The `return_text` field.
+        RETURN_TEXT = "returnText": Bool, NO_BATCH_COMMAND;
     }
 }
 
@@ -400,7 +394,7 @@ pub const TABLES: &[&Table] = &[
     wait::TABLE,
     batch::TABLE,
     embed::TABLE,
-    rerank::TABLE,
     classify::TABLE,
+    rerank::TABLE,
     webhook::TABLE,
 ];

@@ -103,11 +103,11 @@ impl CallOpts {
     /// (`SyncOptions`, `AsyncPredictOptions`).
     pub fn from_opts(o: &Opts) -> Result<CallOpts> {
         Ok(CallOpts {
-            signals: o.signal(call::SIGNAL)?.into_iter().collect(),
+            signals: o.signal(call::SIGNAL).into_iter().collect(),
             timeouts: Timeouts {
-                total: o.millis(call::TIMEOUT_MS)?,
-                headers: o.millis(call::HEADERS_TIMEOUT_MS)?,
-                idle: o.millis(call::IDLE_TIMEOUT_MS)?,
+                total: o.number(call::TIMEOUT_MS),
+                headers: o.number(call::HEADERS_TIMEOUT_MS),
+                idle: o.number(call::IDLE_TIMEOUT_MS),
             },
             headers: o.headers(call::HEADERS)?,
             max_retries: read_max_retries(o, call::MAX_RETRIES)?,
@@ -151,7 +151,7 @@ impl CallOpts {
 
 /// Reads `maxRetries` (a whole number from 0 to 10).
 pub fn read_max_retries(o: &Opts, field: &Field) -> Result<Option<u32>> {
-    match o.number(field)? {
+    match o.number(field) {
         None => Ok(None),
         Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => Ok(Some(n as u32)),
         Some(_) => Err(Error::config(
@@ -265,38 +265,11 @@ impl Client {
         (headers, true)
     }
 
-    /// Sends a request and waits for a successful response's headers. A non-2xx response is
-    /// read and classified into a typed error.
-    pub async fn start(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<&str>,
-        accept: Accept,
-        call: &CallOpts,
-    ) -> Result<Started> {
-        let body = body.map(JsValue::from_str);
-        let sent = self.send(method, url, body.as_ref(), accept, call).await?;
-        let Sent {
-            guard,
-            deadline,
-            idle_ms,
-            ..
-        } = sent;
-        let js = guard.js();
-        Ok(Started {
-            response: glue::sent_response(js),
-            request_id: glue::sent_request_id(js),
-            guard,
-            deadline,
-            idle_ms,
-        })
-    }
-
     /// The retry loop: attempts until one succeeds (its outcome is left in the guard's JS
     /// state) or the policy gives up. A JSON call's 2xx body is read in the attempt; a failure
-    /// from then on is final.
-    async fn send(
+    /// from then on is final. A non-2xx response is read and classified into a typed error. A
+    /// streamed answer goes on with [`Sent::started`].
+    pub async fn send(
         &self,
         method: &str,
         url: &str,
@@ -420,21 +393,9 @@ impl Client {
         }
     }
 
-    /// A whole JSON call: the parsed body (`null` when empty; a string for a `text/plain` body
-    /// that is not JSON).
+    /// A whole JSON call, its body a JS string: the parsed answer (`null` when empty; a string
+    /// for a `text/plain` body that is not JSON).
     pub async fn json(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<&str>,
-        call: &CallOpts,
-    ) -> Result<JsValue> {
-        let body = body.map(JsValue::from_str);
-        self.json_js(method, url, body.as_ref(), call).await
-    }
-
-    /// [`Client::json`] with the body already a JS string.
-    pub async fn json_js(
         &self,
         method: &str,
         url: &str,
@@ -449,11 +410,25 @@ impl Client {
 }
 
 /// A successful attempt, with what still governs the rest of the call.
-struct Sent {
+pub struct Sent {
     kind: u32,
     guard: CallGuard,
     deadline: Option<Timeout>,
     idle_ms: Option<f64>,
+}
+
+impl Sent {
+    /// The response whose headers have arrived, with the guard and timers of its body.
+    pub fn started(self) -> Started {
+        let js = self.guard.js();
+        Started {
+            response: glue::sent_response(js),
+            request_id: glue::sent_request_id(js),
+            guard: self.guard,
+            deadline: self.deadline,
+            idle_ms: self.idle_ms,
+        }
+    }
 }
 
 /// A failed attempt: retried if the policy says so, or final (a 2xx body that failed).
@@ -486,6 +461,7 @@ fn run_boxed(client: Rc<Client>, fut: Pin<Box<dyn Future<Output = Result<JsValue
 }
 
 /// `JSON.stringify(value)`, refusing values that have no JSON form.
+#[cfg(feature = "full")]
 pub fn to_json(value: &JsValue, what: &str) -> Result<String> {
     to_json_js(value, what).map(|s| s.as_string().unwrap_or_default())
 }

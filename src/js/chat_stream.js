@@ -21,8 +21,6 @@ import { toReadableStream } from "./streams.js";
 /**
  * The Rust half (`ChatChunkReader`), as this class uses it.
  * @typedef {object} Reader
- * @property {string | undefined} requestId
- * @property {number} status
  * @property {(textOnly: boolean) => Promise<Batch>} read
  * @property {() => Batch} full
  * @property {() => unknown} stop
@@ -70,8 +68,8 @@ class ChatCompletionStream {
   #sseDone = false;
   #textOnly = false;
 
-  /** @param {Reader} raw */
-  constructor(raw) { this.#raw = raw; this.#rid = raw.requestId; this.#status = raw.status; }
+  /** @param {Reader} raw @param {string | undefined} requestId @param {number} status */
+  constructor(raw, requestId, status) { this.#raw = raw; this.#rid = requestId; this.#status = status; }
   /** The response's request id. */
   get requestId() { return this.#rid; }
   /** The response's HTTP status. */
@@ -166,8 +164,13 @@ class ChatCompletionStream {
   }
 }
 
-/** Wraps the Rust half in the class users hold. @param {Reader} raw */
-export function newChatStream(raw) { return new ChatCompletionStream(raw); }
+/**
+ * Wraps the Rust half in the class users hold.
+ * @param {Reader} raw @param {string | undefined} requestId @param {number} status
+ */
+export function newChatStream(raw, requestId, status) {
+  return new ChatCompletionStream(raw, requestId, status);
+}
 
 /**
  * What one `read()` hands over: `s` the chunks' text, `o` the UTF-16 offsets of each chunk's

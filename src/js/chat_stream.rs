@@ -18,9 +18,10 @@ use crate::web::stream::ResponseStream;
 
 #[wasm_bindgen(module = "/src/js/chat_stream.js")]
 extern "C" {
-    /// Wraps a `ChatChunkReader` in the `ChatCompletionStream` class.
+    /// Wraps a `ChatChunkReader` in the `ChatCompletionStream` class, with the response's
+    /// request id and status.
     #[wasm_bindgen(js_name = newChatStream)]
-    fn new_chat_stream(raw: JsValue) -> JsValue;
+    fn new_chat_stream(raw: JsValue, request_id: Option<String>, status: u16) -> JsValue;
     /// What one `read()` hands over: `s` the chunks' text, `o` the UTF-16 offsets of each
     /// chunk's event name, data and text delta in it (3 per chunk, or only the text delta for a
     /// text-only batch, after a leading 0), `ending` an [`end`] code and `v` its value.
@@ -115,16 +116,14 @@ pub struct ChatChunkReader {
     last: Rc<RefCell<Batch>>,
     stopper: Stopper,
     client: Rc<Client>,
-    request_id: Option<String>,
-    status: u16,
 }
 
 impl ChatChunkReader {
     /// Wraps a started SSE response as a JS `ChatCompletionStream`.
     pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
+        let request_id = body.request_id().map(str::to_string);
+        let status = body.status();
         let raw = ChatChunkReader {
-            request_id: body.request_id().map(str::to_string),
-            status: body.status(),
             stopper: body.stopper(),
             last: Rc::default(),
             cell: Rc::new(RefCell::new(Some(Inner {
@@ -138,7 +137,7 @@ impl ChatChunkReader {
             }))),
             client,
         };
-        new_chat_stream(raw.into())
+        new_chat_stream(raw.into(), request_id, status)
     }
 }
 
@@ -199,17 +198,5 @@ impl ChatChunkReader {
         let mut e = Error::new(ErrorKind::Decode, "a stream chunk is not valid JSON");
         e.body = Some(data);
         self.client.fail(e)
-    }
-
-    /// The response's request id.
-    #[wasm_bindgen(getter, js_name = requestId)]
-    pub fn request_id(&self) -> Option<String> {
-        self.request_id.clone()
-    }
-
-    /// The response's HTTP status.
-    #[wasm_bindgen(getter)]
-    pub fn status(&self) -> u16 {
-        self.status
     }
 }

@@ -26,18 +26,18 @@ pub struct Baseten {
 
 fn read_client(options: &JsValue) -> Result<Client> {
     let o = Opts::new(options, client::TABLE)?;
-    let model = o.string(client::MODEL_ID)?;
-    let chain = o.string(client::CHAIN_ID)?;
+    let model = o.string(client::MODEL_ID);
+    let chain = o.string(client::CHAIN_ID);
     let target = match (model, chain) {
         (Some(_), Some(_)) => return Err(Error::config("set modelId or chainId, not both")),
         (Some(m), None) => Some(Target::Model(m)),
         (None, Some(c)) => Some(Target::Chain(c)),
         (None, None) => None,
     };
-    let named = o.string(client::ENVIRONMENT)?;
-    let deployment = o.string(client::DEPLOYMENT)?;
-    let development = o.boolean(client::DEVELOPMENT)?.unwrap_or(false);
-    let production = o.boolean(client::PRODUCTION)?.unwrap_or(false);
+    let named = o.string(client::ENVIRONMENT);
+    let deployment = o.string(client::DEPLOYMENT);
+    let development = o.boolean(client::DEVELOPMENT).unwrap_or(false);
+    let production = o.boolean(client::PRODUCTION).unwrap_or(false);
     let chosen = [
         named.is_some(),
         deployment.is_some(),
@@ -56,19 +56,19 @@ fn read_client(options: &JsValue) -> Result<Client> {
         _ if production => Environment::Production,
         _ => Environment::Default,
     };
-    let base_url = o.string(client::BASE_URL)?;
+    let base_url = o.string(client::BASE_URL);
     let openai_base = o
-        .string(client::OPENAI_BASE_URL)?
+        .string(client::OPENAI_BASE_URL)
         .map(|u| normalize_base_url(&u))
         .transpose()?;
     let endpoint = Endpoint::new(&EndpointConfig {
         target,
         environment,
-        region: o.string(client::REGION)?,
+        region: o.string(client::REGION),
         base_url: base_url.clone(),
     })?;
     let key = o
-        .string(client::API_KEY)?
+        .string(client::API_KEY)
         .map(|k| ApiKey::new(&k))
         .transpose()?;
     if key.is_none() && base_url.is_none() && openai_base.is_none() {
@@ -76,15 +76,15 @@ fn read_client(options: &JsValue) -> Result<Client> {
             "apiKey is required (it may be left out only with baseUrl or openaiBaseUrl)",
         ));
     }
-    let scheme = match o.string(client::AUTH_SCHEME)? {
+    let scheme = match o.string(client::AUTH_SCHEME) {
         Some(s) => AuthScheme::parse(&s)?,
         None => AuthScheme::Bearer,
     };
-    let fetch = match o.function(client::FETCH)? {
+    let fetch = match o.function(client::FETCH) {
         Some(f) => Fetch::Injected(f),
         None => Fetch::Global,
     };
-    let max_event_bytes = match o.number(client::MAX_EVENT_BYTES)? {
+    let max_event_bytes = match o.number(client::MAX_EVENT_BYTES) {
         None => None,
         Some(n) if n.fract() == 0.0 && (1.0..=1e9).contains(&n) => Some(n as usize),
         Some(_) => {
@@ -105,9 +105,9 @@ fn read_client(options: &JsValue) -> Result<Client> {
         headers: o.headers(client::HEADERS)?,
         fetch,
         timeouts: Timeouts {
-            total: o.millis(client::TIMEOUT_MS)?,
-            headers: o.millis(client::HEADERS_TIMEOUT_MS)?,
-            idle: o.millis(client::IDLE_TIMEOUT_MS)?,
+            total: o.number(client::TIMEOUT_MS),
+            headers: o.number(client::HEADERS_TIMEOUT_MS),
+            idle: o.number(client::IDLE_TIMEOUT_MS),
         },
         retry,
         max_event_bytes,
@@ -147,10 +147,7 @@ impl Baseten {
                 openai: Default::default(),
             }),
             Err(e) => {
-                let key = Opts::unchecked(&options, client::TABLE)
-                    .string(client::API_KEY)
-                    .ok()
-                    .flatten();
+                let key = Opts::unchecked(&options, client::TABLE).string(client::API_KEY);
                 let e = match key {
                     Some(k) => e.redact(k.trim()),
                     None => e,

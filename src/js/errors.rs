@@ -7,11 +7,17 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
 
+#[wasm_bindgen(module = "/src/js/error_base.js")]
+extern "C" {
+    /// The parent of every error class.
+    pub type BasetenError;
+}
+
 #[wasm_bindgen(module = "/src/js/gen/errors.js")]
 extern "C" {
     /// `new <class of kind>(message, fields)`.
     #[wasm_bindgen(js_name = makeError)]
-    fn make_error(kind: &str, message: &str, fields: &Object) -> JsValue;
+    fn make_error(kind: &str, message: &str, fields: &Object) -> BasetenError;
 }
 
 /// Converts `err` into a JS error. Callers redact the API key first (see `call::Client::fail`).
@@ -32,5 +38,5 @@ pub fn to_js(err: &Error) -> JsValue {
     set("body", opt_str(&err.body));
     set("retryable", JsValue::from_bool(err.retryable()));
     set("attempts", JsValue::from(err.attempts));
-    make_error(err.kind.as_str(), &err.message, &fields)
+    make_error(err.kind.as_str(), &err.message, &fields).into()
 }

@@ -17,6 +17,26 @@ use crate::core::url::{Endpoint, Route};
 use crate::web::abort::CallGuard;
 
 impl Baseten {
+    /// `POST .../predict` of `input`: the parsed JSON answer, or with `stream` a `ByteStream`.
+    fn predict_call(
+        &self,
+        input: JsValue,
+        options: Option<super::types::CallOptionsArg>,
+        stream: bool,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(move |c| async move {
+            let call = CallOpts::read(&options)?;
+            let url = c.endpoint.url(Route::Predict)?;
+            let body = to_json_js(&input, "input")?;
+            if stream {
+                stream_call(c, "POST", url, Some(body), call).await
+            } else {
+                c.json("POST", &url, Some(&body), &call).await
+            }
+        })
+    }
+
     /// A JSON call without a body to the URL `route` builds (`GET`, `DELETE`, `POST`).
     fn bodiless<R>(
         &self,
@@ -46,31 +66,32 @@ async fn stream_call(
     client: Rc<Client>,
     method: &str,
     url: String,
-    body: Option<String>,
+    body: Option<JsValue>,
     call: CallOpts,
 ) -> Result<JsValue> {
     let started = client
-        .start(method, &url, body.as_deref(), Accept::Stream, &call)
-        .await?;
+        .send(method, &url, body.as_ref(), Accept::Stream, &call)
+        .await?
+        .started();
     Ok(ByteStream::into_js(client, started.into_stream()))
 }
 
 fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
-    let retry = match o.object(async_opts::INFERENCE_RETRY_CONFIG)? {
+    let retry = match o.object(async_opts::INFERENCE_RETRY_CONFIG) {
         Some(v) => {
             let r = Opts::new(&v, retry_config::TABLE)?;
             Some(InferenceRetryConfig {
-                max_attempts: r.number(retry_config::MAX_ATTEMPTS)?,
-                initial_delay_ms: r.number(retry_config::INITIAL_DELAY_MS)?,
-                max_delay_ms: r.number(retry_config::MAX_DELAY_MS)?,
+                max_attempts: r.number(retry_config::MAX_ATTEMPTS),
+                initial_delay_ms: r.number(retry_config::INITIAL_DELAY_MS),
+                max_delay_ms: r.number(retry_config::MAX_DELAY_MS),
             })
         }
         None => None,
     };
     Ok(AsyncOptions {
-        webhook_endpoint: o.string(async_opts::WEBHOOK_ENDPOINT)?,
-        priority: o.number(async_opts::PRIORITY)?,
-        max_time_in_queue_seconds: o.number(async_opts::MAX_TIME_IN_QUEUE_SECONDS)?,
+        webhook_endpoint: o.string(async_opts::WEBHOOK_ENDPOINT),
+        priority: o.number(async_opts::PRIORITY),
+        max_time_in_queue_seconds: o.number(async_opts::MAX_TIME_IN_QUEUE_SECONDS),
         inference_retry_config: retry,
     })
 }
@@ -111,13 +132,7 @@ impl Baseten {
         input: JsValue,
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(|c| async move {
-            let call = CallOpts::read(&options)?;
-            let url = c.endpoint.url(Route::Predict)?;
-            let body = to_json_js(&input, "input")?;
-            c.json_js("POST", &url, Some(&body), &call).await
-        })
+        self.predict_call(input, options, false)
     }
 
     /// `POST .../predict` answered with a streamed body: resolves, once the headers arrive, to
@@ -128,13 +143,7 @@ impl Baseten {
         input: JsValue,
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
-        let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(|c| async move {
-            let call = CallOpts::read(&options)?;
-            let url = c.endpoint.url(Route::Predict)?;
-            let body = to_json(&input, "input")?;
-            stream_call(c, "POST", url, Some(body), call).await
-        })
+        self.predict_call(input, options, true)
     }
 
     /// `POST .../async_predict`; resolves to `{ requestId }`. Option ranges are checked first.
@@ -151,7 +160,9 @@ impl Baseten {
             let call = CallOpts::from_opts(&o)?;
             let url = c.endpoint.url(Route::AsyncPredict)?;
             let body = opts.body(&to_json(&input, "input")?)?;
-            let answer = c.json("POST", &url, Some(&body), &call).await?;
+            let answer = c
+                .json("POST", &url, Some(&JsValue::from_str(&body)), &call)
+                .await?;
             let id = field(&answer, "request_id").ok_or_else(|| {
                 Error::new(
                     ErrorKind::Decode,
@@ -211,14 +222,14 @@ impl Baseten {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let o = Opts::new(&options, wait::TABLE)?;
-            let mut interval = o.millis(wait::POLL_INTERVAL_MS)?.unwrap_or(1000.0).max(1.0);
+            let mut interval = o.number(wait::POLL_INTERVAL_MS).unwrap_or(1000.0).max(1.0);
             let max_interval = o
-                .millis(wait::MAX_POLL_INTERVAL_MS)?
+                .number(wait::MAX_POLL_INTERVAL_MS)
                 .unwrap_or(10_000.0)
                 .max(interval);
-            let guard = CallGuard::new(o.signal(wait::SIGNAL)?)?;
+            let guard = CallGuard::new(o.signal(wait::SIGNAL))?;
             let _deadline = o
-                .millis(wait::TIMEOUT_MS)?
+                .number(wait::TIMEOUT_MS)
                 .map(|ms| guard.arm(ms, "deadline"));
             let url = c.endpoint.url(Route::AsyncRequest(&request_id))?;
             let call = CallOpts::with_signal(guard.signal());
@@ -267,16 +278,16 @@ impl Baseten {
             let method = check_method(&method, body.is_some())?;
             let o = Opts::new(&options, sync::TABLE)?;
             let call = CallOpts::from_opts(&o)?;
-            let stream = o.boolean(sync::STREAM)?.unwrap_or(false);
+            let stream = o.boolean(sync::STREAM).unwrap_or(false);
             let url = c.endpoint.url(Route::Sync(&route))?;
             let body = match &body {
-                Some(body) => Some(to_json(body, "body")?),
+                Some(body) => Some(to_json_js(body, "body")?),
                 None => None,
             };
             if stream {
                 stream_call(c, &method, url, body, call).await
             } else {
-                c.json(&method, &url, body.as_deref(), &call).await
+                c.json(&method, &url, body.as_ref(), &call).await
             }
         })
     }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{spawn, to_json, Accept, CallOpts, Client, Started};
+use super::call::{spawn, to_json_js, Accept, CallOpts, Client, Started};
 use super::chat_stream::ChatChunkReader;
 use super::client::Baseten;
 use crate::core::chat_stream;
@@ -44,13 +44,14 @@ async fn create(
     let stream = Reflect::get(&body, &"stream".into())
         .map(|v| v.as_bool() == Some(true))
         .unwrap_or(false);
-    let text = to_json(&body, "body")?;
+    let text = to_json_js(&body, "body")?;
     if !stream {
         return client.json("POST", &url, Some(&text), &call).await;
     }
     let started = client
-        .start("POST", &url, Some(&text), Accept::EventStream, &call)
-        .await?;
+        .send("POST", &url, Some(&text), Accept::EventStream, &call)
+        .await?
+        .started();
     let content_type = started
         .response
         .headers()

@@ -25,7 +25,7 @@ fn has_type(v: &JsValue, ty: &Ty) -> bool {
         Ty::Signal => looks_like_signal(v),
         Ty::Headers | Ty::Table(_) => v.is_object(),
         Ty::Fetch | Ty::Progress => v.is_function(),
-        Ty::Time => v.as_f64().is_some() || v.is_instance_of::<js_sys::Date>(),
+        Ty::Time => v.as_f64().is_some_and(f64::is_finite) || v.is_instance_of::<js_sys::Date>(),
     }
 }
 
@@ -113,84 +113,44 @@ impl<'a> Opts<'a> {
         ))
     }
 
+    // The fields below were type-checked by `new` against the table: reading them cannot fail.
+
     /// A string field.
-    pub fn string(&self, key: &Field) -> Result<Option<String>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_string()
-                .map(Some)
-                .ok_or_else(|| self.wrong(key, "a string")),
-        }
+    pub fn string(&self, field: &Field) -> Option<String> {
+        self.get(field).and_then(|v| v.as_string())
     }
 
-    /// A finite number field.
-    pub fn number(&self, key: &Field) -> Result<Option<f64>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => match v.as_f64() {
-                Some(n) if n.is_finite() => Ok(Some(n)),
-                _ => Err(self.wrong(key, "a finite number")),
-            },
-        }
-    }
-
-    /// A non-negative number of milliseconds.
-    pub fn millis(&self, key: &Field) -> Result<Option<f64>> {
-        match self.number(key)? {
-            Some(n) if n < 0.0 => Err(self.wrong(key, "a number of milliseconds >= 0")),
-            other => Ok(other),
-        }
+    /// A number field (finite, or `Infinity` for a [`Ty::Limit`]; >= 0 for [`Ty::Millis`]).
+    pub fn number(&self, field: &Field) -> Option<f64> {
+        self.get(field).and_then(|v| v.as_f64())
     }
 
     /// A boolean field.
-    pub fn boolean(&self, key: &Field) -> Result<Option<bool>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_bool()
-                .map(Some)
-                .ok_or_else(|| self.wrong(key, "a boolean")),
-        }
+    pub fn boolean(&self, field: &Field) -> Option<bool> {
+        self.get(field).and_then(|v| v.as_bool())
     }
 
     /// A function field (such as an injected `fetch`).
-    pub fn function(&self, key: &Field) -> Result<Option<Function>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => v
-                .dyn_into::<Function>()
-                .map(Some)
-                .map_err(|_| self.wrong(key, "a function")),
-        }
+    pub fn function(&self, field: &Field) -> Option<Function> {
+        self.get(field).and_then(|v| v.dyn_into().ok())
     }
 
     /// A nested options object.
-    pub fn object(&self, key: &Field) -> Result<Option<JsValue>> {
-        match self.get(key) {
-            Some(v) if !v.is_object() => Err(self.wrong(key, "an object")),
-            other => Ok(other),
-        }
+    pub fn object(&self, field: &Field) -> Option<JsValue> {
+        self.get(field).filter(JsValue::is_object)
     }
 
     /// An `AbortSignal` field (checked by shape, so signals from other realms work).
-    pub fn signal(&self, key: &Field) -> Result<Option<AbortSignal>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => {
-                if looks_like_signal(&v) {
-                    Ok(Some(v.unchecked_into()))
-                } else {
-                    Err(self.wrong(key, "an AbortSignal"))
-                }
-            }
-        }
+    pub fn signal(&self, field: &Field) -> Option<AbortSignal> {
+        self.get(field)
+            .filter(looks_like_signal)
+            .map(JsCast::unchecked_into)
     }
 
     /// A headers field: a plain object of strings, or anything with `entries()` (`Headers`, a
     /// `Map`). Every name and value is validated.
     pub fn headers(&self, key: &Field) -> Result<Vec<(String, String)>> {
-        let Some(v) = self.object(key)? else {
+        let Some(v) = self.object(key) else {
             return Ok(Vec::new());
         };
         let entries: JsValue = match Reflect::get(&v, &"entries".into()) {

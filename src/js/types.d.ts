@@ -4,6 +4,42 @@
 /** How the API key is sent: `Authorization: Bearer <key>` (default) or the legacy `Api-Key <key>`. */
 export type AuthScheme = NonNullable<BasetenOptions["authScheme"]>;
 
+/** What an error carries besides its message. */
+export interface ErrorFields {
+  /** The HTTP status, when a response was received. */
+  status?: number | null;
+  /** `X-BASETEN-REQUEST-ID`, else `x-request-id`. */
+  requestId?: string | null;
+  /** The server's error code, or ours (`headers_timeout`, `idle_timeout`, `deadline`, ...). */
+  code?: string | null;
+  /** The raw error body. */
+  body?: string | null;
+  /** Whether the same request may succeed if retried. */
+  retryable?: boolean;
+  /** How many attempts were made. */
+  attempts?: number;
+}
+
+/** Every error this package raises or rejects with: `e instanceof BasetenError`. Its subclasses
+ * (`APIError`, `RateLimitError`, ...) are generated from the crate's error kinds. */
+export class BasetenError extends Error {
+  constructor(message?: string, fields?: ErrorFields);
+  name: ErrorName | "BasetenError";
+  kind: ErrorKind | null;
+  /** The HTTP status, when a response was received. */
+  status: number | null;
+  /** `X-BASETEN-REQUEST-ID`, else `x-request-id`. */
+  requestId: string | null;
+  /** The server's error code, or ours (`headers_timeout`, `idle_timeout`, `deadline`, ...). */
+  code: string | null;
+  /** The raw error body. */
+  body: string | null;
+  /** Whether the same request may succeed if retried. */
+  retryable: boolean;
+  /** How many attempts were made. */
+  attempts: number;
+}
+
 
 
 

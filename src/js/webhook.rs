@@ -69,7 +69,7 @@ fn run(
     let tolerance_seconds = match o.get(webhook::TOLERANCE_SECONDS).and_then(|v| v.as_f64()) {
         Some(t) if t == f64::INFINITY => t,
         _ => o
-            .number(webhook::TOLERANCE_SECONDS)?
+            .number(webhook::TOLERANCE_SECONDS)
             .unwrap_or(DEFAULT_TOLERANCE_SECONDS),
     };
     let now = match o
@@ -78,7 +78,7 @@ fn run(
     {
         Some(date) if date.get_time().is_finite() => Some(date.get_time()),
         Some(_) => return Err(Error::config("options.now is an invalid Date")),
-        None => o.number(webhook::NOW)?,
+        None => o.number(webhook::NOW),
     };
     let opts = VerifyOptions {
         tolerance_seconds,

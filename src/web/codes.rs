@@ -1,85 +1,73 @@
 //! Every integer code that crosses the Rust/JavaScript boundary, once on this side. Their
 //! JavaScript twins are in `codes.js`, which the JS snippets import; the wasm test
-//! `boundary_codes_agree` compares the two through [`all_codes`].
+//! `boundary_codes_agree` compares the two through [`all_codes`] and [`rust_codes`].
 
 use wasm_bindgen::prelude::*;
 
-/// Why a call stopped (the JS call state's `why`).
-pub mod why {
-    /// Not stopped.
-    pub const NONE: u32 = 0;
-    /// The caller: its signal, a dropped or closed stream, `abort()`.
-    pub const USER: u32 = 1;
-    /// The overall deadline.
-    pub const DEADLINE: u32 = 2;
-    /// No response headers in time.
-    pub const HEADERS_TIMEOUT: u32 = 3;
-    /// A silent body.
-    pub const IDLE_TIMEOUT: u32 = 4;
+/// Declares a table of codes: a module of constants, and its entry for [`rust_codes`].
+macro_rules! codes {
+    ($(
+        $(#[doc = $doc:literal])*
+        $module:ident ($table:literal): $ty:ty {
+            $($(#[doc = $cdoc:literal])* $name:ident = $value:literal,)*
+        }
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            pub mod $module {
+                $($(#[doc = $cdoc])* pub const $name: $ty = $value;)*
+            }
+        )*
+
+        /// Every table of this side as `(table, [(name, code)])`, for the agreement test.
+        pub fn rust_codes() -> Vec<(&'static str, Vec<(&'static str, u32)>)> {
+            vec![$(($table, vec![$((stringify!($name), u32::from($module::$name))),*])),*]
+        }
+    };
 }
 
-/// What one attempt of a request (`callSend`) gave.
-pub mod sent {
-    /// A JSON call's 2xx answer, parsed.
-    pub const VALUE: u32 = 0;
-    /// A streaming call's 2xx answer.
-    pub const RESPONSE: u32 = 1;
-    /// A JSON call's 2xx answer that is not JSON.
-    pub const NOT_JSON: u32 = 2;
-    /// A JSON call's 2xx answer whose body could not be read.
-    pub const BODY_FAILED: u32 = 3;
-    /// Not 2xx.
-    pub const ERROR_STATUS: u32 = 4;
-    /// fetch resolved to something that is not a Response.
-    pub const NOT_RESPONSE: u32 = 5;
-}
+codes! {
+    /// Why a call stopped (the JS call state's `why`).
+    why ("WHY"): u32 {
+        /// Not stopped.
+        NONE = 0,
+        /// The caller: its signal, a dropped or closed stream, `abort()`.
+        USER = 1,
+        /// The overall deadline.
+        DEADLINE = 2,
+        /// No response headers in time.
+        HEADERS_TIMEOUT = 3,
+        /// A silent body.
+        IDLE_TIMEOUT = 4,
+    }
 
-/// How a chat stream's batch ends.
-pub mod end {
-    /// More to come.
-    pub const LIVE: u8 = 0;
-    /// Complete: the value is the final completion's JSON.
-    pub const COMPLETE: u8 = 1;
-    /// Failed: the value is the error.
-    pub const FAILED: u8 = 2;
-    /// Closed early by the caller (set on the JS side only).
-    pub const CLOSED: u8 = 3;
-}
+    /// What one attempt of a request (`callSend`) gave.
+    sent ("SENT"): u32 {
+        /// A JSON call's 2xx answer, parsed.
+        VALUE = 0,
+        /// A streaming call's 2xx answer.
+        RESPONSE = 1,
+        /// A JSON call's 2xx answer that is not JSON.
+        NOT_JSON = 2,
+        /// A JSON call's 2xx answer whose body could not be read.
+        BODY_FAILED = 3,
+        /// Not 2xx.
+        ERROR_STATUS = 4,
+        /// fetch resolved to something that is not a Response.
+        NOT_RESPONSE = 5,
+    }
 
-/// Every table of this side as `(table, [(name, code)])`, for the agreement test.
-pub fn rust_codes() -> Vec<(&'static str, Vec<(&'static str, u32)>)> {
-    vec![
-        (
-            "WHY",
-            vec![
-                ("NONE", why::NONE),
-                ("USER", why::USER),
-                ("DEADLINE", why::DEADLINE),
-                ("HEADERS_TIMEOUT", why::HEADERS_TIMEOUT),
-                ("IDLE_TIMEOUT", why::IDLE_TIMEOUT),
-            ],
-        ),
-        (
-            "SENT",
-            vec![
-                ("VALUE", sent::VALUE),
-                ("RESPONSE", sent::RESPONSE),
-                ("NOT_JSON", sent::NOT_JSON),
-                ("BODY_FAILED", sent::BODY_FAILED),
-                ("ERROR_STATUS", sent::ERROR_STATUS),
-                ("NOT_RESPONSE", sent::NOT_RESPONSE),
-            ],
-        ),
-        (
-            "END",
-            vec![
-                ("LIVE", end::LIVE.into()),
-                ("COMPLETE", end::COMPLETE.into()),
-                ("FAILED", end::FAILED.into()),
-                ("CLOSED", end::CLOSED.into()),
-            ],
-        ),
-    ]
+    /// How a chat stream's batch ends.
+    end ("END"): u8 {
+        /// More to come.
+        LIVE = 0,
+        /// Complete: the value is the final completion's JSON.
+        COMPLETE = 1,
+        /// Failed: the value is the error.
+        FAILED = 2,
+        /// Closed early by the caller (set on the JS side only).
+        CLOSED = 3,
+    }
 }
 
 #[wasm_bindgen(module = "/src/web/codes.js")]

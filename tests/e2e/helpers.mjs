@@ -16,20 +16,12 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM_FLAGS } from "../common/chromium.mjs";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = join(root, "tests", "artifacts");
 const mockBin = resolve(process.env.MOCK_BIN ?? join(resolve(root, process.env.CARGO_TARGET_DIR ?? "target"), "release", "baseten-mock"));
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 export const HEX32 = /^[0-9a-f]{32}$/;
 /** pageTest's options for a phone. */
 export const PHONE = { viewport: { width: 375, height: 812 }, mobile: true };
@@ -87,7 +79,7 @@ before(async () => {
     [join(root, "scripts", "serve.mjs"), "--port", "0", "--mock", mock.url],
     /playground on (http:\/\/\S+)/,
   );
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_FLAGS });
 });
 
 after(async () => {

@@ -1,11 +1,13 @@
-// The option tables (core::options, as pkg/cli-tables.mjs carries them) against the built
+// The option tables (core::options, as pkg/cli-tables.json carries them) against the built
 // package: every call refuses a misspelt option, and every option of every table is read (a
 // value of the wrong type is refused with an error naming it), all before any request.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startMock, mockGet } from "./mock.mjs";
 import * as lib from "../../pkg/node.mjs";
-import { TABLES } from "../../pkg/cli-tables.mjs";
+import { readFileSync } from "node:fs";
+
+const { tables: TABLES } = JSON.parse(readFileSync(new URL("../../pkg/cli-tables.json", import.meta.url), "utf8"));
 
 let mock;
 let client;

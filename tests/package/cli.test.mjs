@@ -44,7 +44,7 @@ test("help: the command list, each command's --help, the exit-code table; usage 
     assert.match(help.stdout, /--model-id/);
     assert.match(help.stdout, /Exit codes:/);
   }
-  assert.match(main.stdout, /17 {2}RateLimitError \(429\)/);
+  assert.match(main.stdout, /^  17 +RateLimitError: 429/m);
   assert.equal((await cli(["help", "chat"], { mockUrl: false })).stdout.split("\n")[0], "Usage: baseten-edge chat [MESSAGE...] [options]");
   const none = await cli([], { mockUrl: false });
   assert.equal(none.code, 2);
@@ -265,7 +265,7 @@ async function helpFlags() {
 }
 
 test("flags and options agree: every option has a flag or a reason, every flag an option or a CLI-only purpose", { timeout: 60_000 }, async () => {
-  const { TABLES } = await import(project.path("node_modules/baseten-edge/cli-tables.mjs"));
+  const { tables: TABLES } = JSON.parse(readFileSync(project.path("node_modules/baseten-edge/cli-tables.json"), "utf8"));
   const flags = await helpFlags();
   // Flags that set no option of the library: the CLI's own, and fields of a chat request body.
   const cliOnly = new Set(["compact", "help", "version", "wait", "model", "system", "messages", "max-tokens", "temperature", "no-stream", "json"]);

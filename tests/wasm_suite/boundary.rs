@@ -5,24 +5,28 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
+/// The keys of a JS object, in order.
+fn keys(v: &JsValue) -> Vec<String> {
+    Object::keys(v.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect()
+}
+
 #[wasm_bindgen_test]
 fn boundary_codes_agree() {
     let js = all_codes();
     let rust = rust_codes();
-    let js_tables: Vec<String> = Object::keys(js.unchecked_ref::<Object>())
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
     let rust_tables: Vec<&str> = rust.iter().map(|(t, _)| *t).collect();
-    assert_eq!(js_tables, rust_tables, "the same tables on both sides");
+    assert_eq!(keys(&js), rust_tables, "the same tables on both sides");
     for (table, codes) in &rust {
         let js_table = Reflect::get(&js, &JsValue::from_str(table)).unwrap();
-        let names: Vec<String> = Object::keys(js_table.unchecked_ref::<Object>())
-            .iter()
-            .filter_map(|k| k.as_string())
-            .collect();
         let rust_names: Vec<&str> = codes.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, rust_names, "{table}: the same names, in order");
+        assert_eq!(
+            keys(&js_table),
+            rust_names,
+            "{table}: the same names, in order"
+        );
         for (name, code) in codes {
             let got = Reflect::get(&js_table, &JsValue::from_str(name))
                 .unwrap()

@@ -170,7 +170,7 @@ impl Baseten {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let model = Opts::new(&options, embed::TABLE)?
-                .string(embed::MODEL)?
+                .string(embed::MODEL)
                 .ok_or_else(|| Error::config("embed needs options.model"))?;
             let url = c.openai_url("embeddings")?;
             let fields = [
@@ -222,10 +222,10 @@ impl Baseten {
         self.spawn(|c| async move {
             let url = c.endpoint.url(Route::Sync("rerank"))?;
             let fields = [
-                (rerank::RAW_SCORES, "raw_scores"),
+                (classify::RAW_SCORES, "raw_scores"),
                 (rerank::RETURN_TEXT, "return_text"),
-                (rerank::TRUNCATE, "truncate"),
-                (rerank::TRUNCATION_DIRECTION, "truncation_direction"),
+                (classify::TRUNCATE, "truncate"),
+                (classify::TRUNCATION_DIRECTION, "truncation_direction"),
             ];
             let done = text_batch(
                 &c,

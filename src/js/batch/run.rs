@@ -38,7 +38,7 @@ pub(super) struct Config {
 }
 
 fn whole(o: &Opts, field: &Field, default: usize) -> Result<usize> {
-    match o.number(field)? {
+    match o.number(field) {
         None => Ok(default),
         Some(n) if n.fract() == 0.0 && (0.0..=1e9).contains(&n) => Ok(n as usize),
         Some(_) => Err(Error::config(format!(
@@ -61,7 +61,7 @@ pub(super) fn read_config(
     };
     let opts = BatchOptions {
         batch_size: whole(&o, batch::BATCH_SIZE, d.batch_size)?,
-        max_chars_per_request: match o.number(batch::MAX_CHARS_PER_REQUEST)? {
+        max_chars_per_request: match o.number(batch::MAX_CHARS_PER_REQUEST) {
             None => None,
             Some(_) => Some(whole(&o, batch::MAX_CHARS_PER_REQUEST, 0)?),
         },
@@ -71,11 +71,11 @@ pub(super) fn read_config(
             d.max_concurrent_requests,
         )?,
         max_retries: whole(&o, batch::MAX_RETRIES, d.max_retries as usize)? as u32,
-        retry_budget: o.number(batch::RETRY_BUDGET)?.unwrap_or(d.retry_budget),
-        hedge_delay_ms: o.millis(batch::HEDGE_DELAY_MS)?,
-        hedge_budget: o.number(batch::HEDGE_BUDGET)?.unwrap_or(d.hedge_budget),
+        retry_budget: o.number(batch::RETRY_BUDGET).unwrap_or(d.retry_budget),
+        hedge_delay_ms: o.number(batch::HEDGE_DELAY_MS),
+        hedge_budget: o.number(batch::HEDGE_BUDGET).unwrap_or(d.hedge_budget),
     };
-    let per_request = o.millis(batch::TIMEOUT_MS)?;
+    let per_request = o.number(batch::TIMEOUT_MS);
     opts.validate_with_timeout(per_request)?;
     Ok(Config {
         opts,
@@ -83,10 +83,10 @@ pub(super) fn read_config(
             total: per_request,
             ..Timeouts::default()
         },
-        total_timeout_ms: o.millis(batch::TOTAL_TIMEOUT_MS)?,
-        fail_fast: !o.boolean(batch::COLLECT_ERRORS)?.unwrap_or(false),
-        progress: o.function(batch::ON_PROGRESS)?,
-        signal: o.signal(batch::SIGNAL)?,
+        total_timeout_ms: o.number(batch::TOTAL_TIMEOUT_MS),
+        fail_fast: !o.boolean(batch::COLLECT_ERRORS).unwrap_or(false),
+        progress: o.function(batch::ON_PROGRESS),
+        signal: o.signal(batch::SIGNAL),
         headers: o.headers(batch::HEADERS)?,
     })
 }
@@ -199,7 +199,7 @@ fn launch(
         let job = &run.jobs[i];
         let result = run
             .client
-            .json("POST", &job.url, Some(&job.body), &opts)
+            .json("POST", &job.url, Some(&JsValue::from_str(&job.body)), &opts)
             .await;
         run.active.remove(id);
         *slot.borrow_mut() = Some(result);

@@ -82,18 +82,6 @@ export interface EmbedOptions extends BatchOptions {
   user?: string;
 }
 
-/** Options of `rerank(...)`: `POST .../rerank`. */
-export interface RerankOptions extends BatchOptions {
-  /** The `raw_scores` field. */
-  rawScores?: boolean;
-  /** The `return_text` field. */
-  returnText?: boolean;
-  /** The `truncate` field. */
-  truncate?: boolean;
-  /** The `truncation_direction` field. */
-  truncationDirection?: "Left" | "Right";
-}
-
 /** Options of `classify(...)`: `POST .../predict` of a classification model. */
 export interface ClassifyOptions extends BatchOptions {
   /** The `raw_scores` field. */
@@ -102,6 +90,12 @@ export interface ClassifyOptions extends BatchOptions {
   truncate?: boolean;
   /** The `truncation_direction` field. */
   truncationDirection?: "Left" | "Right";
+}
+
+/** Options of `rerank(...)`: `POST .../rerank`; the classify options, and `returnText`. */
+export interface RerankOptions extends ClassifyOptions {
+  /** The `return_text` field. */
+  returnText?: boolean;
 }
 
 /** Options of `verifyWebhook`. */

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { CHROMIUM_FLAGS } from "../../common/chromium.mjs";
 
 export const TEST_DIR = fileURLToPath(new URL("../", import.meta.url));
 export const ROOT = join(TEST_DIR, "../..");
@@ -165,15 +166,7 @@ export async function serveStatic(root) {
   };
 }
 
-export const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+export { CHROMIUM_FLAGS };
 
 /** Headless Chromium from /usr/bin/chromium (never downloads a browser). */
 export async function launchChromium() {
