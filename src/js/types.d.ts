@@ -25,7 +25,9 @@ export interface ErrorFields {
 export class BasetenError extends Error {
   constructor(message?: string, fields?: ErrorFields);
   name: ErrorName | "BasetenError";
-  kind: ErrorKind | null;
+  /** The kind (`rate_limited`, `timeout`, ...), one per class; every error the package raises has
+   * one (only a bare `BasetenError` made by hand has `null`). */
+  kind: ErrorKind;
   /** The HTTP status, when a response was received. */
   status: number | null;
   /** `X-BASETEN-REQUEST-ID`, else `x-request-id`. */
