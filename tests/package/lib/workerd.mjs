@@ -1,6 +1,7 @@
 // Cloudflare Workers under test: bundled by wrangler (`deploy --dry-run --outdir dist`, which
 // resolves the package with the `workerd` condition and turns the .wasm import into a module),
 // then run by Miniflare (workerd) on a free port of 127.0.0.1.
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BIN, run, ok } from "./harness.mjs";
@@ -22,7 +23,10 @@ export async function wranglerBuild(dir) {
     NO_COLOR: "1",
     CI: "1",
   };
-  ok(await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env, timeout: 90_000 }), "wrangler deploy --dry-run");
+  const res = ok(await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env, timeout: 90_000 }), "wrangler deploy --dry-run");
+  // esbuild, inside wrangler, warns of duplicate keys in the glue's imports object when a
+  // snippet is imported more than once (scripts/pkg-entries.mjs makes it once).
+  assert.doesNotMatch(res.stdout + res.stderr, /Duplicate key|WARNING/, "wrangler's build gives no warning");
   const config = readJsonc(join(dir, "wrangler.jsonc"));
   const main = config.main.replace(/^.*\//, "").replace(/\.[cm]?[jt]s$/, ".js");
   return { script: join(dir, "dist", main), config };
