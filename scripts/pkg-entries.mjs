@@ -21,16 +21,22 @@ function patch(dir, file, from, to) {
   writeFileSync(url, text.replace(from, to));
 }
 
-/** The snippet, relative to a glue file, that holds the error classes. */
-const ERRORS_SNIPPET = /\.\/snippets\/[^"'`]+\/src\/js\/gen\/errors\.js/;
+/**
+ * What the package exports from its JS snippets besides the wasm exports: the error classes
+ * (every export of gen/errors.js but makeError) and the request-id rule of call.js.
+ */
+const SNIPPET_EXPORTS = [
+  { file: "src/js/gen/errors.js", names: (all) => all.filter((n) => n !== "makeError") },
+  { file: "src/web/call.js", names: () => ["requestIdOf"] },
+];
 
 /**
  * Finishes a wasm-bindgen glue file: each snippet module imported once (wasm-bindgen writes one
  * `import * as importN` or `const importN = require(...)` per function the wasm imports
  * directly, all of the same module, and as many duplicate keys in the imports object, which
- * wrangler and esbuild warn about), and the error classes exported beside the wasm exports.
+ * wrangler and esbuild warn about), and the SNIPPET_EXPORTS exported beside the wasm exports.
  */
-async function finishGlue(pkg, file, errorNames) {
+async function finishGlue(pkg, file, exports) {
   const url = new URL(file, pkg);
   let text = readFileSync(url, "utf8");
   const cjs = text.includes("require(");
@@ -53,20 +59,29 @@ async function finishGlue(pkg, file, errorNames) {
     text = text.replace(key, "");
     if (new RegExp(`\\b${id}\\b`).test(text)) throw new Error(`pkg-entries: ${file}: ${id} (a copy of ${keep}) is still used`);
   }
-  const path = ERRORS_SNIPPET.exec(text)?.[0];
-  if (!path) throw new Error(`pkg-entries: ${file} does not import the error classes' snippet`);
-  text += cjs
-    ? `\nconst __errors = require(\`${path}\`);\n${errorNames.map((n) => `exports.${n} = __errors.${n};`).join("\n")}\n`
-    : `\nexport { ${errorNames.join(", ")} } from '${path}';\n`;
+  exports.forEach(({ path, names }, i) => {
+    const spec = `./snippets/${path}`;
+    if (!text.includes(spec)) throw new Error(`pkg-entries: ${file} does not import ${spec}`);
+    text += cjs
+      ? `\nconst __snippet${i} = require(\`${spec}\`);\n${names.map((n) => `exports.${n} = __snippet${i}.${n};`).join("\n")}\n`
+      : `\nexport { ${names.join(", ")} } from '${spec}';\n`;
+  });
   writeFileSync(url, text);
 }
 
 /** Finishes one build's directory (pkg/, and pkg/chat/ for the chat build, laid out alike). */
 async function finish(pkg, name, targets) {
-  const errorsModule = readdirSync(new URL("web/snippets/", pkg)).map((d) => new URL(`web/snippets/${d}/src/js/gen/errors.js`, pkg));
-  if (errorsModule.length !== 1) throw new Error("pkg-entries: expected one snippets directory");
-  const errorNames = Object.keys(await import(errorsModule[0].href)).filter((n) => n !== "makeError");
-  for (const target of ["web", ...targets]) await finishGlue(pkg, `${target}/baseten_edge.js`, errorNames);
+  const crates = readdirSync(new URL("web/snippets/", pkg));
+  if (crates.length !== 1) throw new Error("pkg-entries: expected one snippets directory");
+  const exports = [];
+  for (const { file, names } of SNIPPET_EXPORTS) {
+    const path = `${crates[0]}/${file}`;
+    const all = Object.keys(await import(new URL(`web/snippets/${path}`, pkg).href));
+    const chosen = names(all);
+    for (const n of chosen) if (!all.includes(n)) throw new Error(`pkg-entries: ${file} exports no ${n}`);
+    exports.push({ path, names: chosen });
+  }
+  for (const target of ["web", ...targets]) await finishGlue(pkg, `${target}/baseten_edge.js`, exports);
 
   // One .wasm per build: the CommonJS and Deno builds load web/'s (the module is the same for
   // every target), which keeps the tarball about 200 KB smaller.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
+use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStreamRules};
 use baseten_edge::core::error::{Error, ErrorKind};
 use baseten_edge::core::json::{parse, Value};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
@@ -16,7 +16,7 @@ struct Outcome {
 
 /// Feeds `pieces` to a fresh stream, taking chunks after each push, then finishes.
 fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> Outcome {
-    let (chunks, end) = feed(&mut ChatStream::new(), pieces);
+    let (chunks, end) = feed(&mut ChatStreamRules::new(), pieces);
     Outcome { chunks, end }
 }
 
@@ -109,7 +109,7 @@ fn done_ends_the_stream_and_everything_after_is_ignored() {
     assert_eq!(o.end, Ok(()));
     assert_eq!(text(&o), "Hello");
     // [DONE] without a finish_reason is a complete stream.
-    let mut stream = ChatStream::new();
+    let mut stream = ChatStreamRules::new();
     stream.push(sse(&[C1, "[DONE]"]).as_bytes());
     assert!(stream.next_chunk().unwrap().is_ok());
     assert!(stream.next_chunk().is_none());
@@ -295,7 +295,7 @@ fn named_events_pass_through() {
 
 #[test]
 fn text_extraction_can_be_turned_off() {
-    let mut stream = ChatStream::new();
+    let mut stream = ChatStreamRules::new();
     stream.set_extract_text(false);
     stream.push(sse(&[C1, STOP]).as_bytes());
     let a = stream.next_chunk().unwrap().unwrap();
@@ -308,7 +308,7 @@ fn text_extraction_can_be_turned_off() {
 
 #[test]
 fn events_from_a_decoder_of_your_own() {
-    let mut stream = ChatStream::new();
+    let mut stream = ChatStreamRules::new();
     let ev = |data: &str| SseEvent {
         data: data.to_owned(),
         ..SseEvent::default()
@@ -333,7 +333,7 @@ fn events_from_a_decoder_of_your_own() {
     assert!(stream.is_done());
     assert_eq!(stream.on_event(ev("junk")), Ok(None));
     // A small decoder limit reaches the stream as a decode error.
-    let mut stream = ChatStream::with_decoder(SseDecoder::with_max_event_size(64));
+    let mut stream = ChatStreamRules::with_decoder(SseDecoder::with_max_event_size(64));
     stream.push(sse(&[C1]).as_bytes());
     let e = stream.next_chunk().unwrap().unwrap_err();
     assert_eq!(e.code.as_deref(), Some("event_too_large"));
@@ -467,7 +467,7 @@ fn timing_20k_chunks() {
     body.push_str(&sse(&[STOP, "[DONE]"]));
     for extract in [true, false] {
         let start = std::time::Instant::now();
-        let mut stream = ChatStream::new();
+        let mut stream = ChatStreamRules::new();
         stream.set_extract_text(extract);
         let mut n = 0;
         for piece in body.as_bytes().chunks(1024) {

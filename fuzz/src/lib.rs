@@ -3,7 +3,7 @@
 //! the outcomes differ. Any panic inside the crate is a finding too.
 #![forbid(unsafe_code)]
 
-use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
+use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStreamRules};
 use baseten_edge::core::error::Error;
 use baseten_edge::core::json::{self, DeltaSummary, Value};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
@@ -121,7 +121,7 @@ pub type ChatOutcome = (Vec<ChatChunk>, Result<(), Error>);
 
 /// Runs a chat stream over `pieces`, feeding every chunk to an accumulator.
 pub fn run_chat(pieces: &[&[u8]]) -> ChatOutcome {
-    let (chunks, end) = feed(&mut ChatStream::new(), pieces.iter().copied());
+    let (chunks, end) = feed(&mut ChatStreamRules::new(), pieces.iter().copied());
     let mut acc = Accumulator::new();
     for c in &chunks {
         let v = c.value().expect("a chunk handed out is valid JSON");

@@ -1,7 +1,8 @@
 //! OpenAI-style streaming (`/chat/completions` and `/completions` with `"stream": true`) above
 //! the SSE decoder, sans-IO: feed bytes (or already decoded [`SseEvent`]s), take [`ChatChunk`]s.
 //!
-//! The rules, as real servers need them (see `shared/baseten-api.md` §5):
+//! The rules, as real servers need them (the captured streams of LiteLLM, llama.cpp and others
+//! in `tests/` exercise each one):
 //! * `data: [DONE]` ends the stream; everything after it is ignored, bytes included.
 //! * An `event: error` event, or a chunk that is a JSON object with a top-level `"error"` member
 //!   that is not `null`, is an [`Error`] of kind [`ErrorKind::Stream`] carrying the server's
@@ -35,7 +36,7 @@ pub struct ChatChunk {
     /// The raw JSON text of the chunk, exactly as the server sent it.
     pub data: String,
     /// The text delta: `choices[*].delta.content` and `choices[*].text`, concatenated. Empty when
-    /// the chunk carries none, or when text extraction is off ([`ChatStream::set_extract_text`]).
+    /// the chunk carries none, or when text extraction is off ([`ChatStreamRules::set_extract_text`]).
     pub text: String,
     /// The first string `finish_reason` among the chunk's choices.
     pub finish_reason: Option<String>,
@@ -61,32 +62,34 @@ enum State {
     Failed(Error),
 }
 
-/// The streaming state machine. Use [`ChatStream::push`], [`ChatStream::next_chunk`] and
-/// [`ChatStream::finish`] with bytes, or [`ChatStream::on_event`] and
-/// [`ChatStream::check_complete`] with events from a decoder of your own.
+/// The stream rules above as a state machine over one response body (the Rust reader of a
+/// chat stream, `js::chat_stream::ChatChunkReader`, drives it; users hold the JavaScript
+/// `ChatCompletionStream`). Use [`ChatStreamRules::push`], [`ChatStreamRules::next_chunk`] and
+/// [`ChatStreamRules::finish`] with bytes, or [`ChatStreamRules::on_event`] and
+/// [`ChatStreamRules::check_complete`] with events from a decoder of your own.
 #[derive(Debug)]
-pub struct ChatStream {
+pub struct ChatStreamRules {
     decoder: SseDecoder,
     extract_text: bool,
     finish_seen: bool,
     state: State,
 }
 
-impl Default for ChatStream {
+impl Default for ChatStreamRules {
     fn default() -> Self {
-        ChatStream::new()
+        ChatStreamRules::new()
     }
 }
 
-impl ChatStream {
+impl ChatStreamRules {
     /// A stream over a default [`SseDecoder`], with text extraction on.
-    pub fn new() -> ChatStream {
-        ChatStream::with_decoder(SseDecoder::new())
+    pub fn new() -> ChatStreamRules {
+        ChatStreamRules::with_decoder(SseDecoder::new())
     }
 
     /// A stream over the given decoder (for instance one with another maximum event size).
-    pub fn with_decoder(decoder: SseDecoder) -> ChatStream {
-        ChatStream {
+    pub fn with_decoder(decoder: SseDecoder) -> ChatStreamRules {
+        ChatStreamRules {
             decoder,
             extract_text: true,
             finish_seen: false,

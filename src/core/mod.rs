@@ -7,8 +7,8 @@ pub mod auth;
 #[cfg(feature = "full")]
 pub mod batch;
 pub mod chat_stream;
-pub mod classify;
 pub mod error;
+pub mod error_response;
 pub mod json;
 pub mod options;
 pub mod retry;

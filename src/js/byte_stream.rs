@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::call::Client;
+use super::call::Requester;
 use super::serial::Serial;
 use super::streams::{iter_result, make_async_iterable};
 use crate::core::error::{Error, ErrorKind};
@@ -16,7 +16,7 @@ use crate::web::stream::ResponseStream;
 /// A streamed response body. Iterate it with `for await`; breaking out aborts the request.
 #[wasm_bindgen]
 pub struct ByteStream {
-    client: Rc<Client>,
+    client: Rc<Requester>,
     body: Rc<RefCell<Option<ResponseStream>>>,
     stopper: Stopper,
     serial: Serial,
@@ -26,7 +26,7 @@ pub struct ByteStream {
 
 impl ByteStream {
     /// Wraps a started streaming response as a JS async iterable.
-    pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
+    pub fn into_js(client: Rc<Requester>, body: ResponseStream) -> JsValue {
         let request_id = body.request_id().map(str::to_string);
         let status = body.status();
         let stream = ByteStream {

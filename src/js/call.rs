@@ -1,5 +1,5 @@
-//! The client's shared state and the one path every request takes: headers, auth, timeouts,
-//! fetch, error classification, redaction.
+//! [`Requester`], what a `Baseten` client holds, and the one path every request takes: headers,
+//! auth, timeouts, fetch, error classification, redaction.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,8 +13,8 @@ use super::options::Opts;
 use crate::core::auth::{header_secret, ApiKey, AuthScheme};
 #[cfg(feature = "full")]
 use crate::core::batch::Budget;
-use crate::core::classify;
 use crate::core::error::{Error, ErrorKind, Result};
+use crate::core::error_response;
 use crate::core::options::{call, Field};
 use crate::core::retry::{RetryHints, RetryPolicy};
 use crate::core::url::Endpoint;
@@ -32,8 +32,10 @@ pub const DEFAULT_TIMEOUT_MS: f64 = 600_000.0;
 /// Default longest silence between two chunks of a stream.
 pub const DEFAULT_IDLE_TIMEOUT_MS: f64 = 300_000.0;
 
-/// Everything a client was configured with, validated.
-pub struct Client {
+/// What a `Baseten` client holds behind its JS face: everything it was configured with,
+/// validated, and the one path its requests take (headers, auth, timeouts, retries, error
+/// classification, redaction). Shared (`Rc`) by the client and the streams it returns.
+pub struct Requester {
     /// Where model routes go.
     pub endpoint: Endpoint,
     /// The OpenAI-compatible base URL, when set explicitly.
@@ -46,9 +48,9 @@ pub struct Client {
     pub headers: Vec<(String, String)>,
     /// Which fetch to call.
     pub fetch: Fetch,
-    /// Client-wide deadlines.
+    /// Requester-wide deadlines.
     pub timeouts: Timeouts,
-    /// Client-wide retry policy.
+    /// Requester-wide retry policy.
     pub retry: RetryPolicy,
     /// The largest SSE event a stream accepts (the decoder's default when `None`).
     pub max_event_bytes: Option<usize>,
@@ -208,7 +210,7 @@ impl Accept {
     }
 }
 
-impl Client {
+impl Requester {
     /// The JS error for `err`, with the API key, and the secrets of credential headers among the
     /// client's `headers`, scrubbed from every text field.
     pub fn fail(&self, err: Error) -> JsValue {
@@ -379,7 +381,8 @@ impl Client {
                 };
                 let status = glue::sent_status(js);
                 let text = glue::sent_text(js);
-                let mut err = classify::classify(status, &get, &text);
+                let mut err =
+                    error_response::from_response(status, glue::sent_request_id(js), &get, &text);
                 err.should_retry = hints.should_retry_flag();
                 Err(Failure::Retry(err, hints))
             }
@@ -439,9 +442,9 @@ enum Failure {
 
 /// Runs `op` with the client and turns its outcome into a promise; every error, including
 /// argument errors, rejects the promise (never throws synchronously) and is redacted.
-pub fn spawn<F, Fut>(client: &Rc<Client>, op: F) -> Promise
+pub fn spawn<F, Fut>(client: &Rc<Requester>, op: F) -> Promise
 where
-    F: FnOnce(Rc<Client>) -> Fut,
+    F: FnOnce(Rc<Requester>) -> Fut,
     Fut: Future<Output = Result<JsValue>> + 'static,
 {
     promise(client.clone(), op(client.clone()))
@@ -450,13 +453,16 @@ where
 /// A call's future as a promise: the value, or the error redacted and made a JS `Error`. The
 /// future is boxed so that one instantiation of the promise glue serves every method.
 pub fn promise(
-    client: Rc<Client>,
+    client: Rc<Requester>,
     fut: impl Future<Output = Result<JsValue>> + 'static,
 ) -> Promise {
     run_boxed(client, Box::pin(fut))
 }
 
-fn run_boxed(client: Rc<Client>, fut: Pin<Box<dyn Future<Output = Result<JsValue>>>>) -> Promise {
+fn run_boxed(
+    client: Rc<Requester>,
+    fut: Pin<Box<dyn Future<Output = Result<JsValue>>>>,
+) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move { fut.await.map_err(|e| client.fail(e)) })
 }
 

@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::call::{promise, Client};
-use crate::core::chat_stream::{Accumulator, ChatChunk, ChatStream};
+use super::call::{promise, Requester};
+use crate::core::chat_stream::{Accumulator, ChatChunk, ChatStreamRules};
 use crate::core::error::{Error, ErrorKind};
 use crate::core::sse::SseDecoder;
 use crate::web::abort::Stopper;
@@ -32,7 +32,7 @@ extern "C" {
 /// The reading state: the body, the SSE and stream rules, and the accumulated completion.
 struct Inner {
     body: ResponseStream,
-    rules: ChatStream,
+    rules: ChatStreamRules,
     acc: Accumulator,
     ended: bool,
 }
@@ -115,12 +115,12 @@ pub struct ChatChunkReader {
     /// The last batch handed over, kept until the next read for `full()`.
     last: Rc<RefCell<Batch>>,
     stopper: Stopper,
-    client: Rc<Client>,
+    client: Rc<Requester>,
 }
 
 impl ChatChunkReader {
     /// Wraps a started SSE response as a JS `ChatCompletionStream`.
-    pub fn into_js(client: Rc<Client>, body: ResponseStream) -> JsValue {
+    pub fn into_js(client: Rc<Requester>, body: ResponseStream) -> JsValue {
         let request_id = body.request_id().map(str::to_string);
         let status = body.status();
         let raw = ChatChunkReader {
@@ -129,8 +129,8 @@ impl ChatChunkReader {
             cell: Rc::new(RefCell::new(Some(Inner {
                 body,
                 rules: match client.max_event_bytes {
-                    Some(n) => ChatStream::with_decoder(SseDecoder::with_max_event_size(n)),
-                    None => ChatStream::new(),
+                    Some(n) => ChatStreamRules::with_decoder(SseDecoder::with_max_event_size(n)),
+                    None => ChatStreamRules::new(),
                 },
                 acc: Accumulator::new(),
                 ended: false,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::call::{Client, Timeouts};
+use super::call::{Requester, Timeouts};
 use super::options::Opts;
 use crate::core::auth::{ApiKey, AuthScheme};
 use crate::core::error::{Error, Result};
@@ -19,12 +19,12 @@ use crate::web::fetch::Fetch;
 /// OpenAI-compatible servers.
 #[wasm_bindgen]
 pub struct Baseten {
-    client: Rc<Client>,
+    requester: Rc<Requester>,
     /// `chat`, `completions`, `embeddings` and `models`, made once.
     pub(crate) openai: super::openai::OpenAiViews,
 }
 
-fn read_client(options: &JsValue) -> Result<Client> {
+fn read_options(options: &JsValue) -> Result<Requester> {
     let o = Opts::new(options, client::TABLE)?;
     let model = o.string(client::MODEL_ID);
     let chain = o.string(client::CHAIN_ID);
@@ -97,7 +97,7 @@ fn read_client(options: &JsValue) -> Result<Client> {
     if let Some(n) = super::call::read_max_retries(&o, client::MAX_RETRIES)? {
         retry.max_retries = n;
     }
-    Ok(Client {
+    Ok(Requester {
         endpoint,
         openai_base,
         key,
@@ -117,18 +117,18 @@ fn read_client(options: &JsValue) -> Result<Client> {
 
 impl Baseten {
     /// The shared client state.
-    pub(crate) fn client(&self) -> Rc<Client> {
-        self.client.clone()
+    pub(crate) fn requester(&self) -> Rc<Requester> {
+        self.requester.clone()
     }
 
     /// [`super::call::spawn`] with this client.
     #[cfg(feature = "full")]
     pub(crate) fn spawn<F, Fut>(&self, op: F) -> js_sys::Promise
     where
-        F: FnOnce(Rc<Client>) -> Fut,
+        F: FnOnce(Rc<Requester>) -> Fut,
         Fut: std::future::Future<Output = Result<JsValue>> + 'static,
     {
-        super::call::spawn(&self.client, op)
+        super::call::spawn(&self.requester, op)
     }
 }
 
@@ -141,9 +141,9 @@ impl Baseten {
         #[wasm_bindgen(unchecked_param_type = "BasetenOptions")] options: Option<JsValue>,
     ) -> std::result::Result<Baseten, JsValue> {
         let options = options.unwrap_or_default();
-        match read_client(&options) {
-            Ok(client) => Ok(Baseten {
-                client: Rc::new(client),
+        match read_options(&options) {
+            Ok(requester) => Ok(Baseten {
+                requester: Rc::new(requester),
                 openai: Default::default(),
             }),
             Err(e) => {

@@ -20,7 +20,7 @@ extern "C" {
     fn make_error(kind: &str, message: &str, fields: &Object) -> BasetenError;
 }
 
-/// Converts `err` into a JS error. Callers redact the API key first (see `call::Client::fail`).
+/// Converts `err` into a JS error. Callers redact the API key first (see `call::Requester::fail`).
 pub fn to_js(err: &Error) -> JsValue {
     let fields = Object::new();
     let set = |k: &str, v: JsValue| {

@@ -7,7 +7,7 @@ use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::byte_stream::ByteStream;
-use super::call::{to_json, to_json_js, Accept, CallOpts, Client};
+use super::call::{to_json, to_json_js, Accept, CallOpts, Requester};
 use super::client::Baseten;
 use super::options::Opts;
 use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
@@ -63,7 +63,7 @@ fn field(obj: &JsValue, key: &str) -> Option<String> {
 }
 
 async fn stream_call(
-    client: Rc<Client>,
+    client: Rc<Requester>,
     method: &str,
     url: String,
     body: Option<JsValue>,

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{spawn, to_json_js, Accept, CallOpts, Client, Started};
+use super::call::{spawn, to_json_js, Accept, CallOpts, Requester, Started};
 use super::chat_stream::ChatChunkReader;
 use super::client::Baseten;
 use crate::core::chat_stream;
@@ -18,7 +18,7 @@ use crate::web::glue;
 use crate::web::timer::glue_delay;
 use wasm_bindgen_futures::JsFuture;
 
-impl Client {
+impl Requester {
     /// `{openaiBaseUrl}/{path}`.
     pub(crate) fn openai_url(&self, path: &str) -> Result<String> {
         let base = match &self.openai_base {
@@ -31,7 +31,7 @@ impl Client {
 
 /// POSTs an OpenAI request body; with `"stream": true` resolves to a `ChatCompletionStream`.
 async fn create(
-    client: Rc<Client>,
+    client: Rc<Requester>,
     path: &'static str,
     body: JsValue,
     options: JsValue,
@@ -97,7 +97,7 @@ fn view(cell: &OnceCell<JsValue>, make: impl FnOnce() -> JsValue) -> JsValue {
 /// `client.chat`.
 #[wasm_bindgen]
 pub struct Chat {
-    client: Rc<Client>,
+    requester: Rc<Requester>,
     completions: OnceCell<JsValue>,
 }
 
@@ -114,7 +114,7 @@ impl Chat {
     /// `client.chat.completions`, for Rust callers.
     pub fn completions(&self) -> ChatCompletions {
         ChatCompletions {
-            client: self.client.clone(),
+            requester: self.requester.clone(),
         }
     }
 }
@@ -122,7 +122,7 @@ impl Chat {
 /// `client.chat.completions`.
 #[wasm_bindgen]
 pub struct ChatCompletions {
-    client: Rc<Client>,
+    requester: Rc<Requester>,
 }
 
 #[wasm_bindgen]
@@ -136,7 +136,7 @@ impl ChatCompletions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.client, |c| {
+        spawn(&self.requester, |c| {
             create(c, "chat/completions", body, options)
         })
     }
@@ -145,7 +145,7 @@ impl ChatCompletions {
 /// `client.completions`.
 #[wasm_bindgen]
 pub struct Completions {
-    client: Rc<Client>,
+    requester: Rc<Requester>,
 }
 
 #[wasm_bindgen]
@@ -158,14 +158,14 @@ impl Completions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.client, |c| create(c, "completions", body, options))
+        spawn(&self.requester, |c| create(c, "completions", body, options))
     }
 }
 
 /// `client.embeddings`.
 #[wasm_bindgen]
 pub struct Embeddings {
-    client: Rc<Client>,
+    requester: Rc<Requester>,
 }
 
 #[wasm_bindgen]
@@ -178,14 +178,14 @@ impl Embeddings {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.client, |c| create(c, "embeddings", body, options))
+        spawn(&self.requester, |c| create(c, "embeddings", body, options))
     }
 }
 
 /// `client.models`.
 #[wasm_bindgen]
 pub struct Models {
-    client: Rc<Client>,
+    requester: Rc<Requester>,
 }
 
 #[wasm_bindgen]
@@ -194,7 +194,7 @@ impl Models {
     #[wasm_bindgen(unchecked_return_type = "Promise<ModelList>")]
     pub fn list(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.client, |c| async move {
+        spawn(&self.requester, |c| async move {
             let call = CallOpts::read(&options)?;
             let url = c.openai_url("models")?;
             c.json("GET", &url, None, &call).await
@@ -233,7 +233,7 @@ impl Baseten {
     /// `client.chat`, for Rust callers.
     pub fn chat(&self) -> Chat {
         Chat {
-            client: self.client(),
+            requester: self.requester(),
             completions: OnceCell::new(),
         }
     }
@@ -241,21 +241,21 @@ impl Baseten {
     /// `client.completions`, for Rust callers.
     pub fn completions(&self) -> Completions {
         Completions {
-            client: self.client(),
+            requester: self.requester(),
         }
     }
 
     /// `client.embeddings`, for Rust callers.
     pub fn embeddings(&self) -> Embeddings {
         Embeddings {
-            client: self.client(),
+            requester: self.requester(),
         }
     }
 
     /// `client.models`, for Rust callers.
     pub fn models(&self) -> Models {
         Models {
-            client: self.client(),
+            requester: self.requester(),
         }
     }
 }

@@ -4,6 +4,10 @@
 /** How the API key is sent: `Authorization: Bearer <key>` (default) or the legacy `Api-Key <key>`. */
 export type AuthScheme = NonNullable<BasetenOptions["authScheme"]>;
 
+/** The request id of a response, by the rule every error and result of this package follows:
+ * `X-BASETEN-REQUEST-ID`, else `x-request-id`; an empty value counts as none. */
+export function requestIdOf(headers: { get(name: string): string | null }): string | null;
+
 /** What an error carries besides its message. */
 export interface ErrorFields {
   /** The HTTP status, when a response was received. */

@@ -39,6 +39,8 @@ export interface AsyncQueueStatus {
 export interface BatchTimes {
   /** Milliseconds each request took, in request order. */
   individualRequestTimesMs: number[];
+  /** The inputs each request carried, `[start, end)`, in request order (the batch plan). */
+  individualRequestInputs: Array<[number, number]>;
   totalTimeMs: number;
   /** With `collectErrors`: each request's error, or null. */
   errors?: (BasetenError | null)[];

@@ -37,7 +37,7 @@ pub(crate) fn why_of(code: &str) -> u32 {
         .map_or(why::DEADLINE, |(_, n)| *n)
 }
 
-/// The call's state lives in JS (see `glue.rs`): the controller, why it stopped (the first
+/// The call's state lives in JS (see `call.js`): the controller, why it stopped (the first
 /// reason wins, whoever stops it: a timer, the caller's signal, Rust), the body reader to
 /// cancel and the pending waits to reject.
 pub(crate) struct Shared {

@@ -1,5 +1,5 @@
 //! Reading a response body chunk by chunk from its `ReadableStream` (a JSON call's whole body
-//! is read in JS, see `glue.rs`).
+//! is read in JS, see `call.js`).
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;

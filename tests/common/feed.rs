@@ -5,7 +5,7 @@
 // Not every crate that includes this file uses every decoder.
 #![allow(dead_code)]
 
-use baseten_edge::core::chat_stream::{ChatChunk, ChatStream};
+use baseten_edge::core::chat_stream::{ChatChunk, ChatStreamRules};
 use baseten_edge::core::error::Error;
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
 
@@ -36,7 +36,7 @@ macro_rules! pull {
 }
 
 pull!(SseDecoder, SseEvent, next_event);
-pull!(ChatStream, ChatChunk, next_chunk);
+pull!(ChatStreamRules, ChatChunk, next_chunk);
 
 /// The items `pieces` decode to and how the decoding ended. Asserts that `finish` called once
 /// more repeats that end: the outcome is sticky.

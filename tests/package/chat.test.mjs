@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMock } from "./lib/mock.mjs";
+import { runSmokeWorker } from "./lib/workerd.mjs";
 import { BIN, TEST_DIR, makeProject, run, ok, parseSmoke, serveStatic, launchChromium, smokeInPage, smokeCore } from "./lib/harness.mjs";
 
 const chatCore = () => readFileSync(join(TEST_DIR, "fixtures/smoke-chat.mjs"), "utf8");
@@ -73,6 +74,26 @@ test("Deno (npm package deno): baseten-edge/chat through its node branch", { tim
   const r = parseSmoke(ok(res, "deno run smoke.mjs").stdout);
   await assertChat(r);
   assert.match(r.resolved, /\/node_modules\/baseten-edge\/chat\/node\.mjs$/);
+});
+
+test("Bun (npm package bun): baseten-edge/chat, import and require", { timeout: 90_000 }, async () => {
+  const cjs = `const lib = require("baseten-edge/chat");
+import("./smoke-chat.mjs").then(async ({ runChatSmoke }) => {
+  console.log("SMOKE " + JSON.stringify(await runChatSmoke(lib, ${JSON.stringify(mock.url)})));
+});
+`;
+  const p = await project("chat-bun", "module", { "smoke.mjs": esmSmoke(mock.url), "smoke.cjs": cjs });
+  const env = { BUN_INSTALL_CACHE_DIR: join(p.dir, ".bun-cache"), NO_COLOR: "1" };
+  for (const file of ["smoke.mjs", "smoke.cjs"]) {
+    await assertChat(parseSmoke(ok(await run(join(BIN, "bun"), [file], { cwd: p.dir, env, timeout: 60_000 }), `bun ${file}`).stdout));
+  }
+});
+
+test("workerd (wrangler bundle in Miniflare): baseten-edge/chat", { timeout: 120_000 }, async () => {
+  const files = { "smoke-chat.mjs": chatCore(), "smoke-core.mjs": smokeCore() };
+  const { result, bundle } = await runSmokeWorker("chat-workerd", `import * as lib from "baseten-edge/chat";`, mock.url, files, "./smoke-chat.mjs", "runChatSmoke");
+  await assertChat(result);
+  assert.match(bundle, /node_modules\/baseten-edge\/chat\/workerd\.mjs/, "wrangler resolved the chat build's workerd entry");
 });
 
 test("esbuild: a minified browser bundle of baseten-edge/chat in Chromium", { timeout: 120_000 }, async () => {

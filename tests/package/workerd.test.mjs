@@ -3,10 +3,9 @@
 // synchronously), run by Miniflare (workerd), smoke-tested against the mock.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
 import { startMock } from "./lib/mock.mjs";
-import { makeProject, assertSmoke, smokeCore } from "./lib/harness.mjs";
-import { wranglerBuild, startWorker } from "./lib/workerd.mjs";
+import { assertSmoke, smokeCore } from "./lib/harness.mjs";
+import { runSmokeWorker } from "./lib/workerd.mjs";
 
 let mock;
 before(async () => {
@@ -16,40 +15,11 @@ after(async () => {
   await mock?.stop();
 }, { timeout: 30_000 });
 
-/** A worker whose module starts with `head` (which binds `lib`), running the smoke test on
- * each request; bundled by wrangler and run by Miniflare. Returns wrangler's build. */
+/** The full build's smoke test in a worker whose module starts with `head`. */
 async function smokeWorker(name, head) {
-  const project = await makeProject(name, {
-    files: {
-      "smoke-core.mjs": smokeCore(),
-      "worker.mjs": `${head}
-import { runSmoke } from "./smoke-core.mjs";
-export default {
-  async fetch(request, env) {
-    try {
-      return Response.json(await runSmoke(lib, env.MOCK_URL));
-    } catch (e) {
-      return new Response(String((e && e.stack) || e), { status: 500 });
-    }
-  },
-};
-`,
-      "wrangler.jsonc": JSON.stringify({ name, main: "worker.mjs", compatibility_date: "2025-09-01" }),
-    },
-  });
-  let worker;
-  try {
-    const built = await wranglerBuild(project.dir);
-    worker = await startWorker({ ...built, bindings: { MOCK_URL: mock.url } });
-    const res = await fetch(worker.url + "/", { signal: AbortSignal.timeout(20_000) });
-    const text = await res.text();
-    assert.equal(res.status, 200, text);
-    assertSmoke(JSON.parse(text));
-    return { built, bundle: readFileSync(built.script, "utf8"), dist: readdirSync(project.path("dist")) };
-  } finally {
-    await worker?.mf.dispose();
-    project.cleanup();
-  }
+  const run = await runSmokeWorker(name, head, mock.url, { "smoke-core.mjs": smokeCore() }, "./smoke-core.mjs", "runSmoke");
+  assertSmoke(run.result);
+  return run;
 }
 
 test("workerd (wrangler bundle in Miniflare): import { Baseten } from \"baseten-edge\"", { timeout: 120_000 }, async () => {

@@ -12,7 +12,6 @@ import { createClient, usingMock } from "./settings.js";
 const SVG = "http://www.w3.org/2000/svg";
 const H = 150; // the plot's height; its width is the one it is shown at (1 unit = 1 px)
 const PAD = { left: 50, right: 8, top: 10, bottom: 22 };
-const DEFAULT_BATCH_SIZE = 128; // the library's, for the request plan when the field is empty
 
 const KINDS = {
   embed: {
@@ -149,18 +148,6 @@ function options({ forCode = false } = {}) {
   return o;
 }
 
-/**
- * The requests the call will send, as input ranges: `batchSize` consecutive inputs each (the
- * library's plan when no `maxCharsPerRequest` is set, as here), one each for batchPost. Used to
- * say which inputs a request carried and to match the page's fetches to requests.
- */
-function plan(count) {
-  const size = kind() === "batchPost" ? 1 : Math.max(1, Math.floor(numberOrUndefined($("batch-size")) ?? DEFAULT_BATCH_SIZE));
-  const ranges = [];
-  for (let start = 0; start < count; start += size) ranges.push([start, Math.min(start + size, count)]);
-  return ranges;
-}
-
 /** What identifies a request among its attempts: the inputs its body carries. */
 function bodyKey(body) {
   try {
@@ -235,10 +222,9 @@ const run = guardButton("batch-run", async () => {
   const lines = linesToRun($("batch-input"), $("batch-input-msg"), "Type at least one line, or generate some.");
   if (!lines) return;
   const k = kind();
-  const ranges = plan(lines.length);
-  const keys = ranges.map(([a, b]) => (k === "batchPost" ? JSON.stringify(payload(lines[a])) : JSON.stringify(lines.slice(a, b))));
   faultKey = $("batch-simulate").checked ? `batch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` : "";
-  const me = { controller: new AbortController(), stopped: false, done: 0, total: ranges.length };
+  // The number of requests is the library's plan: onProgress reports it with each answer.
+  const me = { controller: new AbortController(), stopped: false, done: 0, total: 0 };
   active = me;
   $("batch-stop").disabled = false;
   hideError($("batch-error"));
@@ -246,10 +232,9 @@ const run = guardButton("batch-run", async () => {
   $("batch-results").replaceChildren();
   for (const id of ["batch-requests", "batch-attempts", "batch-failed", "batch-total", "batch-throughput", "batch-times", "batch-url"]) $(id).textContent = "-";
   $("batch-fault-key").textContent = faultKey || "-";
-  $("batch-requests").textContent = `${ranges.length} for ${lines.length} inputs`;
   drawPlot([], [], []);
-  setProgress(0, ranges.length);
-  setState("running", `Running: ${lines.length} inputs in ${ranges.length} requests…`);
+  setProgress(0, 0);
+  setState("running", `Running: ${lines.length} inputs…`);
 
   const log = new AttemptLog();
   let painting = false;
@@ -278,6 +263,10 @@ const run = guardButton("batch-run", async () => {
       // of those that had finished when Stop was pressed.
       if (me.stopped) return;
       me.done = done;
+      if (total !== me.total) {
+        $("batch-requests").textContent = `${total} for ${lines.length} inputs`;
+        setState("running", `Running: ${lines.length} inputs in ${total} requests…`);
+      }
       me.total = total;
       setProgress(done, total);
     },
@@ -292,7 +281,7 @@ const run = guardButton("batch-run", async () => {
     else res = await client.batchPost($("batch-route").value.trim(), lines.map(payload), opts);
     $("batch-url").textContent = trace.url ? `${trace.method} ${trace.url}` : "-";
     $("batch-attempts").textContent = log.text();
-    show(k, lines, ranges, keys, log, res);
+    show(k, lines, log, res);
   } catch (e) {
     $("batch-url").textContent = trace.url ? `${trace.method} ${trace.url}` : "-";
     $("batch-attempts").textContent = log.text();
@@ -321,13 +310,14 @@ function percentile(sorted, p) {
 }
 
 /** Renders a finished call: the numbers, the plot, the errors and the results. */
-function show(k, lines, planned, keys, log, res) {
+function show(k, lines, log, res) {
   const times = res.individualRequestTimesMs ?? [];
   const errors = res.errors ?? [];
   const data = res.data ?? [];
-  // The page's plan matches the library's when the counts agree; else ranges are not shown.
-  const ranges = planned.length === times.length ? planned : null;
-  const attempts = times.map((_, i) => (ranges ? log.byKey.get(keys[i]) : null));
+  // The library's plan: the inputs each request carried, which also identify its attempts.
+  const ranges = res.individualRequestInputs ?? null;
+  const keyOf = ([a, b]) => (k === "batchPost" ? JSON.stringify(payload(lines[a])) : JSON.stringify(lines.slice(a, b)));
+  const attempts = times.map((_, i) => (ranges ? log.byKey.get(keyOf(ranges[i])) : null));
   const failed = errors.filter(Boolean).length;
   const allFailed = failed > 0 && failed === times.length; // nothing came through: no throughput
   const total = res.totalTimeMs;

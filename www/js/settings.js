@@ -1,7 +1,7 @@
 // Settings: where calls go (base URL, model id, environment), the API key, and the advanced
 // options. Everything is kept in this tab's sessionStorage only (the key included: never in a
 // URL, never in localStorage, never logged). Builds the clients the panels use.
-import { Baseten } from "/pkg/web/baseten_edge.js";
+import { Baseten, requestIdOf } from "/pkg/web/baseten_edge.js";
 import { $, js } from "./ui.js";
 
 const PREFIX = "baseten-edge:";
@@ -127,7 +127,7 @@ export function createClient(trace = {}) {
       (res) => {
         trace.headersAt = performance.now();
         trace.status = res.status;
-        trace.requestId = res.headers.get("x-baseten-request-id") ?? res.headers.get("x-request-id") ?? undefined;
+        trace.requestId = requestIdOf(res.headers) ?? undefined;
         trace.onAnswer?.(sent, res);
         return res;
       },

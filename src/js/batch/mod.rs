@@ -8,13 +8,13 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::call::Client;
+use super::call::Requester;
 use super::client::Baseten;
 use super::options::Opts;
 use crate::core::batch::{plan_batches, Reassembly};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::json;
-use crate::core::options::{batch, classify, embed, rerank, Field, Table};
+use crate::core::options::{batch, classify, embed, rerank, Table};
 use crate::core::url::Route;
 use run::{get, read_config, run_jobs, set, summary, Config, Job, Outcome};
 
@@ -34,20 +34,42 @@ fn strings(value: &JsValue, what: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// The optional fields an API call forwards that are set: their wire names and JSON texts.
-fn members<'a>(o: &Opts, fields: &[(&Field, &'a str)]) -> Result<Vec<(&'a str, String)>> {
+/// The options of `table` (and of the tables it extends, short of the batch options) that the
+/// call forwards in its body, as they are set: their wire names (`rawScores` is sent as
+/// `raw_scores`) and JSON texts. A required option is the call's own to send.
+fn members(o: &Opts, table: &'static Table) -> Result<Vec<(String, String)>> {
+    let mut chain = Vec::new();
+    let mut t = Some(table);
+    while let Some(x) = t.filter(|x| !std::ptr::eq(*x, batch::TABLE)) {
+        chain.push(x);
+        t = x.extends;
+    }
     let mut out = Vec::new();
-    for (field, wire) in fields {
-        let js = field.key;
-        if let Some(v) = o.get(field) {
-            let text = js_sys::JSON::stringify(&v)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| Error::config(format!("{js} must be a JSON value")))?;
-            out.push((*wire, text));
-        }
+    for field in chain.iter().rev().flat_map(|t| t.fields) {
+        let Some(v) = o.get(field).filter(|_| !field.required) else {
+            continue;
+        };
+        let text = js_sys::JSON::stringify(&v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| Error::config(format!("{} must be a JSON value", field.key)))?;
+        out.push((snake_case(field.key), text));
     }
     Ok(out)
+}
+
+/// `rawScores` -> `raw_scores`.
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Jobs for a list of texts split by the batch rules; `body` builds one request's JSON from
@@ -148,8 +170,9 @@ impl Baseten {
                 });
             }
             let collect = !config.fail_fast;
+            let ranges: Vec<_> = jobs.iter().map(|j| j.inputs.clone()).collect();
             let (outcomes, total) = run_jobs(c.clone(), jobs, config).await?;
-            let out = summary(&c, &outcomes, total, collect);
+            let out = summary(&c, &ranges, &outcomes, total, collect);
             let data: Array = outcomes
                 .iter()
                 .map(|o| o.result.clone().unwrap_or(JsValue::NULL))
@@ -173,22 +196,9 @@ impl Baseten {
                 .string(embed::MODEL)
                 .ok_or_else(|| Error::config("embed needs options.model"))?;
             let url = c.openai_url("embeddings")?;
-            let fields = [
-                (embed::DIMENSIONS, "dimensions"),
-                (embed::ENCODING_FORMAT, "encoding_format"),
-                (embed::USER, "user"),
-            ];
-            let done = text_batch(
-                &c,
-                &options,
-                embed::TABLE,
-                &texts,
-                &fields,
-                url,
-                |body, input| {
-                    body.raw("input", input).string("model", &model);
-                },
-            )
+            let done = text_batch(&c, &options, embed::TABLE, &texts, url, |body, input| {
+                body.raw("input", input).string("model", &model);
+            })
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| get(v, "data"))?;
             let (mut prompt, mut all) = (0.0, 0.0);
@@ -221,23 +231,9 @@ impl Baseten {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let url = c.endpoint.url(Route::Sync("rerank"))?;
-            let fields = [
-                (classify::RAW_SCORES, "raw_scores"),
-                (rerank::RETURN_TEXT, "return_text"),
-                (classify::TRUNCATE, "truncate"),
-                (classify::TRUNCATION_DIRECTION, "truncation_direction"),
-            ];
-            let done = text_batch(
-                &c,
-                &options,
-                rerank::TABLE,
-                &texts,
-                &fields,
-                url,
-                |body, input| {
-                    body.string("query", &query).raw("texts", input);
-                },
-            )
+            let done = text_batch(&c, &options, rerank::TABLE, &texts, url, |body, input| {
+                body.string("query", &query).raw("texts", input);
+            })
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| v.clone())?;
             let out = done.summary(&c);
@@ -257,17 +253,11 @@ impl Baseten {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let url = c.endpoint.url(Route::Sync("predict"))?;
-            let fields = [
-                (classify::RAW_SCORES, "raw_scores"),
-                (classify::TRUNCATE, "truncate"),
-                (classify::TRUNCATION_DIRECTION, "truncation_direction"),
-            ];
             let done = text_batch(
                 &c,
                 &options,
                 classify::TABLE,
                 &inputs,
-                &fields,
                 url,
                 |body, input| {
                     body.raw("inputs", input);
@@ -305,24 +295,24 @@ struct TextBatch {
 }
 
 impl TextBatch {
-    fn summary(&self, client: &Client) -> Object {
-        summary(client, &self.outcomes, self.total_ms, self.collect)
+    fn summary(&self, client: &Requester) -> Object {
+        let ranges: Vec<_> = self.jobs.iter().map(|j| j.inputs.clone()).collect();
+        summary(client, &ranges, &self.outcomes, self.total_ms, self.collect)
     }
 }
 
 /// The shared steps of `embed`, `rerank` and `classify`: read the options and the texts,
-/// forward the optional `fields`, split into jobs, and run them. A job's body is an object: the
-/// members `head(body, texts_json)` writes, then the `fields` that are set.
+/// forward the options of `table` the body carries, split into jobs, and run them. A job's body
+/// is an object: the members `head(body, texts_json)` writes, then the forwarded options.
 async fn text_batch(
-    client: &Rc<Client>,
+    client: &Rc<Requester>,
     options: &JsValue,
     table: &'static Table,
     texts: &JsValue,
-    fields: &[(&Field, &str)],
     url: String,
     head: impl Fn(&mut json::ObjectWriter, &str),
 ) -> Result<TextBatch> {
-    let extra = members(&Opts::new(options, table)?, fields)?;
+    let extra = members(&Opts::new(options, table)?, table)?;
     let config = read_config(options, table, client)?;
     let texts = strings(texts, "texts")?;
     let jobs = text_jobs(&texts, &config, &url, |input| {

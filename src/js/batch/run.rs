@@ -13,7 +13,7 @@ use web_sys::{AbortController, AbortSignal};
 use crate::core::batch::{BatchOptions, Budget};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::options::{batch, Field, Table};
-use crate::js::call::{CallOpts, Client, Timeouts};
+use crate::js::call::{CallOpts, Requester, Timeouts};
 use crate::js::options::Opts;
 use crate::web::abort::{stop_error, CallGuard, StopReason};
 use crate::web::timer::{delay, now_ms};
@@ -52,7 +52,7 @@ fn whole(o: &Opts, field: &Field, default: usize) -> Result<usize> {
 pub(super) fn read_config(
     value: &JsValue,
     table: &'static Table,
-    client: &Client,
+    client: &Requester,
 ) -> Result<Config> {
     let o = Opts::new(value, table)?;
     let d = BatchOptions {
@@ -151,7 +151,7 @@ impl Drop for Link {
 /// Everything the workers of one call share.
 struct Run {
     active: Active,
-    client: Rc<Client>,
+    client: Rc<Requester>,
     jobs: Vec<Job>,
     config: Config,
     batch: CallGuard,
@@ -261,7 +261,7 @@ async fn one(run: &Rc<Run>, i: usize) -> Result<JsValue> {
 /// (fail-fast) unless errors are collected; a stop of the whole call (signal, total timeout)
 /// is its own error.
 pub(super) async fn run_jobs(
-    client: Rc<Client>,
+    client: Rc<Requester>,
     jobs: Vec<Job>,
     config: Config,
 ) -> Result<(Vec<Outcome>, f64)> {
@@ -353,9 +353,11 @@ pub(super) fn get(v: &JsValue, k: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The common result fields: times, and with collected errors the per-request errors.
+/// The common result fields: each request's time and the inputs it carried (`[start, end)`,
+/// the library's batch plan), the total time, and with collected errors each request's error.
 pub(super) fn summary(
-    client: &Client,
+    client: &Requester,
+    jobs: &[Range<usize>],
     outcomes: &[Outcome],
     total_ms: f64,
     collect: bool,
@@ -363,6 +365,11 @@ pub(super) fn summary(
     let out = Object::new();
     let times: Array = outcomes.iter().map(|o| JsValue::from(o.ms)).collect();
     set(&out, "individualRequestTimesMs", &times);
+    let inputs: Array = jobs
+        .iter()
+        .map(|r| Array::of2(&JsValue::from(r.start as u32), &JsValue::from(r.end as u32)))
+        .collect();
+    set(&out, "individualRequestInputs", &inputs);
     set(&out, "totalTimeMs", &JsValue::from(total_ms));
     if collect {
         let errors: Array = outcomes

@@ -2,9 +2,9 @@
 // resolves the package with the `workerd` condition and turns the .wasm import into a module),
 // then run by Miniflare (workerd) on a free port of 127.0.0.1.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { BIN, run, ok } from "./harness.mjs";
+import { BIN, run, ok, makeProject } from "./harness.mjs";
 
 /** A wrangler.jsonc, comments and trailing commas removed. */
 export function readJsonc(file) {
@@ -49,4 +49,42 @@ export async function startWorker({ script, config, bindings = {}, kvNamespaces 
   });
   const url = (await mf.ready).origin;
   return { mf, url };
+}
+
+/**
+ * A worker whose module starts with `head` (which binds `lib`) and runs `runner` (exported by
+ * `from`, one of `files`) against `mockUrl` on each request; bundled by wrangler, run by
+ * Miniflare, requested once. Resolves to `{ result, bundle, dist }`.
+ */
+export async function runSmokeWorker(name, head, mockUrl, files, from, runner) {
+  const project = await makeProject(name, {
+    files: {
+      ...files,
+      "worker.mjs": `${head}
+import { ${runner} } from "${from}";
+export default {
+  async fetch(request, env) {
+    try {
+      return Response.json(await ${runner}(lib, env.MOCK_URL));
+    } catch (e) {
+      return new Response(String((e && e.stack) || e), { status: 500 });
+    }
+  },
+};
+`,
+      "wrangler.jsonc": JSON.stringify({ name, main: "worker.mjs", compatibility_date: "2025-09-01" }),
+    },
+  });
+  let worker;
+  try {
+    const built = await wranglerBuild(project.dir);
+    worker = await startWorker({ ...built, bindings: { MOCK_URL: mockUrl } });
+    const res = await fetch(worker.url + "/", { signal: AbortSignal.timeout(20_000) });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    return { result: JSON.parse(text), bundle: readFileSync(built.script, "utf8"), dist: readdirSync(project.path("dist")) };
+  } finally {
+    await worker?.mf.dispose();
+    project.cleanup();
+  }
 }

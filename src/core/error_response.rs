@@ -1,7 +1,9 @@
 //! Turns a non-success HTTP response into a typed [`Error`]: the status picks the kind
 //! ([`ErrorKind::from_status`]), the body gives the message and code in any of the four shapes
 //! servers send (`{"error": {...}}` OpenAI, `{"error": "text"}` Truss, `{"detail": ...}` FastAPI,
-//! plain text or HTML), and the headers give the request id.
+//! plain text or HTML), and the headers give a code when the body has none. The request id
+//! comes from the caller: the JavaScript side reads it from every response by one rule
+//! (`requestIdOf` in `src/web/call.js`).
 
 use super::error::{Error, ErrorKind};
 use super::json::{self, Value};
@@ -9,19 +11,17 @@ use super::json::{self, Value};
 /// The longest server message copied into an error's `message` (the full body stays in `body`).
 const MAX_MESSAGE_CHARS: usize = 500;
 
-/// The request id a response carries: `X-BASETEN-REQUEST-ID`, else `x-request-id`.
-/// `header` looks a header up by name, case-insensitively, as `Headers.get` does.
-/// An empty header counts as absent.
-pub fn request_id(header: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-    let get = |name| header(name).filter(|v| !v.is_empty());
-    get("x-baseten-request-id").or_else(|| get("x-request-id"))
-}
-
-/// Builds the error for a response with a non-success `status`, its headers and its body text.
-pub fn classify(status: u16, header: &dyn Fn(&str) -> Option<String>, body: &str) -> Error {
+/// Builds the error for a response with a non-success `status`, its request id, its headers
+/// (`header` looks one up by name, case-insensitively, as `Headers.get` does) and its body text.
+pub fn from_response(
+    status: u16,
+    request_id: Option<String>,
+    header: &dyn Fn(&str) -> Option<String>,
+    body: &str,
+) -> Error {
     let mut err = Error::new(ErrorKind::from_status(status), String::new());
     err.status = Some(status);
-    err.request_id = request_id(header);
+    err.request_id = request_id;
     let (message, code) = message_and_code(body);
     err.message = message.unwrap_or_else(|| status_line(status));
     err.code = code.or_else(|| header("x-baseten-error-code").filter(|c| !c.is_empty()));
@@ -176,9 +176,9 @@ mod tests {
 
     #[test]
     fn openai_shape() {
-        let h = headers(&[("x-request-id", "req-openai")]);
+        let h = headers(&[]);
         let body = r#"{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#;
-        let e = classify(429, &h, body);
+        let e = from_response(429, Some("req-openai".into()), &h, body);
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert_eq!(e.message, "Rate limit reached");
         assert_eq!(e.code.as_deref(), Some("rate_limit_exceeded"));
@@ -189,46 +189,26 @@ mod tests {
 
     #[test]
     fn openai_shape_numeric_and_null_code() {
-        let h = headers(&[]);
-        let e = classify(
-            400,
-            &h,
-            r#"{"error":{"message":"bad","type":"invalid_request_error","code":400}}"#,
-        );
-        assert_eq!(e.code.as_deref(), Some("400"));
-        let e = classify(
-            400,
-            &h,
-            r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#,
-        );
-        assert_eq!(e.code.as_deref(), Some("invalid_request_error"));
+        let code = |body| from_response(400, None, &headers(&[]), body).code;
+        let numeric = r#"{"error":{"message":"bad","type":"invalid_request_error","code":400}}"#;
+        assert_eq!(code(numeric).as_deref(), Some("400"));
+        let null = r#"{"error":{"message":"bad","type":"invalid_request_error","code":null}}"#;
+        assert_eq!(code(null).as_deref(), Some("invalid_request_error"));
     }
 
     #[test]
-    fn an_empty_baseten_request_id_falls_back_to_x_request_id() {
-        let h = headers(&[("X-BASETEN-REQUEST-ID", ""), ("x-request-id", "rid-abc")]);
-        assert_eq!(classify(503, &h, "").request_id.as_deref(), Some("rid-abc"));
-        let h = headers(&[("X-BASETEN-REQUEST-ID", ""), ("x-request-id", "")]);
-        assert_eq!(classify(503, &h, "").request_id, None);
-    }
-
-    #[test]
-    fn truss_shape_prefers_baseten_request_id() {
-        let h = headers(&[
-            ("X-BASETEN-REQUEST-ID", "bt-1"),
-            ("x-request-id", "other"),
-            ("X-BASETEN-ERROR-CODE", "600"),
-        ]);
-        let e = classify(
+    fn truss_shape_and_the_header_code() {
+        let h = headers(&[("X-BASETEN-ERROR-CODE", "600")]);
+        let e = from_response(
             500,
+            None,
             &h,
             r#"{"error":"Internal Server Error","error_code":"application_error"}"#,
         );
         assert_eq!(e.kind, ErrorKind::Server);
         assert_eq!(e.message, "Internal Server Error");
         assert_eq!(e.code.as_deref(), Some("application_error"));
-        assert_eq!(e.request_id.as_deref(), Some("bt-1"));
-        let e = classify(502, &h, r#"{"error":"crashed"}"#);
+        let e = from_response(502, None, &h, r#"{"error":"crashed"}"#);
         assert_eq!(
             e.code.as_deref(),
             Some("600"),
@@ -239,11 +219,12 @@ mod tests {
     #[test]
     fn fastapi_shape() {
         let h = headers(&[]);
-        let e = classify(404, &h, r#"{"detail":"Item not found"}"#);
+        let e = from_response(404, None, &h, r#"{"detail":"Item not found"}"#);
         assert_eq!(e.kind, ErrorKind::NotFound);
         assert_eq!(e.message, "Item not found");
-        let e = classify(
+        let e = from_response(
             422,
+            None,
             &h,
             r#"{"detail":[{"loc":["body"],"msg":"field required"}]}"#,
         );
@@ -254,18 +235,19 @@ mod tests {
     #[test]
     fn plain_text_html_and_empty() {
         let h = headers(&[]);
-        let e = classify(500, &h, "upstream connect error");
+        let e = from_response(500, None, &h, "upstream connect error");
         assert_eq!(e.message, "upstream connect error");
-        let e = classify(
+        let e = from_response(
             502,
+            None,
             &h,
             "<html><head><title>502 Bad Gateway</title></head></html>",
         );
         assert_eq!(e.message, "502 Bad Gateway (HTML error page)");
-        let e = classify(503, &h, "");
+        let e = from_response(503, None, &h, "");
         assert_eq!(e.message, "HTTP 503 Service Unavailable");
         assert_eq!(e.body, None);
-        let e = classify(418, &h, "  ");
+        let e = from_response(418, None, &h, "  ");
         assert_eq!(e.message, "HTTP 418");
         assert_eq!(e.kind, ErrorKind::Api);
     }
@@ -274,7 +256,7 @@ mod tests {
     fn long_messages_are_clipped_but_body_is_kept() {
         let h = headers(&[]);
         let long = "é".repeat(2000);
-        let e = classify(500, &h, &long);
+        let e = from_response(500, None, &h, &long);
         assert!(e.message.chars().count() <= MAX_MESSAGE_CHARS + 3);
         assert_eq!(e.body.as_deref(), Some(long.as_str()));
     }
