@@ -24,9 +24,10 @@ export async function wranglerBuild(dir) {
     CI: "1",
   };
   const res = ok(await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env, timeout: 90_000 }), "wrangler deploy --dry-run");
-  // esbuild, inside wrangler, warns of duplicate keys in the glue's imports object when a
-  // snippet is imported more than once (scripts/pkg-entries.mjs makes it once).
-  assert.doesNotMatch(res.stdout + res.stderr, /Duplicate key|WARNING/, "wrangler's build gives no warning");
+  // No warning from wrangler's build. (esbuild keeps quiet about files under node_modules, so
+  // the duplicate snippet keys it reports for a linked package are checked on the glue itself:
+  // tests/node/glue.test.mjs.)
+  assert.doesNotMatch(res.stdout + res.stderr, /WARNING/, "wrangler's build gives no warning");
   const config = readJsonc(join(dir, "wrangler.jsonc"));
   const main = config.main.replace(/^.*\//, "").replace(/\.[cm]?[jt]s$/, ".js");
   return { script: join(dir, "dist", main), config };
