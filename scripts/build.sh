@@ -27,13 +27,19 @@ optimize() {
 }
 # bindgen WASM OUT TARGET...: wasm-bindgen glue for each target into OUT/<target>/. It writes the
 # same .wasm for every target: optimise it once and reuse the result (each target whose .wasm
-# differs from the first one's is optimised on its own). Then the nodejs target's snippets
-# become CommonJS (scripts/cjs-snippets.mjs, which checks each against its ES module).
+# differs from the first one's is optimised on its own). Each target's snippets lose their
+# comments, and the nodejs target's become CommonJS, checked against the web target's ES
+# modules (scripts/snippets.mjs): so web must come before nodejs.
 bindgen() {
   local wasm=$1 dir=$2 cp_opt="" target out
   shift 2
   for target in "$@"; do
     wasm-bindgen --target "$target" --out-dir "$dir/$target" --out-name baseten_edge "$wasm"
+    if [ "$target" = nodejs ]; then
+      node scripts/snippets.mjs "$dir/nodejs" --cjs "$dir/web"
+    else
+      node scripts/snippets.mjs "$dir/$target"
+    fi
     out="$dir/$target/baseten_edge_bg.wasm"
     if [ -z "$cp_opt" ]; then
       cp "$out" "$dir/.unoptimized.wasm"
@@ -47,7 +53,6 @@ bindgen() {
   done
   rm -f "$dir/.unoptimized.wasm"
   echo '{"type":"commonjs"}' > "$dir/nodejs/package.json"
-  node scripts/cjs-snippets.mjs "$dir/nodejs" "$dir/web"
 }
 OPT=-Os bindgen pkg/.full.wasm pkg web nodejs bundler deno
 # The chat build: web (browsers, bundlers, Node ESM, Bun, Deno, workerd) and nodejs (require).

@@ -19,7 +19,7 @@ use crate::core::options::{call, Field};
 use crate::core::retry::{RetryHints, RetryPolicy};
 use crate::core::url::Endpoint;
 use crate::web::abort::CallGuard;
-use crate::web::codes::sent;
+use crate::web::codes::{sent, to_json as to_json_code};
 use crate::web::fetch::{self, Fetch, HttpRequest};
 use crate::web::glue;
 use crate::web::stream::ResponseStream;
@@ -478,7 +478,7 @@ pub fn to_json_js(value: &JsValue, what: &str) -> Result<JsValue> {
     if out.is_string() {
         return Ok(out);
     }
-    if out.as_f64() == Some(1.0) {
+    if out.as_f64() == Some(f64::from(to_json_code::NO_JSON_FORM)) {
         return Err(Error::config(format!("{what} must be a JSON value")));
     }
     Err(Error::config(format!(

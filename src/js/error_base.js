@@ -13,12 +13,45 @@
  * @property {number} [attempts] how many attempts were made
  */
 
+/**
+ * The brand of the package's errors: the names of an error's class and its parents. `instanceof`
+ * reads it, so an error made by one copy of the package (its `require` and `import` builds, the
+ * chat and full builds, a bundled and an unbundled copy) is an instance of the classes of another.
+ */
+const BRAND = Symbol.for("baseten-edge.error");
+
+/**
+ * The names of `c` and of its parents up to BasetenError.
+ * @param {Function} c
+ */
+function chainOf(c) {
+  /** @type {string[]} */
+  const names = [];
+  for (let k = /** @type {any} */ (c); k && typeof k.errorName === "string"; k = Object.getPrototypeOf(k)) {
+    if (!names.includes(k.errorName)) names.push(k.errorName);
+  }
+  return names;
+}
+
 /** Every error this package raises or rejects with. */
 export class BasetenError extends Error {
   /** The class's `name`. */
   static errorName = "BasetenError";
   /** @type {string | null} The class's `kind` (core::error::ErrorKind::as_str). */
   static kind = null;
+
+  /**
+   * `v instanceof C`: `v` carries the brand with C's name (C a class of the package), or is an
+   * instance of C by prototype.
+   * @param {unknown} v
+   */
+  static [Symbol.hasInstance](v) {
+    const chain = v !== null && typeof v === "object" ? /** @type {any} */ (v)[BRAND] : undefined;
+    // A class of the package names itself; a subclass of a caller's own goes by prototype.
+    const own = Object.prototype.hasOwnProperty.call(this, "errorName");
+    if (own && Array.isArray(chain)) return chain.includes(this.errorName);
+    return Function.prototype[Symbol.hasInstance].call(this, v);
+  }
 
   /** @param {string} [message] @param {ErrorFields} [fields] */
   constructor(message, fields) {
@@ -39,5 +72,6 @@ export class BasetenError extends Error {
     this.retryable = false;
     this.attempts = 1;
     if (fields) Object.assign(this, fields);
+    Object.defineProperty(this, BRAND, { value: chainOf(c) });
   }
 }

@@ -5,7 +5,7 @@
 // and given its `_request_id`). Each step is one crossing from wasm instead of one per
 // property, promise and closure; Rust keeps the decisions (retries, error classification,
 // redaction). Imported by glue.rs. No `eval`, so strict CSPs and workerd accept it.
-import { SENT, WHY } from "./codes.js";
+import { DELAY, SENT, TO_JSON, WHY } from "./codes.js";
 
 /** @typedef {(url: string, init: RequestInit) => Promise<Response> | Response} FetchLike */
 
@@ -18,11 +18,16 @@ import { SENT, WHY } from "./codes.js";
  * @property {Record<string, string>} headers
  * @property {boolean} copyHeaders the headers object is shared: each request gets a copy
  * @property {string | undefined} body
- * @property {number} headersMs the headers timeout, < 0 for none
- * @property {number} idleMs the idle timeout of an error body, < 0 for none
+ * @property {number} headersMs the headers timeout, or DELAY.NONE
+ * @property {number} idleMs the idle timeout of an error body, or DELAY.NONE
  * @property {boolean} json read and parse a 2xx body
  * @property {boolean} withSignal send the call's signal with the request
  */
+
+/** The keys of a SendRequest, for the test that compares them with what Rust builds. */
+export function sendRequestKeys() {
+  return ["fetch", "url", "method", "headers", "copyHeaders", "body", "headersMs", "idleMs", "json", "withSignal"];
+}
 
 /** The state of one call (see abort.rs), with the outcome of its last attempt. */
 class Call {
@@ -188,18 +193,18 @@ export function callEnd(s, finished) {
 export function disarm(t) { clearTimeout(t); }
 
 /**
- * JSON.stringify(v) as a string, or 1 for a value with no JSON form, 2 when it throws or gives
- * nothing (a cycle, a BigInt, a toJSON returning undefined).
+ * JSON.stringify(v) as a string, or a TO_JSON code: NO_JSON_FORM, or FAILED when it throws or
+ * gives nothing (a cycle, a BigInt, a toJSON returning undefined).
  * @param {unknown} v
  */
 export function toJson(v) {
   const t = typeof v;
-  if (t === "undefined" || t === "function" || t === "symbol") return 1;
+  if (t === "undefined" || t === "function" || t === "symbol") return TO_JSON.NO_JSON_FORM;
   try {
     const out = JSON.stringify(v);
-    return typeof out === "string" ? out : 2;
+    return typeof out === "string" ? out : TO_JSON.FAILED;
   } catch {
-    return 2;
+    return TO_JSON.FAILED;
   }
 }
 
@@ -219,7 +224,7 @@ const ERROR_BODY_MAX = 65536;
 
 /**
  * The text of a body that is an error (a non-2xx status, or a stream request answered with
- * JSON), read under the idle timeout (`idleMs` < 0: none), at most ERROR_BODY_MAX bytes. A body
+ * JSON), read under the idle timeout (`idleMs`, or DELAY.NONE), at most ERROR_BODY_MAX bytes. A body
  * that breaks off gives what came before, so the status and the retry headers still count; only
  * a stop of the call rejects.
  * @param {Call} s @param {Response} res @param {number} idleMs
@@ -241,7 +246,7 @@ export function callBodyText(s, res, idleMs) {
   /** @type {ReturnType<typeof setTimeout> | null} */
   let t = null;
   const arm = () => {
-    if (idleMs < 0) return;
+    if (idleMs === DELAY.NONE) return;
     if (t !== null) clearTimeout(t);
     t = setTimeout(stop, idleMs, s, WHY.IDLE_TIMEOUT, idleMs);
   };
@@ -283,7 +288,8 @@ const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 
 /**
  * The request id of a response: `X-BASETEN-REQUEST-ID`, else `x-request-id`; an empty value
- * counts as none (the same rule as core::classify::request_id).
+ * counts as none. The one place this rule lives: every error and result of the package takes
+ * its id from here (Rust gets it with the attempt's outcome), and the package exports it.
  * @param {{ get(name: string): string | null }} headers
  */
 export function requestIdOf(headers) {
@@ -304,7 +310,7 @@ export function callSend(s, r) {
   if (r.body !== undefined) init.body = r.body;
   if (r.withSignal) init.signal = signalOf(s);
   const headersMs = r.headersMs;
-  const ht = headersMs >= 0 ? setTimeout(stop, headersMs, s, WHY.HEADERS_TIMEOUT, headersMs) : null;
+  const ht = headersMs === DELAY.NONE ? null : setTimeout(stop, headersMs, s, WHY.HEADERS_TIMEOUT, headersMs);
   /** @type {Promise<unknown>} */
   let p;
   try {

@@ -32,6 +32,20 @@ export const SENT = Object.freeze({
   NOT_RESPONSE: 5,
 });
 
+/** What `toJson` gives for a value it cannot serialise (a JSON text otherwise). */
+export const TO_JSON = Object.freeze({
+  /** The value has no JSON form (undefined, a function, a symbol). */
+  NO_JSON_FORM: 1,
+  /** JSON.stringify threw or gave nothing (a cycle, a BigInt). */
+  FAILED: 2,
+});
+
+/** A delay handed to a JS timer (`headersMs`, `idleMs`, ...). */
+export const DELAY = Object.freeze({
+  /** No timer. */
+  NONE: -1,
+});
+
 /** How a chat stream's batch ends (`chatBatch`'s `end`). */
 export const END = Object.freeze({
   /** More to come. */
@@ -46,5 +60,5 @@ export const END = Object.freeze({
 
 /** Every table above, for the test that compares them with the Rust side. */
 export function allCodes() {
-  return { WHY, SENT, END };
+  return { WHY, SENT, TO_JSON, DELAY, END };
 }

@@ -20,8 +20,8 @@ macro_rules! codes {
         )*
 
         /// Every table of this side as `(table, [(name, code)])`, for the agreement test.
-        pub fn rust_codes() -> Vec<(&'static str, Vec<(&'static str, u32)>)> {
-            vec![$(($table, vec![$((stringify!($name), u32::from($module::$name))),*])),*]
+        pub fn rust_codes() -> Vec<(&'static str, Vec<(&'static str, f64)>)> {
+            vec![$(($table, vec![$((stringify!($name), f64::from($module::$name))),*])),*]
         }
     };
 }
@@ -55,6 +55,20 @@ codes! {
         ERROR_STATUS = 4,
         /// fetch resolved to something that is not a Response.
         NOT_RESPONSE = 5,
+    }
+
+    /// What `toJson` gives for a value it cannot serialise (a JSON text otherwise).
+    to_json ("TO_JSON"): u32 {
+        /// The value has no JSON form (`undefined`, a function, a symbol).
+        NO_JSON_FORM = 1,
+        /// `JSON.stringify` threw or gave nothing (a cycle, a BigInt).
+        FAILED = 2,
+    }
+
+    /// A delay handed to a JS timer (`headersMs`, `idleMs`, ...).
+    delay ("DELAY"): i32 {
+        /// No timer.
+        NONE = -1,
     }
 
     /// How a chat stream's batch ends.

@@ -52,8 +52,9 @@ impl HttpRequest<'_> {
         let set = |k: &str, v: &JsValue| {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
         };
-        if let Fetch::Injected(f) = fetch {
-            set("fetch", f);
+        match fetch {
+            Fetch::Injected(f) => set("fetch", f),
+            Fetch::Global => set("fetch", &JsValue::UNDEFINED),
         }
         set("url", &JsValue::from_str(self.url));
         set("method", &JsValue::from_str(self.method));

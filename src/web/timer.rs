@@ -1,6 +1,7 @@
 //! `setTimeout`-based timers, bound to the global functions (never `window`), so they work in
 //! browsers, web workers, Node, Deno and workerd.
 
+use super::codes::delay;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
@@ -28,10 +29,10 @@ pub fn timer_delay(ms: f64) -> Option<f64> {
     (ms <= MAX_DELAY_MS).then_some(ms.max(0.0))
 }
 
-/// An optional delay as the JS glue takes it: the `setTimeout` delay, or -1 for no timer (none
-/// given, or too long to ever fire).
+/// An optional delay as the JS glue takes it: the `setTimeout` delay, or [`delay::NONE`] for no
+/// timer (none given, or too long to ever fire).
 pub fn glue_delay(ms: Option<f64>) -> f64 {
-    ms.and_then(timer_delay).unwrap_or(-1.0)
+    ms.and_then(timer_delay).unwrap_or(f64::from(delay::NONE))
 }
 
 /// A callback scheduled with `setTimeout`; dropping it cancels the callback.

@@ -39,6 +39,14 @@ test("every entry of both builds exports the error classes and requestIdOf", asy
     assert.ok(new lib.RateLimitError("x") instanceof lib.APIError, name);
     assert.ok(new lib.TimeoutError("x") instanceof lib.APIConnectionError, name);
   }
-  // One build's classes are its own: the chat build's errors are not the full build's.
+  // Each entry and build has its own copy of the classes, but instanceof holds across copies.
   assert.notEqual(entries["node.mjs"].BasetenError, entries["chat/node.mjs"].BasetenError);
+  const libs = Object.values(entries);
+  for (const from of libs) {
+    const e = new from.RateLimitError("x", { status: 429 });
+    for (const to of libs) {
+      assert.ok(e instanceof to.RateLimitError && e instanceof to.APIError && e instanceof to.BasetenError);
+      assert.ok(!(e instanceof to.TimeoutError) && !(e instanceof to.ConfigurationError));
+    }
+  }
 });

@@ -1,6 +1,8 @@
 //! The Rust/JavaScript boundary: every integer code is the same on both sides.
 
 use baseten_edge::web::codes::{all_codes, rust_codes};
+use baseten_edge::web::fetch::{Fetch, HttpRequest};
+use baseten_edge::web::glue::send_request_keys;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -31,7 +33,26 @@ fn boundary_codes_agree() {
             let got = Reflect::get(&js_table, &JsValue::from_str(name))
                 .unwrap()
                 .as_f64();
-            assert_eq!(got, Some(f64::from(*code)), "{table}.{name}");
+            assert_eq!(got, Some(*code), "{table}.{name}");
         }
     }
+}
+
+#[wasm_bindgen_test]
+fn the_request_object_has_the_keys_call_js_reads() {
+    let headers = js_sys::Object::new().into();
+    let request = HttpRequest {
+        method: "POST",
+        url: "http://127.0.0.1:9/",
+        headers: &headers,
+        copy: false,
+        body: &JsValue::UNDEFINED,
+        signal: false,
+    };
+    let built = keys(&request.to_js(&Fetch::Global, None, Some(5.0), true));
+    let read: Vec<String> = send_request_keys()
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert_eq!(built, read, "HttpRequest::to_js builds what callSend reads");
 }
