@@ -59,10 +59,29 @@ function parseSpec(fields) {
 }
 
 /** The help lines of `fields`. */
+/** What a flag's value is, in its help line. */
+function argName(f) {
+  if (f.ty.t === "OneOf") return f.ty.values.join("|");
+  if (f.ty.t === "Headers") return "'N: V'";
+  if (/(Url|Endpoint)$/.test(f.key)) return "URL";
+  if (/Id$/.test(f.key) || f.key === "deployment") return "ID";
+  return { Bool: "", Millis: "MS", Num: "N", Ints: "N", Str: "NAME" }[f.ty.t] ?? "VALUE";
+}
+
+/** Where the CLI says more than the library's doc of an option (which speaks of JavaScript). */
+const CLI_HELP = {
+  stream: "copy the response body to stdout as it arrives instead of parsing JSON",
+};
+
+/** The help lines of `fields`: the flag, its value, and the option's doc as plain text. */
 function helpLines(fields) {
-  const arg = (f) => ({ Bool: "", Headers: " 'N: V'", Millis: " MS", Num: " N", Ints: " N", OneOf: ` ${f.ty.values?.join("|")}` })[f.ty.t] ?? " VALUE";
-  const rows = fields.map((f) => [`${f.ty.t === "Headers" ? "-H, " : ""}--${f.flag}${arg(f)}`, `${f.doc}${ENV[f.flag] ? ` ($${ENV[f.flag]})` : ""}`]);
-  return rows.map(([left, right]) => `  ${left.padEnd(28)} ${right}`).join("\n");
+  const rows = fields.map((f) => {
+    const value = argName(f);
+    const left = `${f.ty.t === "Headers" ? "-H, " : ""}--${f.flag}${value ? ` ${value}` : ""}`;
+    const doc = (CLI_HELP[f.flag] ?? f.doc).replace(/`/g, "");
+    return [left, `${doc}${ENV[f.flag] ? ` ($${ENV[f.flag]})` : ""}`];
+  });
+  return rows.map(([left, right]) => (left.length < 28 ? `  ${left.padEnd(28)} ${right}` : `  ${left}\n  ${"".padEnd(28)} ${right}`)).join("\n");
 }
 
 const CLIENT_FLAGS = flagged("client");
@@ -164,7 +183,7 @@ ${helpLines(WAIT_FLAGS)}`,
     summary: "any method on .../sync/{ROUTE} (the model's own server routes)",
     options: parseSpec(SYNC_FLAGS),
     help: `BODY is JSON text, @FILE or -; without it no body is sent.
-${helpLines(SYNC_FLAGS)} (copied to stdout as it arrives)`,
+${helpLines(SYNC_FLAGS)}`,
     run: sync,
   },
   models: {
@@ -266,6 +285,9 @@ function headers(list) {
   return out;
 }
 
+/** Flags of milliseconds with a floor above 0. */
+const MIN_MS = { "poll-interval": 1 };
+
 /** The options object of `fields` (from `flagged`) set by the parsed flags, read by type. */
 function optionsFrom(values, fields) {
   const out = {};
@@ -275,7 +297,7 @@ function optionsFrom(values, fields) {
     switch (f.ty.t) {
       case "Bool": v = raw; break;
       case "Headers": v = headers(raw); break;
-      case "Millis": v = number(values, f.flag, { min: 0 }); break;
+      case "Millis": v = number(values, f.flag, { min: MIN_MS[f.flag] ?? 0 }); break;
       case "Ints": v = number(values, f.flag, { integer: true, min: 0 }); break;
       case "Num": v = number(values, f.flag); break;
       default: v = raw;

@@ -36,6 +36,7 @@ bindgen() {
   for target in "$@"; do
     wasm-bindgen --target "$target" --out-dir "$dir/$target" --out-name baseten_edge "$wasm"
     if [ "$target" = nodejs ]; then
+      echo '{"type":"commonjs"}' > "$dir/nodejs/package.json"
       node scripts/snippets.mjs "$dir/nodejs" --cjs "$dir/web"
     else
       node scripts/snippets.mjs "$dir/$target"
@@ -52,7 +53,6 @@ bindgen() {
     fi
   done
   rm -f "$dir/.unoptimized.wasm"
-  echo '{"type":"commonjs"}' > "$dir/nodejs/package.json"
 }
 OPT=-Os bindgen pkg/.full.wasm pkg web nodejs bundler deno
 # The chat build: web (browsers, bundlers, Node ESM, Bun, Deno, workerd) and nodejs (require).

@@ -4,8 +4,8 @@ mod common;
 
 use baseten_edge::core::error::ErrorKind;
 use baseten_edge::core::json::{
-    chat_delta_text, parse, scan_chunk, top_level_string, write_object, write_str, DeltaSummary,
-    ObjectWriter, Value, MAX_DEPTH,
+    chat_delta_text, parse, scan_chunk, top_level_string, write_object, write_str, write_str_array,
+    DeltaSummary, ObjectWriter, Value, MAX_DEPTH,
 };
 use common::rng::Rng;
 
@@ -225,6 +225,30 @@ fn writes_json() {
         let v = parse(text).unwrap();
         assert_eq!(parse(&v.to_json()).unwrap(), v);
     }
+}
+
+#[test]
+fn string_arrays_are_escaped_and_parse_back() {
+    let texts = [
+        "",
+        "a,b",
+        "quote \" and \\",
+        "line\nbreak",
+        "\u{1}\u{7f}é🙂",
+    ];
+    let mut out = String::new();
+    write_str_array(&mut out, texts.iter().copied());
+    let back = parse(&out).unwrap();
+    let items: Vec<&str> = back
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(items, texts);
+    let mut empty = String::new();
+    write_str_array(&mut empty, std::iter::empty());
+    assert_eq!(empty, "[]");
 }
 
 fn object(fill: impl FnOnce(&mut ObjectWriter)) -> String {

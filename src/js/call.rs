@@ -48,9 +48,9 @@ pub struct Requester {
     pub headers: Vec<(String, String)>,
     /// Which fetch to call.
     pub fetch: Fetch,
-    /// Requester-wide deadlines.
+    /// The client's deadlines (a call may override each).
     pub timeouts: Timeouts,
-    /// Requester-wide retry policy.
+    /// The client's retry policy (a call may override `maxRetries`).
     pub retry: RetryPolicy,
     /// The largest SSE event a stream accepts (the decoder's default when `None`).
     pub max_event_bytes: Option<usize>,

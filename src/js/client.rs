@@ -116,7 +116,7 @@ fn read_options(options: &JsValue) -> Result<Requester> {
 }
 
 impl Baseten {
-    /// The shared client state.
+    /// What this client holds: its settings and request path, shared with its streams.
     pub(crate) fn requester(&self) -> Rc<Requester> {
         self.requester.clone()
     }

@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::error::Error;
 
+// Naming this type is also what makes wasm-bindgen ship `error_base.js` (it copies only the
+// files a Rust extern block names), which `gen/errors.js` imports: keep it in every build.
 #[wasm_bindgen(module = "/src/js/error_base.js")]
 extern "C" {
     /// The parent of every error class.

@@ -3,13 +3,13 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::byte_stream::ByteStream;
 use super::call::{to_json, to_json_js, Accept, CallOpts, Requester};
 use super::client::Baseten;
-use super::options::Opts;
+use super::options::{string_arg, Opts};
 use crate::core::async_predict::{self, AsyncOptions, InferenceRetryConfig};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::options::{async_predict as async_opts, retry_config, sync, wait};
@@ -179,12 +179,12 @@ impl Baseten {
     #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
     pub fn async_request(
         &self,
-        request_id: String,
+        request_id: JsString,
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         self.bodiless(
             "GET",
-            move |e| e.url(Route::AsyncRequest(&request_id)),
+            move |e| e.url(Route::AsyncRequest(&string_arg(&request_id, "requestId")?)),
             options,
         )
     }
@@ -194,12 +194,12 @@ impl Baseten {
     #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "Promise<CancelAsyncResult>")]
     pub fn cancel_async_request(
         &self,
-        request_id: String,
+        request_id: JsString,
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         self.bodiless(
             "DELETE",
-            move |e| e.url(Route::AsyncRequest(&request_id)),
+            move |e| e.url(Route::AsyncRequest(&string_arg(&request_id, "requestId")?)),
             options,
         )
     }
@@ -216,11 +216,12 @@ impl Baseten {
     #[wasm_bindgen(js_name = waitForAsyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
     pub fn wait_for_async_request(
         &self,
-        request_id: String,
+        request_id: JsString,
         options: Option<super::types::WaitOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
+            let request_id = string_arg(&request_id, "requestId")?;
             let o = Opts::new(&options, wait::TABLE)?;
             let mut interval = o.number(wait::POLL_INTERVAL_MS).unwrap_or(1000.0).max(1.0);
             let max_interval = o
@@ -267,15 +268,16 @@ impl Baseten {
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
     pub fn sync(
         &self,
-        method: String,
-        route: String,
+        method: JsString,
+        route: JsString,
         body: Option<JsValue>,
         options: Option<super::types::SyncOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         let body = body.filter(|b| !b.is_undefined() && !b.is_null());
         self.spawn(|c| async move {
-            let method = check_method(&method, body.is_some())?;
+            let method = check_method(&string_arg(&method, "method")?, body.is_some())?;
+            let route = string_arg(&route, "route")?;
             let o = Opts::new(&options, sync::TABLE)?;
             let call = CallOpts::from_opts(&o)?;
             let stream = o.boolean(sync::STREAM).unwrap_or(false);

@@ -177,3 +177,13 @@ impl<'a> Opts<'a> {
         Ok(out)
     }
 }
+
+/// A string argument of a method, or a configuration error naming it. Methods take such
+/// arguments as `JsString` (an unchecked JS value typed `string`): wasm-bindgen's own
+/// conversion of a non-string to `String` traps.
+#[cfg(feature = "full")]
+pub fn string_arg(value: &JsValue, what: &str) -> Result<String> {
+    value
+        .as_string()
+        .ok_or_else(|| Error::config(format!("{what} must be a string")))
+}

@@ -1,7 +1,7 @@
 // @ts-check
 // What makes a Rust-backed stream an async iterable: `toReadableStream` (the one copy, used by
 // byte streams and chat streams), `makeAsyncIterable` and `iterResult`. Imported by
-// iterable.rs and chat_stream.js. No `eval`, so strict CSPs and workerd accept it.
+// streams.rs and chat_stream.js. No `eval`, so strict CSPs and workerd accept it.
 
 /**
  * Something with the async-iterator steps.

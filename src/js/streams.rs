@@ -3,6 +3,8 @@
 
 use wasm_bindgen::prelude::*;
 
+// Built in the chat build too, where nothing calls these: `chat_stream.js` imports
+// `streams.js`, which wasm-bindgen ships only because this block names it.
 #[wasm_bindgen(module = "/src/js/streams.js")]
 extern "C" {
     /// Gives `o`'s class a `[Symbol.asyncIterator]` returning `this` and a

@@ -7,7 +7,7 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::errors;
-use super::options::Opts;
+use super::options::{string_arg, Opts};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::options::webhook;
 use crate::core::webhook::{
@@ -106,15 +106,23 @@ fn run(
 pub fn verify_webhook(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | ArrayBufferView")]
     raw_body: JsValue,
-    signature_header: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] signature_header: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | string[]")] secrets: JsValue,
     options: Option<super::types::VerifyWebhookOptionsArg>,
 ) -> std::result::Result<JsValue, JsValue> {
-    run(
-        &raw_body,
-        signature_header,
-        &secrets,
-        &options.map(JsValue::from).unwrap_or_default(),
-    )
-    .map_err(|e| errors::to_js(&e))
+    let header = if signature_header.is_null() || signature_header.is_undefined() {
+        Ok(None)
+    } else {
+        string_arg(&signature_header, "signatureHeader").map(Some)
+    };
+    header
+        .and_then(|header| {
+            run(
+                &raw_body,
+                header,
+                &secrets,
+                &options.map(JsValue::from).unwrap_or_default(),
+            )
+        })
+        .map_err(|e| errors::to_js(&e))
 }

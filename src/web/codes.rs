@@ -84,6 +84,8 @@ codes! {
     }
 }
 
+// This declaration is also what makes wasm-bindgen ship `codes.js` (it copies only the files a
+// Rust extern block names), which `call.js` and `chat_stream.js` import: keep it in every build.
 #[wasm_bindgen(module = "/src/web/codes.js")]
 extern "C" {
     /// The JavaScript side's tables, `{ WHY: { NONE: 0, ... }, SENT: ..., END: ... }`.

@@ -273,3 +273,23 @@ test("a chat stream dropped unread is aborted once it is collected", { timeout: 
     await s.stop();
   }
 });
+
+test("a string argument of the wrong type is a ConfigurationError naming it, not a trap", async () => {
+  const { Baseten, ConfigurationError, verifyWebhook } = await import("../../pkg/node.mjs");
+  const c = new Baseten({ baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
+  const calls = {
+    route: () => c.sync("GET", {}),
+    method: () => c.sync(7, "/x"),
+    requestId: () => c.asyncRequest({}),
+    "requestId ": () => c.cancelAsyncRequest(null),
+    "requestId  ": () => c.waitForAsyncRequest(5),
+    "route ": () => c.batchPost(null, []),
+    query: () => c.rerank(1, []),
+    signatureHeader: () => verifyWebhook("{}", 5, "s"),
+  };
+  for (const [what, call] of Object.entries(calls)) {
+    const e = await (async () => call())().then(() => null, (err) => err);
+    assert.ok(e instanceof ConfigurationError, `${what}: ${e}`);
+    assert.match(e.message, new RegExp(`^${what.trim()} must be`), what);
+  }
+});

@@ -65,8 +65,23 @@ async function failure(call, options) {
   }
 }
 
-test("every table has its calls here, and every call of the tables is listed", () => {
+test("every table has its calls here, and every method of the client is among them", () => {
   assert.deepEqual(Object.keys(CALLS).sort(), Object.keys(TABLES).sort());
+  const listed = new Set(Object.values(CALLS).flat().map(([name]) => name.split(" ")[0]));
+  const proto = lib.Baseten.prototype;
+  const methods = Object.getOwnPropertyNames(proto).filter((n) => typeof Object.getOwnPropertyDescriptor(proto, n).value === "function");
+  for (const m of methods) {
+    if (["constructor", "free", "__destroy_into_raw"].includes(m)) continue;
+    assert.ok(listed.has(m), `${m}: a method whose options this file does not check`);
+  }
+  // The OpenAI-compatible views: every method of each.
+  for (const view of ["chat.completions", "completions", "embeddings", "models"]) {
+    const obj = view.split(".").reduce((o, k) => o[k], client);
+    for (const m of Object.getOwnPropertyNames(Object.getPrototypeOf(obj))) {
+      if (typeof obj[m] !== "function" || ["constructor", "free", "__destroy_into_raw"].includes(m)) continue;
+      assert.ok(listed.has(`${view}.${m}`), `${view}.${m}: a method whose options this file does not check`);
+    }
+  }
 });
 
 test("every call refuses a misspelt option with a ConfigurationError naming it, and sends nothing", async () => {

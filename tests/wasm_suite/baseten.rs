@@ -152,8 +152,11 @@ async fn async_predict_then_wait_until_succeeded() {
         body.contains(r#""priority":1"#) && body.contains(r#""model_input":{"#),
         "{body}"
     );
-    let status =
-        ok(c.wait_for_async_request(id.clone(), opt(obj(&[("pollIntervalMs", 20.into())])))).await;
+    let status = ok(c.wait_for_async_request(
+        id.clone().into(),
+        opt(obj(&[("pollIntervalMs", 20.into())])),
+    ))
+    .await;
     assert_eq!(s(&status, "status"), "SUCCEEDED");
     assert_eq!(s(&status, "request_id"), id);
 }
@@ -163,7 +166,7 @@ async fn async_request_status_and_cancel() {
     let c = client(&[]);
     let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), None)).await;
     let id = s(&r, "requestId");
-    let st = ok(c.async_request(id.clone(), None)).await;
+    let st = ok(c.async_request(id.clone().into(), None)).await;
     assert_eq!(s(&st, "status"), "QUEUED");
     assert_eq!(
         s(&last_request().await, "path"),
@@ -175,10 +178,10 @@ async fn async_request_status_and_cancel() {
         "{}",
         describe(&q)
     );
-    let cancel = ok(c.cancel_async_request(id.clone(), None)).await;
+    let cancel = ok(c.cancel_async_request(id.clone().into(), None)).await;
     assert_eq!(get(&cancel, "canceled"), JsValue::TRUE);
     assert_eq!(s(&last_request().await, "method"), "DELETE");
-    let st = ok(c.async_request(id, None)).await;
+    let st = ok(c.async_request(id.into(), None)).await;
     assert_eq!(s(&st, "status"), "CANCELED");
 }
 
@@ -207,7 +210,7 @@ async fn wait_can_be_aborted() {
     let r = ok(c.async_predict(json(r#"{"mock_queue_ms":5000}"#), None)).await;
     let ctl = abort_controller();
     let p = c.wait_for_async_request(
-        s(&r, "requestId"),
+        s(&r, "requestId").into(),
         opt(obj(&[
             ("signal", ctl.signal().into()),
             ("pollIntervalMs", 50.into()),

@@ -169,6 +169,18 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Appends a JSON array of the strings `items`.
+pub fn write_str_array<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
+    out.push('[');
+    for (k, item) in items.into_iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        write_str(out, item);
+    }
+    out.push(']');
+}
+
 /// Appends a JSON object to `out`: `{`, the members `fill` writes through the
 /// [`ObjectWriter`], then `}`. Request bodies are built with it, never spliced by hand: it mixes
 /// values written here with JSON text the caller already has (such as the user's input),

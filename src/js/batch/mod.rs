@@ -5,12 +5,12 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Promise};
+use js_sys::{Array, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::call::Requester;
 use super::client::Baseten;
-use super::options::Opts;
+use super::options::{string_arg, Opts};
 use crate::core::batch::{plan_batches, Reassembly};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::json;
@@ -84,14 +84,8 @@ fn text_jobs(
     plan_batches(&lengths, &config.opts)
         .into_iter()
         .map(|inputs| {
-            let mut array = String::from("[");
-            for (k, t) in texts[inputs.clone()].iter().enumerate() {
-                if k > 0 {
-                    array.push(',');
-                }
-                json::write_str(&mut array, t);
-            }
-            array.push(']');
+            let mut array = String::new();
+            json::write_str_array(&mut array, texts[inputs.clone()].iter().map(String::as_str));
             Job {
                 url: url.to_string(),
                 body: body(&array),
@@ -149,12 +143,13 @@ impl Baseten {
     #[wasm_bindgen(js_name = batchPost, unchecked_return_type = "Promise<BatchPostResponse>")]
     pub fn batch_post(
         &self,
-        route: String,
+        route: JsString,
         #[wasm_bindgen(unchecked_param_type = "unknown[]")] payloads: JsValue,
         options: Option<super::types::BatchOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
+            let route = string_arg(&route, "route")?;
             let config = read_config(&options, batch::TABLE, &c)?;
             let url = c.endpoint.url(Route::Sync(&route))?;
             if !Array::is_array(&payloads) {
@@ -224,12 +219,13 @@ impl Baseten {
     #[wasm_bindgen(unchecked_return_type = "Promise<RerankResponse>")]
     pub fn rerank(
         &self,
-        query: String,
+        query: JsString,
         #[wasm_bindgen(unchecked_param_type = "string[]")] texts: JsValue,
         options: Option<super::types::RerankOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
+            let query = string_arg(&query, "query")?;
             let url = c.endpoint.url(Route::Sync("rerank"))?;
             let done = text_batch(&c, &options, rerank::TABLE, &texts, url, |body, input| {
                 body.string("query", &query).raw("texts", input);
