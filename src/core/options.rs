@@ -398,3 +398,42 @@ pub const TABLES: &[&Table] = &[
     rerank::TABLE,
     webhook::TABLE,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_extended_table_has_its_parents_fields_first() {
+        assert!(rerank::TABLE.has("returnText"));
+        assert!(rerank::TABLE.has("rawScores"), "from classify");
+        assert!(rerank::TABLE.has("batchSize"), "from batch");
+        assert!(!rerank::TABLE.has("model"), "embed's, not rerank's");
+        assert_eq!(
+            sync::TABLE.keys(),
+            "signal, timeoutMs, headersTimeoutMs, idleTimeoutMs, headers, maxRetries, stream"
+        );
+        assert_eq!(async_predict::TABLE.field("signal"), Some(call::SIGNAL));
+    }
+
+    #[test]
+    fn keys_are_unique_within_each_table() {
+        for table in TABLES {
+            let keys = table.keys();
+            let list: Vec<&str> = keys.split(", ").collect();
+            for (i, k) in list.iter().enumerate() {
+                assert!(!list[..i].contains(k), "{}: {k} twice", table.name);
+            }
+        }
+    }
+
+    #[test]
+    fn expected_types_read_as_english() {
+        assert_eq!(
+            Ty::OneOf(&["bearer", "api-key"]).expected(),
+            r#""bearer" or "api-key""#
+        );
+        assert_eq!(Ty::OneOf(&["a", "b", "c"]).expected(), r#""a", "b" or "c""#);
+        assert_eq!(Ty::Millis.expected(), "a number of milliseconds >= 0");
+    }
+}
