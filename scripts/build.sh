@@ -70,7 +70,8 @@ cp packaging/cli.mjs pkg/cli.mjs && chmod +x pkg/cli.mjs
 cp packaging/cli-tables.json pkg/cli-tables.json
 node scripts/pkg-entries.mjs
 mkdir -p pkg/docs && cp docs/runtimes.md docs/cli.md pkg/docs/ 2>/dev/null || true
-cp README.md pkg/ 2>/dev/null || true
+# The package has a README of its own (npm users have no scripts/), and the licenses.
+cp packaging/README.md LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/pkg-json.mjs > pkg/package.json
 for wasm in pkg/web/baseten_edge_bg.wasm pkg/chat/web/baseten_edge_bg.wasm; do
   echo "built $wasm ($(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzipped)"

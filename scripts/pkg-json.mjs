@@ -67,7 +67,7 @@ const pkg = {
   files: [
     "web/", "browser/", "nodejs/", "deno/", "node.mjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
     "nodejs.d.cts", "wasm.d.ts", "chat/",
-    "cli.mjs", "cli-tables.json", "docs/", "README.md"
+    "cli.mjs", "cli-tables.json", "docs/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"
   ],
   engines: { node: ">=18.3" },
   sideEffects: [

@@ -46,8 +46,10 @@ fi
 work=$(mktemp -d -t baseten-edge-package-tests.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 if [ -z "${BASETEN_EDGE_TARBALL:-}" ]; then
-  tgz=$(cd "$ROOT/pkg" && npm pack --pack-destination "$work" --loglevel=error | tail -n 1)
-  export BASETEN_EDGE_TARBALL="$work/$tgz"
+  # The tarball a user makes with the README's scripts/pack.sh (of the pkg/ just built).
+  BASETEN_EDGE_TARBALL=$("$ROOT/scripts/pack.sh" --no-build)
+  [ -f "$BASETEN_EDGE_TARBALL" ] || { echo "scripts/pack.sh printed no tarball path" >&2; exit 1; }
+  export BASETEN_EDGE_TARBALL
 fi
 log "testing $(basename "$BASETEN_EDGE_TARBALL") ($(wc -c < "$BASETEN_EDGE_TARBALL") bytes)"
 
