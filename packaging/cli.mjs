@@ -260,17 +260,19 @@ async function readJson(arg, what) {
   }
   try {
     return JSON.parse(text);
-  } catch {
-    throw new UsageError(`${what} is not valid JSON`);
+  } catch (e) {
+    // JSON.parse says where: "Expected ... at position 8".
+    throw new UsageError(`${what} is not valid JSON: ${e.message}`);
   }
 }
 
-function number(values, key, { integer = false, min = -Infinity } = {}) {
+function number(values, key, { integer = false, min = -Infinity, max = Infinity } = {}) {
   const raw = values[key];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
-    throw new UsageError(`--${key} must be ${integer ? "an integer" : "a number"}${min > -Infinity ? ` >= ${min}` : ""}`);
+  if (raw.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    const range = max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` >= ${min}` : "";
+    throw new UsageError(`--${key} must be ${integer ? "an integer" : "a number"}${range}`);
   }
   return n;
 }
@@ -372,7 +374,7 @@ async function chat(ctx) {
   };
   const maxTokens = number(v, "max-tokens", { integer: true, min: 1 });
   if (maxTokens !== undefined) body.max_tokens = maxTokens;
-  const temperature = number(v, "temperature", { min: 0 });
+  const temperature = number(v, "temperature", { min: 0, max: 2 });
   if (temperature !== undefined) body.temperature = temperature;
 
   if (v["no-stream"]) {
@@ -386,8 +388,17 @@ async function chat(ctx) {
     await write(json(await s.finalChatCompletion(), ctx) + "\n");
     return;
   }
-  for await (const text of s.textStream()) await write(text);
-  await write("\n");
+  let wrote = false;
+  try {
+    for await (const text of s.textStream()) {
+      wrote = true;
+      await write(text);
+    }
+  } finally {
+    // The reply ends its line, also when an error cuts it (the error goes on a line of its own).
+    if (wrote) await write("\n");
+  }
+  if (!wrote) await write("\n");
 }
 
 async function asyncCmd(ctx) {
@@ -446,6 +457,16 @@ async function models(ctx) {
 
 // ---- main ----
 
+/** The library's option names in `message` as the CLI's flags (`modelId` -> `--model-id`). */
+function asFlags(message) {
+  const names = new Map([["apiKey", "BASETEN_API_KEY"]]);
+  for (const id of Object.keys(TABLES)) for (const f of TABLES[id].fields) if (f.flag && !names.has(f.key)) names.set(f.key, `--${f.flag}`);
+  // `options.region` and camelCase names (`modelId`); plain words stay words.
+  return message
+    .replace(/\boptions\.([A-Za-z]+)/g, (all, key) => names.get(key) ?? all)
+    .replace(/\b[a-z]+(?:[A-Z][a-z]*)+\b/g, (word) => names.get(word) ?? word);
+}
+
 function reportError(err) {
   const known = err && typeof err === "object" && typeof err.name === "string" && err.name in EXIT_CODES && "retryable" in err;
   if (!known) {
@@ -458,7 +479,8 @@ function reportError(err) {
     err.requestId && `request id ${err.requestId}`,
     `retryable ${err.retryable}`,
   ].filter(Boolean);
-  process.stderr.write(`${NAME}: ${err.name}: ${err.message}\n  (${details.join(", ")})\n`);
+  const message = err.name === "ConfigurationError" ? asFlags(err.message) : err.message;
+  process.stderr.write(`${NAME}: ${err.name}: ${message}\n  (${details.join(", ")})\n`);
   if (err.name === "ConfigurationError" && /apiKey/.test(err.message) && !process.env.BASETEN_API_KEY) {
     process.stderr.write(`  Set BASETEN_API_KEY to your Baseten API key.\n`);
   }
@@ -512,7 +534,8 @@ async function main(argv) {
         strict: true,
       });
     } catch (e) {
-      throw new UsageError(e.message);
+      const unknown = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'([^']+)'/.exec(e.message);
+      throw new UsageError(unknown ? `unknown option ${unknown[1]}` : e.message);
     }
     const { values, positionals } = parsed;
     if (values.help) {

@@ -288,7 +288,29 @@ test("flags and options agree: every option has a flag or a reason, every flag a
 test("the new flags reach the library: --max-event-bytes and --headers-timeout are read (and checked)", { timeout: 60_000 }, async () => {
   const bad = await cli(["predict", "{}", "--max-event-bytes", "0"]);
   assert.equal(bad.code, 3, bad.stderr);
-  assert.match(bad.stderr, /maxEventBytes/);
+  assert.match(bad.stderr, /--max-event-bytes must be/);
   const ok = await cli(["predict", '{"a":1}', "--headers-timeout", "5000", "--max-event-bytes", "1024"]);
   assert.deepEqual(parse(ok), { a: 1 });
+});
+
+test("messages speak the CLI's language: flags, not JavaScript options; positions; ranges", { timeout: 60_000 }, async () => {
+  const unknown = await cli(["predict", "--foo", "1", "{}"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option --foo\n/);
+  const json = await cli(["predict", '{"a": 1,}']);
+  assert.equal(json.code, 2);
+  assert.match(json.stderr, /INPUT is not valid JSON: .*position \d+/);
+  const both = await cli(["predict", "--model-id", "a", "--chain-id", "b", "{}"], { mockUrl: false });
+  assert.equal(both.code, 3);
+  assert.match(both.stderr, /ConfigurationError: set --model-id or --chain-id, not both/);
+  const hot = await cli(["chat", "--temperature", "5", "hi"]);
+  assert.equal(hot.code, 2);
+  assert.match(hot.stderr, /--temperature must be a number from 0 to 2/);
+});
+
+test("a reply cut by a stream error ends its line; the error goes to stderr", { timeout: 60_000 }, async () => {
+  const res = await cli(["chat", "-H", "x-mock-fault: error-event", "hi"]);
+  assert.equal(res.code, 24, res.stderr);
+  assert.ok(res.stdout.length > 1 && res.stdout.endsWith("\n"), JSON.stringify(res.stdout));
+  assert.match(res.stderr, /StreamError: boom/);
 });
