@@ -152,7 +152,7 @@ export function callMs(s) { return s.ms; }
 /** @param {Call} s */
 export function callSignal(s) { return signalOf(s); }
 /**
- * Stops the call for `why` after `delay` ms; the handle is for `disarm`.
+ * Stops the call for `why` after `delay` ms; the handle is for clearTimeout (timer.rs).
  * @param {Call} s @param {number} delay @param {number} why @param {number} ms
  */
 export function callArm(s, delay, why, ms) { return setTimeout(stop, delay, s, why, ms); }
@@ -188,9 +188,6 @@ export function callEnd(s, finished) {
   s.res = null;
   s.v = undefined;
 }
-
-/** @param {ReturnType<typeof setTimeout>} t */
-export function disarm(t) { clearTimeout(t); }
 
 /**
  * JSON.stringify(v) as a string, or a TO_JSON code: NO_JSON_FORM, or FAILED when it throws or

@@ -27,7 +27,7 @@ extern "C" {
     /// The call's `AbortSignal`.
     #[wasm_bindgen(js_name = callSignal)]
     pub fn call_signal(s: &JsValue) -> web_sys::AbortSignal;
-    /// Stops the call for `why` after `delay` ms; the handle is for [`disarm`].
+    /// Stops the call for `why` after `delay` ms; the handle is for `clearTimeout` (see `timer::Timeout`).
     #[wasm_bindgen(js_name = callArm)]
     pub fn call_arm(s: &JsValue, delay: f64, why: u32, ms: f64) -> JsValue;
     /// Cancels the reader when the call stops.
@@ -39,9 +39,6 @@ extern "C" {
     /// Unlinks the caller's signals and, unless `finished`, stops the call.
     #[wasm_bindgen(js_name = callEnd)]
     pub fn call_end(s: &JsValue, finished: bool);
-    /// `clearTimeout`.
-    #[wasm_bindgen(js_name = disarm)]
-    pub fn disarm(handle: &JsValue);
     /// `JSON.stringify(v)`, or a [`super::codes::to_json`] code.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(v: &JsValue) -> JsValue;
