@@ -49,10 +49,10 @@ step "wasm tests: Node and headless Chromium against the mock"
 # out several retry delays (each of its rows is bounded on its own, 20 s).
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$PWD/scripts/wasm-test-runner.sh \
   cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
 BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$PWD/scripts/wasm-test-runner.sh \
   cargo test --target wasm32-unknown-unknown --test wasm_node --test wasm_browser --no-default-features
 
 step "package tests: node --test against the mock"
