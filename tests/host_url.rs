@@ -9,7 +9,7 @@ use baseten_edge::core::url::Route::{
 use baseten_edge::core::url::Target::{Chain, Model};
 use baseten_edge::core::url::{
     join, normalize_base_url, normalize_base_url_named, Endpoint, EndpointConfig, Environment,
-    Route, Target,
+    Route, Target, MODEL_APIS_BASE,
 };
 
 type Want = Result<&'static str, &'static str>;
@@ -308,7 +308,7 @@ fn base_url_keeps_the_environment_prefix() {
 }
 
 #[test]
-fn no_target_and_no_base_url_builds_but_refuses_baseten_routes() {
+fn no_target_and_no_base_url_calls_model_apis_and_refuses_baseten_routes() {
     let routes = [
         Predict,
         AsyncPredict,
@@ -318,7 +318,6 @@ fn no_target_and_no_base_url_builds_but_refuses_baseten_routes() {
         Sync("x"),
         RunRemote,
         AsyncRunRemote,
-        OpenAiBase,
     ];
     for region in [None, Some("eu1".to_string())] {
         let c = EndpointConfig {
@@ -331,9 +330,14 @@ fn no_target_and_no_base_url_builds_but_refuses_baseten_routes() {
             check(
                 &format!("{route:?}"),
                 ep.url(route),
-                Err("set modelId, chainId or baseUrl"),
+                Err("needs a model or chain id: set modelId or chainId"),
             );
+            let message = ep.url(route).unwrap_err().message;
+            assert!(message.starts_with(route.name()), "{message}");
         }
+        // The OpenAI-compatible calls go to Baseten's Model APIs.
+        check("OpenAiBase", ep.url(OpenAiBase), Ok(MODEL_APIS_BASE));
+        assert_eq!(MODEL_APIS_BASE, "https://inference.baseten.co/v1");
     }
     let chain = Endpoint::new(&cfg(Some(Chain("c".into())), Default)).expect("valid");
     assert!(chain.is_chain());

@@ -200,7 +200,8 @@ table! {
     client: "BasetenOptions", "options" {
         /// The Baseten API key. Required unless `baseUrl` or `openaiBaseUrl` points elsewhere.
         API_KEY = "apiKey": Str, Absent("read from $BASETEN_API_KEY, never from the command line");
-        /// How the key is sent: `Authorization: Bearer <key>` (default) or the legacy `Api-Key <key>`.
+        /// How the key is sent: `Authorization: Bearer <key>` (default) or `Api-Key <key>` (the legacy
+        /// scheme, which Frontier Gateway federated keys need).
         AUTH_SCHEME = "authScheme": OneOf(&["bearer", "api-key"]), Flag("auth-scheme");
         /// The model id: `https://model-{modelId}.api.baseten.co`.
         MODEL_ID = "modelId": Str, Flag("model-id");
@@ -218,7 +219,8 @@ table! {
         REGION = "region": Str, Flag("region");
         /// Replaces `https://model-{id}.api.baseten.co` (an origin with an optional path prefix).
         BASE_URL = "baseUrl": Str, Flag("base-url");
-        /// Base of the OpenAI-compatible calls; defaults to the model's `.../sync/v1`.
+        /// Base of the OpenAI-compatible calls; defaults to the model's `.../sync/v1`, or without a
+        /// model, chain or base URL to Baseten's Model APIs, `https://inference.baseten.co/v1`.
         OPENAI_BASE_URL = "openaiBaseUrl": Str, Flag("openai-base-url");
         /// Extra headers sent with every request.
         HEADERS = "headers": Headers, Flag("header");

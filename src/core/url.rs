@@ -86,6 +86,27 @@ pub enum Route<'a> {
     OpenAiBase,
 }
 
+impl Route<'_> {
+    /// The route's name in errors: the method a user called.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Route::Predict => "predict",
+            Route::AsyncPredict => "asyncPredict",
+            Route::AsyncRequest(_) => "asyncRequest (and cancelAsyncRequest, waitForAsyncRequest)",
+            Route::AsyncQueueStatus => "asyncQueueStatus",
+            Route::Wake => "wake",
+            Route::Sync(_) => "sync",
+            Route::RunRemote => "run_remote",
+            Route::AsyncRunRemote => "async_run_remote",
+            Route::OpenAiBase => "the OpenAI-compatible base",
+        }
+    }
+}
+
+/// Baseten's Model APIs: the OpenAI-compatible base of a client given no model id, chain id or
+/// base URL (model slugs such as `deepseek-ai/DeepSeek-V3.1` go in the request's `model`).
+pub const MODEL_APIS_BASE: &str = "https://inference.baseten.co/v1";
+
 /// What the endpoint targets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -179,10 +200,19 @@ impl Endpoint {
         self.kind == Kind::Chain
     }
 
-    /// The full URL of `route`. Fails when no target or base URL was set, when a request id or
-    /// sync route is invalid, and when a chain-only route is used with a model.
+    /// The full URL of `route`. With no target and no base URL, [`Route::OpenAiBase`] is Baseten's
+    /// Model APIs ([`MODEL_APIS_BASE`]) and every other route fails, saying that it needs a model
+    /// or chain id. Also fails when a request id or sync route is invalid, and when a chain-only
+    /// route is used with a model.
     pub fn url(&self, route: Route<'_>) -> Result<String, Error> {
-        let missing = || Error::config("no model or chain chosen: set modelId, chainId or baseUrl");
+        let missing = || {
+            Error::config(format!(
+                "{} needs a model or chain id: set modelId or chainId (or baseUrl for a proxy); \
+                 a client without them reaches only Baseten's Model APIs, through the \
+                 OpenAI-compatible calls",
+                route.name()
+            ))
+        };
         let endpoint = match route {
             Route::AsyncRequest(rid) => {
                 let rid = check_id("requestId", rid)?;
@@ -202,6 +232,7 @@ impl Endpoint {
             }
             Route::RunRemote => "run_remote".to_string(),
             Route::AsyncRunRemote => "async_run_remote".to_string(),
+            Route::OpenAiBase if self.origin.is_none() => return Ok(MODEL_APIS_BASE.to_string()),
             Route::OpenAiBase => "sync/v1".to_string(),
             Route::Sync(route) => format!("sync/{}", encode_route(route)?),
         };

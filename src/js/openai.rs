@@ -1,6 +1,7 @@
 //! The OpenAI-compatible calls, shaped like openai-node: `client.chat.completions.create`,
 //! `client.completions.create`, `client.embeddings.create`, `client.models.list`, against
-//! `openaiBaseUrl` (default: the model's `.../sync/v1`).
+//! `openaiBaseUrl` (default: the model's `.../sync/v1`, or Baseten's Model APIs,
+//! `https://inference.baseten.co/v1`, for a client with no model, chain or base URL).
 
 use std::cell::OnceCell;
 use std::rc::Rc;

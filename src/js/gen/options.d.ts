@@ -4,7 +4,7 @@
 export interface BasetenOptions {
   /** The Baseten API key. Required unless `baseUrl` or `openaiBaseUrl` points elsewhere. */
   apiKey?: string;
-  /** How the key is sent: `Authorization: Bearer <key>` (default) or the legacy `Api-Key <key>`. */
+  /** How the key is sent: `Authorization: Bearer <key>` (default) or `Api-Key <key>` (the legacy scheme, which Frontier Gateway federated keys need). */
   authScheme?: "bearer" | "api-key";
   /** The model id: `https://model-{modelId}.api.baseten.co`. */
   modelId?: string;
@@ -22,7 +22,7 @@ export interface BasetenOptions {
   region?: string;
   /** Replaces `https://model-{id}.api.baseten.co` (an origin with an optional path prefix). */
   baseUrl?: string;
-  /** Base of the OpenAI-compatible calls; defaults to the model's `.../sync/v1`. */
+  /** Base of the OpenAI-compatible calls; defaults to the model's `.../sync/v1`, or without a model, chain or base URL to Baseten's Model APIs, `https://inference.baseten.co/v1`. */
   openaiBaseUrl?: string;
   /** Extra headers sent with every request. */
   headers?: Record<string, string> | Headers;
