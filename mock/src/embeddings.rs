@@ -2,7 +2,7 @@
 
 use crate::reply::{bad_request, openai_error, Reply};
 use crate::req::Req;
-use crate::util;
+use crate::{bei, util};
 use base64::Engine;
 use hyper::StatusCode;
 use serde_json::{json, Map, Value};
@@ -91,6 +91,9 @@ pub fn embeddings(req: &Req) -> Reply {
         Ok(t) => t,
         Err(msg) => return invalid(&msg, "input"),
     };
+    if let Some(reply) = bei::too_many(texts.len()) {
+        return reply;
+    }
     let dims = match obj.get("dimensions") {
         None | Some(Value::Null) => DEFAULT_DIMENSIONS,
         Some(v) => match v.as_u64().filter(|d| (1..=MAX_DIMENSIONS).contains(d)) {
@@ -192,6 +195,9 @@ pub fn rerank(req: &Req) -> Reply {
     let Some(texts) = strings(&obj, "texts") else {
         return bad_request("'texts' must be a non-empty array of strings");
     };
+    if let Some(reply) = bei::too_many(texts.len()) {
+        return reply;
+    }
     let return_text = obj.get("return_text").and_then(Value::as_bool) == Some(true);
     let mut ranked: Vec<(usize, f64)> = texts
         .iter()
@@ -222,6 +228,9 @@ pub fn classify(req: &Req) -> Reply {
     let Some(inputs) = strings(&obj, "inputs") else {
         return bad_request("'inputs' must be a non-empty array of strings");
     };
+    if let Some(reply) = bei::too_many(inputs.len()) {
+        return reply;
+    }
     let out: Vec<Value> = inputs
         .iter()
         .map(|text| {

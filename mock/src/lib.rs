@@ -6,6 +6,7 @@
 
 pub mod async_queue;
 pub mod auth;
+pub mod bei;
 pub mod cors;
 pub mod embeddings;
 pub mod faults;

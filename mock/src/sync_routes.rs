@@ -1,10 +1,10 @@
 //! `P/sync/{route}`: the mock's "custom server" behind Baseten's passthrough, FastAPI-style.
-//! `/health`, `/items/{id}` (GET, POST, PUT, DELETE), `/rerank`, `/predict` (classify) and the OpenAI `/v1/...` routes.
+//! `/health`, `/items/{id}` (GET, POST, PUT, DELETE), `/rerank`, `/predict` (classify), `/predict_tokens` and the OpenAI `/v1/...` routes.
 
 use crate::reply::{fastapi_error, Reply};
 use crate::req::Req;
 use crate::state::{lock, State};
-use crate::{embeddings, openai, util};
+use crate::{bei, embeddings, openai, util};
 use hyper::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -18,8 +18,9 @@ pub async fn route(state: &Arc<State>, req: &Req, route: &[&str]) -> Reply {
         ["items", id] => items(state, req, &util::pct_decode(id, false)),
         ["rerank"] if req.method == Method::POST => embeddings::rerank(req),
         ["predict"] if req.method == Method::POST => embeddings::classify(req),
+        ["predict_tokens"] if req.method == Method::POST => bei::predict_tokens(req),
         ["v1", rest @ ..] => openai::route(state, req, rest).await,
-        ["health"] | ["rerank"] | ["predict"] => {
+        ["health"] | ["rerank"] | ["predict"] | ["predict_tokens"] => {
             fastapi_error(StatusCode::METHOD_NOT_ALLOWED, json!("Method Not Allowed"))
         }
         _ => fastapi_error(StatusCode::NOT_FOUND, json!("Not Found")),

@@ -22,6 +22,10 @@ use super::error::{Error, ErrorKind, Result};
 
 /// The most items in one request.
 pub const MAX_BATCH_SIZE: usize = 1024;
+/// The most inputs Baseten's embedding server (BEI) takes in one request: more is refused with
+/// `413 batch size N > maximum allowed batch size 128`. `embed`, `rerank`, `classify` and
+/// `predictTokens` hold their `batch_size` to it.
+pub const EMBEDDING_SERVER_MAX_BATCH: usize = 128;
 /// The most requests in flight at once.
 pub const MAX_CONCURRENT_REQUESTS: usize = 1024;
 /// The smallest and largest `max_chars_per_request`.
@@ -81,6 +85,21 @@ fn check_share(name: &str, v: f64) -> Result<()> {
 }
 
 impl BatchOptions {
+    /// [`BatchOptions::validate`]'s ranges do not know the server; this adds the embedding
+    /// server's limit for `call` (`embed`, `rerank`, ...): a `batch_size` over
+    /// [`EMBEDDING_SERVER_MAX_BATCH`] would only come back as a 413 from every request.
+    pub fn check_embedding_server(&self, call: &str) -> Result<()> {
+        if self.batch_size > EMBEDDING_SERVER_MAX_BATCH {
+            return Err(Error::config(format!(
+                "batchSize {} is too large for {call}: Baseten's embedding server refuses more than \
+                 {EMBEDDING_SERVER_MAX_BATCH} inputs in one request (413); use at most \
+                 {EMBEDDING_SERVER_MAX_BATCH}, the default",
+                self.batch_size
+            )));
+        }
+        Ok(())
+    }
+
     /// Checks every option against its range (see the module docs).
     pub fn validate(&self) -> Result<()> {
         if !(1..=MAX_BATCH_SIZE).contains(&self.batch_size) {

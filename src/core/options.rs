@@ -306,12 +306,12 @@ table! {
 }
 
 table! {
-    /// Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`), with the
+    /// Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`, `predictTokens`), with the
     /// semantics of Baseten's performance client.
     batch: "BatchOptions", "options" {
         /// Requests in flight at once (1..1024, default 128).
         MAX_CONCURRENT_REQUESTS = "maxConcurrentRequests": Num, NO_BATCH_COMMAND;
-        /// Items per request (1..1024, default 128).
+        /// Items per request (1..1024, default 128; at most 128 for `embed`, `rerank`, `classify` and `predictTokens`, the embedding server's limit).
         BATCH_SIZE = "batchSize": Num, NO_BATCH_COMMAND;
         /// Characters per request (50..256000); a longer item goes alone.
         MAX_CHARS_PER_REQUEST = "maxCharsPerRequest": Num, NO_BATCH_COMMAND;
@@ -353,7 +353,8 @@ table! {
 }
 
 table! {
-    /// Options of `classify(...)`: `POST .../predict` of a classification model.
+    /// Options of `classify(...)` and `predictTokens(...)`: `POST .../predict` and
+    /// `.../predict_tokens` of the embedding server.
     classify: "ClassifyOptions", "options", extends batch::TABLE {
         /// The `raw_scores` field.
         RAW_SCORES = "rawScores": Bool, NO_BATCH_COMMAND;

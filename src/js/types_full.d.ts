@@ -64,6 +64,22 @@ export interface ClassifyResponse extends BatchTimes {
   data: Array<Array<{ label: string; score: number }> | null>;
 }
 
+/** One token of a `predictTokens` result, as the embedding server sends it. */
+export interface TokenPrediction {
+  token: string;
+  token_id?: number;
+  start?: number;
+  end?: number;
+  /** Each label's score. */
+  results: Record<string, number>;
+  [key: string]: unknown;
+}
+
+export interface PredictTokensResponse extends BatchTimes {
+  /** One list of tokens per input, in input order (`null` for a failed request's inputs when errors are collected). */
+  data: Array<Array<TokenPrediction> | null>;
+}
+
 
 /** The payload of a Baseten async webhook. */
 export interface BasetenWebhook {

@@ -94,7 +94,11 @@ test("non-ASCII text (accents, CJK, emoji, U+2028) arrives intact in every view"
 
 test("closing early: next() is done, finalChatCompletion() rejects with AbortError", async () => {
   const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url });
-  const stream = await client.chat.completions.create(body("a b c d e f", { stream: true }));
+  // Paced, so that the stream is still live when it is closed (a stream whose end already
+  // arrived has its completion, and keeps it).
+  const stream = await client.chat.completions.create(body("a b c d e f", { stream: true, max_tokens: 200 }), {
+    headers: { "x-mock-token-rate": "50" },
+  });
   assert.equal((await stream.next()).done, false);
   assert.deepEqual(await stream.return(), { value: undefined, done: true });
   assert.deepEqual(await stream.next(), { value: undefined, done: true });

@@ -45,7 +45,7 @@ const CALLS = {
   batch: [["batchPost", (o) => client.batchPost("r", [{}], o)]],
   embed: [["embed", (o) => client.embed(["a"], { model: "m", ...o })]],
   rerank: [["rerank", (o) => client.rerank("q", ["a"], o)]],
-  classify: [["classify", (o) => client.classify(["a"], o)]],
+  classify: [["classify", (o) => client.classify(["a"], o)], ["predictTokens", (o) => client.predictTokens(["a"], o)]],
   webhook: [["verifyWebhook", (o) => lib.verifyWebhook(body, "v1=00", "s", o)]],
 };
 

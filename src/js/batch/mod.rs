@@ -72,20 +72,40 @@ fn snake_case(key: &str) -> String {
     out
 }
 
+/// How a request carries its texts: `["a","b"]`, or one sequence per input, `[["a"],["b"]]`
+/// (the embedding server's `predict_tokens`).
+#[derive(Clone, Copy, PartialEq)]
+enum Texts {
+    Flat,
+    OneSequenceEach,
+}
+
 /// Jobs for a list of texts split by the batch rules; `body` builds one request's JSON from
-/// its texts (as a JSON array).
+/// its texts (as a JSON array shaped by `shape`).
 fn text_jobs(
     texts: &[String],
+    shape: Texts,
     config: &Config,
     url: &str,
-    body: impl Fn(&str) -> String,
+    body: &dyn Fn(&str) -> String,
 ) -> Vec<Job> {
     let lengths: Vec<usize> = texts.iter().map(|t| t.chars().count()).collect();
     plan_batches(&lengths, &config.opts)
         .into_iter()
         .map(|inputs| {
             let mut array = String::new();
-            json::write_str_array(&mut array, texts[inputs.clone()].iter().map(String::as_str));
+            let items = texts[inputs.clone()].iter().map(String::as_str);
+            if shape == Texts::Flat {
+                json::write_str_array(&mut array, items);
+            } else {
+                array.push('[');
+                for (k, item) in items.enumerate() {
+                    array.push_str(if k > 0 { ",[" } else { "[" });
+                    json::write_str(&mut array, item);
+                    array.push(']');
+                }
+                array.push(']');
+            }
             Job {
                 url: url.to_string(),
                 body: body(&array),
@@ -191,9 +211,16 @@ impl Baseten {
                 .string(embed::MODEL)
                 .ok_or_else(|| Error::config("embed needs options.model"))?;
             let url = c.openai_url("embeddings")?;
-            let done = text_batch(&c, &options, embed::TABLE, &texts, url, |body, input| {
-                body.raw("input", input).string("model", &model);
-            })
+            let done = text_batch(
+                &c,
+                ("embed", Texts::Flat, embed::TABLE),
+                &options,
+                &texts,
+                url,
+                &|body, input| {
+                    body.raw("input", input).string("model", &model);
+                },
+            )
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| get(v, "data"))?;
             let (mut prompt, mut all) = (0.0, 0.0);
@@ -227,9 +254,16 @@ impl Baseten {
         self.spawn(|c| async move {
             let query = string_arg(&query, "query")?;
             let url = c.endpoint.url(Route::Sync("rerank"))?;
-            let done = text_batch(&c, &options, rerank::TABLE, &texts, url, |body, input| {
-                body.string("query", &query).raw("texts", input);
-            })
+            let done = text_batch(
+                &c,
+                ("rerank", Texts::Flat, rerank::TABLE),
+                &options,
+                &texts,
+                url,
+                &|body, input| {
+                    body.string("query", &query).raw("texts", input);
+                },
+            )
             .await?;
             let data = reassemble(&done.jobs, &done.outcomes, done.inputs, |v| v.clone())?;
             let out = done.summary(&c);
@@ -251,32 +285,44 @@ impl Baseten {
             let url = c.endpoint.url(Route::Sync("predict"))?;
             let done = text_batch(
                 &c,
+                ("classify", Texts::Flat, classify::TABLE),
                 &options,
-                classify::TABLE,
                 &inputs,
                 url,
-                |body, input| {
+                &|body, input| {
                     body.raw("inputs", input);
                 },
             )
             .await?;
-            let data = Array::new_with_length(done.inputs as u32);
-            for (job, outcome) in done.jobs.iter().zip(&done.outcomes) {
-                let Ok(value) = &outcome.result else { continue };
-                let items = Array::from(value);
-                if !Array::is_array(value) || items.length() as usize != job.inputs.len() {
-                    return Err(Error::new(
-                        ErrorKind::Decode,
-                        "a classify response does not have one result per input",
-                    ));
-                }
-                for (k, item) in items.iter().enumerate() {
-                    data.set((job.inputs.start + k) as u32, item);
-                }
-            }
-            let out = done.summary(&c);
-            set(&out, "data", &data);
-            Ok(out.into())
+            done.per_input(&c, "classify")
+        })
+    }
+
+    /// Token classification (named entities, ...) through the embedding server's
+    /// `.../sync/predict_tokens`, in batches; resolves to `{ data }` with one list of tokens
+    /// (`{ token, token_id, start, end, results: { label: score } }`, as the server sends them)
+    /// per input, in input order, plus times. The options are classify's.
+    #[wasm_bindgen(js_name = predictTokens, unchecked_return_type = "Promise<PredictTokensResponse>")]
+    pub fn predict_tokens(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] inputs: JsValue,
+        options: Option<super::types::ClassifyOptionsArg>,
+    ) -> Promise {
+        let options: JsValue = options.map(Into::into).unwrap_or_default();
+        self.spawn(|c| async move {
+            let url = c.endpoint.url(Route::Sync("predict_tokens"))?;
+            let done = text_batch(
+                &c,
+                ("predictTokens", Texts::OneSequenceEach, classify::TABLE),
+                &options,
+                &inputs,
+                url,
+                &|body, input| {
+                    body.raw("inputs", input);
+                },
+            )
+            .await?;
+            done.per_input(&c, "predictTokens")
         })
     }
 }
@@ -295,6 +341,28 @@ impl TextBatch {
         let ranges: Vec<_> = self.jobs.iter().map(|j| j.inputs.clone()).collect();
         summary(client, &ranges, &self.outcomes, self.total_ms, self.collect)
     }
+
+    /// `{ data }` from responses that are arrays with one result per input of their request,
+    /// put back in input order (a failed request's inputs stay empty when errors are collected).
+    fn per_input(&self, client: &Requester, call: &str) -> Result<JsValue> {
+        let data = Array::new_with_length(self.inputs as u32);
+        for (job, outcome) in self.jobs.iter().zip(&self.outcomes) {
+            let Ok(value) = &outcome.result else { continue };
+            let items = Array::from(value);
+            if !Array::is_array(value) || items.length() as usize != job.inputs.len() {
+                return Err(Error::new(
+                    ErrorKind::Decode,
+                    format!("a {call} response does not have one result per input"),
+                ));
+            }
+            for (k, item) in items.iter().enumerate() {
+                data.set((job.inputs.start + k) as u32, item);
+            }
+        }
+        let out = self.summary(client);
+        set(&out, "data", &data);
+        Ok(out.into())
+    }
 }
 
 /// The shared steps of `embed`, `rerank` and `classify`: read the options and the texts,
@@ -302,16 +370,17 @@ impl TextBatch {
 /// is an object: the members `head(body, texts_json)` writes, then the forwarded options.
 async fn text_batch(
     client: &Rc<Requester>,
+    (call, shape, table): (&str, Texts, &'static Table),
     options: &JsValue,
-    table: &'static Table,
     texts: &JsValue,
     url: String,
-    head: impl Fn(&mut json::ObjectWriter, &str),
+    head: &dyn Fn(&mut json::ObjectWriter, &str),
 ) -> Result<TextBatch> {
     let extra = members(&Opts::new(options, table)?, table)?;
     let config = read_config(options, table, client)?;
+    config.opts.check_embedding_server(call)?;
     let texts = strings(texts, "texts")?;
-    let jobs = text_jobs(&texts, &config, &url, |input| {
+    let jobs = text_jobs(&texts, shape, &config, &url, &|input| {
         let mut body = String::with_capacity(input.len() + 64);
         json::write_object(&mut body, |o| {
             head(o, input);

@@ -40,11 +40,11 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-/** Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`), with the semantics of Baseten's performance client. */
+/** Options of the batch calls (`batchPost`, `embed`, `rerank`, `classify`, `predictTokens`), with the semantics of Baseten's performance client. */
 export interface BatchOptions {
   /** Requests in flight at once (1..1024, default 128). */
   maxConcurrentRequests?: number;
-  /** Items per request (1..1024, default 128). */
+  /** Items per request (1..1024, default 128; at most 128 for `embed`, `rerank`, `classify` and `predictTokens`, the embedding server's limit). */
   batchSize?: number;
   /** Characters per request (50..256000); a longer item goes alone. */
   maxCharsPerRequest?: number;
@@ -82,7 +82,7 @@ export interface EmbedOptions extends BatchOptions {
   user?: string;
 }
 
-/** Options of `classify(...)`: `POST .../predict` of a classification model. */
+/** Options of `classify(...)` and `predictTokens(...)`: `POST .../predict` and `.../predict_tokens` of the embedding server. */
 export interface ClassifyOptions extends BatchOptions {
   /** The `raw_scores` field. */
   rawScores?: boolean;
