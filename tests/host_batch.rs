@@ -11,7 +11,8 @@ mod common;
 use std::ops::Range;
 
 use baseten_edge::core::batch::{
-    global_indices, plan_batches, BatchOptions, Budget, Reassembly, MAX_BATCH_SIZE,
+    global_indices, plan_batches, BatchOptions, Budget, Reassembly, EMBEDDING_SERVER_MAX_BATCH,
+    MAX_BATCH_SIZE,
 };
 use baseten_edge::core::error::ErrorKind;
 use common::rng::Rng;
@@ -405,4 +406,26 @@ fn plan_then_reassemble_round_trip() {
     seen.sort_unstable();
     assert_eq!(seen, (0..1000).collect::<Vec<_>>());
     assert_eq!(globals[0], plan[0].end - 1);
+}
+
+#[test]
+fn the_embedding_server_limit_is_128_and_says_why() {
+    assert_eq!(EMBEDDING_SERVER_MAX_BATCH, 128);
+    assert!(BatchOptions::default()
+        .check_embedding_server("embed")
+        .is_ok());
+    assert!(opts(128, None).check_embedding_server("embed").is_ok());
+    let e = opts(129, None)
+        .check_embedding_server("rerank")
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Configuration);
+    assert!(
+        e.message
+            .starts_with("batchSize 129 is too large for rerank")
+            && e.message
+                .contains("more than 128 inputs in one request (413)"),
+        "{e}"
+    );
+    // The general range still allows it: only the embedding server's calls check the limit.
+    assert!(opts(1024, None).validate().is_ok());
 }
