@@ -540,3 +540,27 @@ fn a_json_or_html_answer_to_a_streaming_request_is_not_an_event_stream() {
         assert_eq!(e.body.as_deref(), Some(body));
     }
 }
+
+#[test]
+fn reasoning_is_assembled_under_the_name_the_server_used() {
+    // Baseten's Model APIs: `reasoning_content`; vLLM-style servers: `reasoning`. Each is
+    // concatenated under its own name, apart from the answer's `content`.
+    for field in ["reasoning_content", "reasoning"] {
+        let mut acc = Accumulator::new();
+        for c in [
+            format!(
+                r#"{{"id":"r","choices":[{{"index":0,"delta":{{"role":"assistant","content":""}}}}]}}"#
+            ),
+            format!(r#"{{"choices":[{{"index":0,"delta":{{"{field}":"Let me "}}}}]}}"#),
+            format!(r#"{{"choices":[{{"index":0,"delta":{{"{field}":"think."}}}}]}}"#),
+            format!(r#"{{"choices":[{{"index":0,"delta":{{"{field}":null,"content":"Hi"}}}}]}}"#),
+            format!(r#"{{"choices":[{{"index":0,"delta":{{}},"finish_reason":"stop"}}]}}"#),
+        ] {
+            acc.push_json(&c).unwrap();
+        }
+        let expected = format!(
+            r#"{{"id":"r","object":"chat.completion","choices":[{{"index":0,"message":{{"role":"assistant","content":"Hi","{field}":"Let me think."}},"logprobs":null,"finish_reason":"stop"}}]}}"#
+        );
+        assert_eq!(acc.to_json(), expected, "{field}");
+    }
+}

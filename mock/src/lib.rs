@@ -16,6 +16,7 @@ pub mod openai;
 mod openai_stream;
 mod openai_text;
 pub mod predict;
+mod reasoning;
 pub mod reply;
 pub mod req;
 pub mod router;

@@ -1,7 +1,6 @@
 //! OpenAI-compatible routes (`/v1/...` and `P/sync/v1/...`): chat completions (text or a tool
 //! call, streamed or not), text completions, embeddings and models.
 
-use crate::embeddings;
 use crate::openai_stream::{chat_stream, completion_stream, Answer, Chunks};
 use crate::openai_text::{
     count_words, fragments, interval, opt_count, text_of, tokens, tool_arguments,
@@ -10,6 +9,7 @@ use crate::reply::{openai_error, Reply, SSE};
 use crate::req::Req;
 use crate::state::State;
 use crate::util;
+use crate::{embeddings, reasoning};
 use hyper::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -201,12 +201,14 @@ async fn chat(state: &State, req: &Req) -> Reply {
         created: util::now_secs(),
         model: c.model,
     };
+    let thinking = reasoning::for_model(&chunks.model, &messages);
     if c.stream {
-        let stream = chat_stream(&chunks, &answer, c.gap, c.include_usage.then_some(&usage));
+        let usage = c.include_usage.then_some(&usage);
+        let stream = chat_stream(&chunks, thinking.as_ref(), &answer, c.gap, usage);
         return Reply::stream(StatusCode::OK, SSE, stream);
     }
     pace(c.gap, answer.len()).await;
-    let (message, finish) = match &answer {
+    let (mut message, finish) = match &answer {
         Answer::Text { tokens, finish } => (
             json!({"role": "assistant", "content": tokens.concat(), "refusal": null}),
             *finish,
@@ -223,6 +225,9 @@ async fn chat(state: &State, req: &Req) -> Reply {
             "tool_calls",
         ),
     };
+    if let Some(t) = &thinking {
+        message[t.field] = Value::String(t.text());
+    }
     Reply::json(
         StatusCode::OK,
         &json!({

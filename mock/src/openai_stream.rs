@@ -1,5 +1,6 @@
 //! OpenAI-style response objects and SSE streams (`data: {json}\n\n` ... `data: [DONE]\n\n`).
 
+use crate::reasoning::Thinking;
 use crate::reply::{Kind, Piece, Stream};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -96,11 +97,24 @@ fn tool_deltas(id: &str, name: &str, fragments: &[String]) -> Vec<Value> {
     out
 }
 
-/// The streamed chat completion: role chunk, content or tool-call chunks (one per `gap`),
-/// finish chunk, optional usage chunk, `[DONE]`.
-pub fn chat_stream(c: &Chunks, answer: &Answer, gap: Duration, usage: Option<&Value>) -> Stream {
+/// The streamed chat completion: role chunk, the thinking's chunks (for a model that reasons),
+/// content or tool-call chunks (one per `gap`), finish chunk, optional usage chunk, `[DONE]`.
+pub fn chat_stream(
+    c: &Chunks,
+    thinking: Option<&Thinking>,
+    answer: &Answer,
+    gap: Duration,
+    usage: Option<&Value>,
+) -> Stream {
     let role = json!({"role": "assistant", "content": ""});
     let mut pieces = vec![Piece::new(Kind::Head, Duration::ZERO, c.chat(role, None))];
+    for t in thinking
+        .iter()
+        .flat_map(|t| t.tokens.iter().map(move |s| (t.field, s)))
+    {
+        let delta = json!({ t.0: t.1 });
+        pieces.push(Piece::new(Kind::Content, gap, c.chat(delta, None)));
+    }
     let (deltas, finish) = match answer {
         Answer::Text { tokens, finish } => (
             tokens.iter().map(|t| json!({ "content": t })).collect(),

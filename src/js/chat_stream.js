@@ -54,6 +54,21 @@ function views(next, stop) {
   return { next, return: stop, [Symbol.asyncIterator]() { return this; } };
 }
 
+/**
+ * The reasoning text of a chunk: each choice's `delta.reasoning_content` (Baseten's Model APIs),
+ * else its `delta.reasoning` (vLLM-style servers), concatenated.
+ * @param {any} chunk
+ */
+function reasoningOf(chunk) {
+  let out = "";
+  for (const c of Array.isArray(chunk?.choices) ? chunk.choices : []) {
+    const d = c?.delta;
+    const t = typeof d?.reasoning_content === "string" ? d.reasoning_content : d?.reasoning;
+    if (typeof t === "string") out += t;
+  }
+  return out;
+}
+
 class ChatCompletionStream {
   /** @type {Reader | null} */ #raw;
   /** @type {string | undefined} */ #rid;
@@ -79,6 +94,18 @@ class ChatCompletionStream {
   return() { this.#close(); return Promise.resolve(DONE); }
   abort() { if (this.#raw && this.#end === END.LIVE) this.#raw.abort(); }
   textStream() { return views(() => this.#next(TEXT), () => this.return()); }
+  reasoningStream() {
+    /** @returns {Promise<IteratorResult<string, undefined>>} */
+    const next = async () => {
+      for (;;) {
+        const r = await this.#next(OBJECTS);
+        if (r.done) return r;
+        const text = reasoningOf(r.value);
+        if (text) return { value: text, done: false };
+      }
+    };
+    return views(next, () => this.return());
+  }
   toReadableStream() {
     return toReadableStream({ next: () => this.#next(SSE), return: () => this.return() });
   }

@@ -97,7 +97,16 @@ export interface ChatCompletion {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: "assistant"; content: string | null; tool_calls?: ChatCompletionMessageToolCall[]; [key: string]: unknown };
+    message: {
+      role: "assistant";
+      content: string | null;
+      tool_calls?: ChatCompletionMessageToolCall[];
+      /** The thinking of a reasoning model (Baseten's Model APIs; streamed deltas assembled). */
+      reasoning_content?: string | null;
+      /** The same, as vLLM-style servers name it. */
+      reasoning?: string | null;
+      [key: string]: unknown;
+    };
     finish_reason: "stop" | "length" | "tool_calls" | "content_filter" | "function_call" | (string & {}) | null;
     logprobs?: unknown;
   }>;
@@ -116,6 +125,8 @@ export interface ChatCompletionChunk {
     delta: {
       role?: string;
       content?: string | null;
+      reasoning_content?: string | null;
+      reasoning?: string | null;
       tool_calls?: Array<{ index: number; id?: string; type?: "function"; function?: { name?: string; arguments?: string } }>;
       [key: string]: unknown;
     };
@@ -181,6 +192,10 @@ export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk>
   /** The rest of the stream as text deltas (`delta.content`, or `text` for completions),
    * skipping chunks without text. */
   textStream(): TextDeltaStream;
+  /** The rest of the stream as reasoning ("thinking") deltas: `delta.reasoning_content`
+   * (Baseten's Model APIs), else `delta.reasoning` (vLLM-style servers), skipping chunks
+   * without any. `textStream()` never yields them. */
+  reasoningStream(): TextDeltaStream;
   /** Reads the rest of the stream and resolves to the assembled `chat.completion` (message
    * content concatenated, tool calls assembled by index, usage when sent). */
   finalChatCompletion(): Promise<ChatCompletion>;
