@@ -114,3 +114,25 @@ pageTest("chat: List models fills the model list", async ({ page }) => {
   assert.match(await text(page, "#chat-models-msg"), /mock-model/);
   assert.equal(await page.locator("#chat-models option").first().getAttribute("value"), "mock-model");
 });
+
+pageTest("chat: a reasoning model's thinking shows in a block of its own, folded once the answer starts", async ({ page }) => {
+  await page.fill("#chat-model", "deepseek-reasoner");
+  await page.fill("#chat-max-tokens", "6");
+  await page.fill("#chat-message", "why is sky");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+  const thinking = page.locator("#chat-log li.assistant details.thinking");
+  assert.equal(await thinking.count(), 1);
+  assert.equal(await text(page, "#chat-log li.assistant .thinking-text"), "The user said 3 words. I will answer kindly.");
+  assert.equal(await thinking.evaluate((d) => d.open), false, "folded once the answer came");
+  assert.equal(await text(page, "#chat-log li.assistant .content"), "Hello! You said: why is sky");
+  await page.click("#chat-log li.assistant details.thinking summary");
+  assert.equal(await thinking.evaluate((d) => d.open), true, "opens on a click");
+  await shot(page, "desktop-chat-thinking.png");
+  // A model that does not reason has no such block.
+  await page.fill("#chat-model", "mock-model");
+  await page.fill("#chat-message", "hi");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant:nth-of-type(4)[data-state=done]");
+  assert.equal(await page.locator("#chat-log li.assistant:nth-of-type(4) details.thinking").count(), 0);
+});

@@ -58,6 +58,15 @@ function bubble(role, text) {
   return { li, content, state };
 }
 
+/** The collapsible "Thinking" block of a reply, made on its first reasoning delta; returns the
+ * text node to append to. It folds itself once the answer starts. */
+function thinkingBlock(reply) {
+  const text = document.createTextNode("");
+  const details = h("details", { class: "thinking", open: "" }, h("summary", {}, "Thinking"), h("p", { class: "thinking-text" }, text));
+  reply.li.insertBefore(details, reply.content);
+  return { details, text };
+}
+
 function stop() {
   if (!active) return;
   active.stopped = true;
@@ -110,10 +119,19 @@ const send = guardButton("chat-send", async () => {
     reply.li.dataset.state = "streaming";
     reply.state.textContent = "streaming…";
     setState("streaming", "Streaming…");
+    let thinking = null;
     for await (const chunk of stream) {
       for (const choice of chunk.choices ?? []) {
+        // Reasoning models think first: Model APIs send `reasoning_content`, vLLM-style servers `reasoning`.
+        const thought = choice.delta?.reasoning_content ?? choice.delta?.reasoning;
+        if (typeof thought === "string" && thought) {
+          thinking ??= thinkingBlock(reply);
+          thinking.text.appendData(thought);
+          metrics.add(1);
+        }
         const delta = choice.delta?.content;
         if (delta) {
+          if (thinking?.details.open && !text.data) thinking.details.open = false;
           text.appendData(delta);
           metrics.add(1);
           $("chat-log").scrollTop = $("chat-log").scrollHeight;
@@ -177,9 +195,14 @@ export function code() {
   return [
     `const stream = await client.chat.completions.create(${js(body(message))});`,
     "for await (const chunk of stream) {",
-    '  process.stdout.write(chunk.choices[0]?.delta?.content ?? "");',
+    "  const delta = chunk.choices[0]?.delta ?? {};",
+    "  // A reasoning model's thinking: reasoning_content (Model APIs) or reasoning (vLLM).",
+    "  const thought = delta.reasoning_content ?? delta.reasoning;",
+    '  if (thought) process.stderr.write(thought);',
+    '  process.stdout.write(delta.content ?? "");',
     "}",
-    "// Or: for await (const text of stream.textStream()) ...; stream.abort() stops it.",
+    "// Or: for await (const text of stream.textStream()) ... (the answer only), stream.reasoningStream()",
+    "// (the thinking only); stream.abort() stops it.",
     "const completion = await stream.finalChatCompletion();",
     "console.log(completion.choices[0].finish_reason, completion.usage);",
   ].join("\n");
