@@ -3,7 +3,8 @@
 # formatting and lints (host and wasm32), host tests (core and mock), the fuzz and differential
 # runs of the SSE decoder, wasm tests in Node and headless Chromium against the mock (the fault
 # matrix included), the Node tests of the built package, the playground end to end in Chromium,
-# and the packed tarball installed in throwaway projects for every runtime.
+# the packed tarball installed in throwaway projects for every runtime, and a newcomer's first hour
+# on a clean clone (tests/newcomer/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -63,5 +64,8 @@ MOCK_BIN=$MOCK_BIN tests/e2e/run.sh
 
 step "the packed tarball in Node, Deno, Bun, Vite, esbuild, webpack and workerd; the CLI; the worker"
 MOCK_BIN=$MOCK_BIN tests/package/run.sh
+
+step "a newcomer's first hour on a clean clone: play.sh, a chat in Chromium, the printed CLI commands, the Worker under wrangler dev"
+tests/newcomer/run.sh
 
 step "all tests passed"

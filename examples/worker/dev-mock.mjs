@@ -30,13 +30,14 @@ if (!existsSync(wrangler)) {
   process.exit(2);
 }
 const port = process.env.PORT ?? "8787";
+// wrangler.jsonc's "mock" environment allows the playground's origins; ALLOWED_ORIGINS replaces them.
 const origins = process.env.ALLOWED_ORIGINS ?? "http://127.0.0.1:8080,http://localhost:8080";
 const vars = {
   BASETEN_BASE_URL: mock,
   BASETEN_OPENAI_BASE_URL: `${mock}/v1`,
   BASETEN_API_KEY: "test-key",
   BASETEN_WEBHOOK_SECRET: "whsec-test",
-  ALLOWED_ORIGINS: origins,
+  ...(process.env.ALLOWED_ORIGINS ? { ALLOWED_ORIGINS: origins } : {}),
 };
 const args = ["dev", "--env", "mock", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false"];
 for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
