@@ -10,9 +10,12 @@ use crate::core::responses::{is_terminal, ResponseEvent};
 /// What it reads (other events are counted and otherwise ignored; an event whose
 /// `output_index` is missing or not a number is ignored; a missing `content_index` or
 /// `summary_index` is 0; indices are truncated to integers):
-/// * every event's `response` member, when an object: the last one is the *base*;
-///   the one carried by the terminal event (`response.completed`, `.incomplete`, `.failed`) is
-///   the *terminal response*.
+/// * An event's type is its data's `type` string only (an event named by its `event:` line
+///   alone is counted and otherwise ignored).
+/// * The `response` member, when an object, of `response.created`, `response.queued`,
+///   `response.in_progress` and the terminal events: the last one is the *base*; the one
+///   carried by the terminal event (`response.completed`, `.incomplete`, `.failed`) is the
+///   *terminal response*.
 /// * `response.output_item.added` / `.done`: the item at `output_index` (the last of each).
 /// * `response.content_part.added` / `.done`: the `part` at (`output_index`, `content_index`);
 ///   a `.done` part's string `text` is that part's final text.
@@ -146,7 +149,12 @@ impl ResponseAccumulator {
         self.events += 1;
         let kind = event.get("type").and_then(Value::as_str).unwrap_or("");
         let response = event.get("response").filter(|r| r.as_object().is_some());
-        if let Some(r) = response {
+        let carries_response = is_terminal(kind)
+            || matches!(
+                kind,
+                "response.created" | "response.queued" | "response.in_progress"
+            );
+        if let (true, Some(r)) = (carries_response, response) {
             self.base = Some(r.clone());
         }
         if is_terminal(kind) {

@@ -199,6 +199,7 @@ impl ResponseStreamRules {
             return Err(self.fail(err));
         }
         let [kind, delta, output_index, content_index, error] = found;
+        let typed = matches!(kind, Some(Value::String(_)));
         let kind = match kind {
             Some(Value::String(kind)) => kind,
             _ => {
@@ -218,7 +219,8 @@ impl ResponseStreamRules {
         if is_terminal(&kind) {
             self.state = State::Done;
         }
-        let text_delta = kind == "response.output_text.delta";
+        // Only a typed delta: the accumulator, too, reads the data's `type`.
+        let text_delta = typed && kind == "response.output_text.delta";
         let number = |v: Option<Value>| v.and_then(|v| v.as_f64()).filter(|_| text_delta);
         Ok(Some(ResponseEvent {
             delta: match delta {
