@@ -17,6 +17,7 @@ mod openai_text;
 pub mod predict;
 pub mod reply;
 pub mod req;
+pub mod responses;
 pub mod router;
 pub mod server;
 pub mod state;
