@@ -23,7 +23,7 @@ impl Outcome {
     }
 
     fn err(&self) -> &Error {
-        self.end.as_ref().err().expect("an error")
+        self.end.as_ref().expect_err("an error")
     }
 
     /// The response assembled by the fast path (`push_event`), checked equal to the slow one.

@@ -127,12 +127,12 @@ fn read_input(input: &Value) -> (String, Option<String>) {
     (user, tool)
 }
 
-/// The function tool to call, if any: `Err` is the 400 reply.
-fn pick_tool(obj: &Map<String, Value>) -> Result<Option<Value>, Reply> {
+/// The function tool to call, if any: `Err` is the 400 message.
+fn pick_tool(obj: &Map<String, Value>) -> Result<Option<Value>, &'static str> {
     let tools = match obj.get("tools") {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(t)) => t,
-        Some(_) => return Err(invalid("'tools' must be an array", Some("tools"))),
+        Some(_) => return Err("'tools' must be an array"),
     };
     let choice = obj.get("tool_choice").cloned().unwrap_or(Value::Null);
     if tools.is_empty() || choice == json!("none") {
@@ -146,7 +146,7 @@ fn pick_tool(obj: &Map<String, Value>) -> Result<Option<Value>, Reply> {
         .find(|f| wanted.is_none() || f.get("name").and_then(Value::as_str) == wanted);
     match function {
         Some(f) => Ok(Some(f.clone())),
-        None => Err(invalid("no matching function in 'tools'", Some("tools"))),
+        None => Err("no matching function in 'tools'"),
     }
 }
 
@@ -180,7 +180,7 @@ pub async fn responses(state: &Arc<State>, req: &Req) -> Reply {
     let (user, tool_result) = read_input(input);
     let tool = match pick_tool(&obj) {
         Ok(t) => t.filter(|_| tool_result.is_none()),
-        Err(reply) => return reply,
+        Err(msg) => return invalid(msg, Some("tools")),
     };
     let lower = model.to_ascii_lowercase();
     let mut items = Vec::new();
