@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzes the sans-IO decoders (src/core/sse.rs, json.rs, chat_stream.rs) with cargo-fuzz:
+# Fuzzes the sans-IO decoders (src/core/sse.rs, json.rs, chat_stream.rs, responses.rs) with cargo-fuzz:
 # runs each target in fuzz/ for SECONDS seconds (default 60). Each target decodes its input
 # whole and cut into pieces and fails on any panic or on any difference between the two.
 #
-#   scripts/fuzz.sh 60            # ~1 min to build the first time, then 3 x 60 s
+#   scripts/fuzz.sh 60            # ~1 min to build the first time, then 4 x 60 s
 #   scripts/fuzz.sh 30 json       # one target
 #
 # Stable Rust is enough: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its nightly-only flags
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(sse json chat_stream)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(sse json chat_stream responses)
 CARGO_FUZZ_VERSION=0.13.2
 
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of baseten-edge, installing what is missing first (idempotent):
 # formatting and lints (host and wasm32), host tests (core and mock), the fuzz and differential
-# runs of the SSE decoder, wasm tests in Node and headless Chromium against the mock (the fault
-# matrix included), the Node tests of the built package, the playground end to end in Chromium,
-# the packed tarball installed in throwaway projects for every runtime, and a newcomer's first hour
-# on a clean clone (tests/newcomer/run.sh).
+# runs of the SSE decoder and the Responses stream, wasm tests in Node and headless Chromium
+# against the mock (the fault matrix included), the Node tests of the built package, the
+# playground end to end in Chromium, the packed tarball installed in throwaway projects for every
+# runtime, and a newcomer's first hour on a clean clone (tests/newcomer/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,6 +34,10 @@ cargo test --quiet -p baseten-edge --no-default-features
 step "SSE decoder: differential test against eventsource-parser"
 cargo build --quiet --example sse_dump
 SSE_DUMP=${CARGO_TARGET_DIR:-target}/debug/examples/sse_dump node tests/differential/diff.mjs --n 2000
+
+step "Responses stream: differential test against a JavaScript reference"
+cargo build --quiet --example responses_dump
+node tests/differential/responses.mjs --bin "${CARGO_TARGET_DIR:-target}/debug/examples/responses_dump" --n 1000
 
 step "fuzzing the decoders (bounded)"
 scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

@@ -548,13 +548,12 @@ fn reasoning_is_assembled_under_the_name_the_server_used() {
     for field in ["reasoning_content", "reasoning"] {
         let mut acc = Accumulator::new();
         for c in [
-            format!(
-                r#"{{"id":"r","choices":[{{"index":0,"delta":{{"role":"assistant","content":""}}}}]}}"#
-            ),
+            r#"{"id":"r","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}"#
+                .to_string(),
             format!(r#"{{"choices":[{{"index":0,"delta":{{"{field}":"Let me "}}}}]}}"#),
             format!(r#"{{"choices":[{{"index":0,"delta":{{"{field}":"think."}}}}]}}"#),
             format!(r#"{{"choices":[{{"index":0,"delta":{{"{field}":null,"content":"Hi"}}}}]}}"#),
-            format!(r#"{{"choices":[{{"index":0,"delta":{{}},"finish_reason":"stop"}}]}}"#),
+            r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#.to_string(),
         ] {
             acc.push_json(&c).unwrap();
         }

@@ -6,6 +6,7 @@
 use baseten_edge::core::chat_stream::{Accumulator, ChatChunk, ChatStreamRules};
 use baseten_edge::core::error::Error;
 use baseten_edge::core::json::{self, DeltaSummary, Value};
+use baseten_edge::core::responses::{is_terminal, ResponseAccumulator, ResponseEvent, ResponseStreamRules};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
 
 // Shared with the host tests (tests/common/): the fuzz crate is a workspace of its own, so it
@@ -137,6 +138,48 @@ pub fn check_chat(data: &[u8]) {
     let (ctl, input) = control(data);
     let whole = run_chat(&[input]);
     let cut = run_chat(&pieces(input, &cuts(ctl, input.len())));
+    assert_eq!(whole, cut, "whole vs cut");
+}
+
+/// Events and end result of one Responses stream.
+pub type ResponsesOutcome = (Vec<ResponseEvent>, Result<(), Error>);
+
+/// Runs a Responses stream over `pieces`, feeding every event to an accumulator (fast path and
+/// parsed path, which must agree).
+pub fn run_responses(pieces: &[&[u8]]) -> ResponsesOutcome {
+    let (events, end) = feed(&mut ResponseStreamRules::new(), pieces.iter().copied());
+    let mut fast = ResponseAccumulator::new();
+    let mut slow = ResponseAccumulator::new();
+    for e in &events {
+        fast.push_event(e).expect("an event handed out is valid JSON");
+        slow.push(&e.value().expect("an event handed out is valid JSON"));
+    }
+    let out = fast.to_json();
+    assert_eq!(out, slow.to_json(), "fast vs parsed accumulation");
+    json::parse(&out).expect("the assembled response is valid JSON");
+    (events, end)
+}
+
+/// Responses streams: whole vs cut; a success always ends with a terminal event, and nothing
+/// comes after it.
+pub fn check_responses(data: &[u8]) {
+    let (ctl, input) = control(data);
+    let whole = run_responses(&[input]);
+    if whole.1.is_ok() {
+        let last = whole.0.last().map(|e| e.kind.as_str()).unwrap_or("");
+        assert!(
+            matches!(last, "response.completed" | "response.incomplete"),
+            "a success without a terminal event (last: {last:?})"
+        );
+    }
+    let terminals = whole.0.iter().filter(|e| is_terminal(&e.kind)).count();
+    assert!(terminals <= 1, "events after the terminal event");
+    if let Ok(text) = std::str::from_utf8(input) {
+        if let Ok(out) = baseten_edge::core::responses::with_output_text(text) {
+            json::parse(&out).expect("with_output_text gives JSON");
+        }
+    }
+    let cut = run_responses(&pieces(input, &cuts(ctl, input.len())));
     assert_eq!(whole, cut, "whole vs cut");
 }
 

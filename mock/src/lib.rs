@@ -19,6 +19,7 @@ pub mod predict;
 mod reasoning;
 pub mod reply;
 pub mod req;
+pub mod responses;
 pub mod router;
 pub mod server;
 pub mod state;

@@ -1,5 +1,6 @@
 //! OpenAI-compatible routes (`/v1/...` and `P/sync/v1/...`): chat completions (text or a tool
-//! call, streamed or not), text completions, embeddings and models.
+//! call, streamed or not), text completions, the Responses API (`responses.rs`), embeddings and
+//! models.
 
 use crate::openai_stream::{chat_stream, completion_stream, Answer, Chunks};
 use crate::openai_text::{
@@ -9,7 +10,7 @@ use crate::reply::{openai_error, Reply, SSE};
 use crate::req::Req;
 use crate::state::State;
 use crate::util;
-use crate::{embeddings, reasoning};
+use crate::{embeddings, reasoning, responses};
 use hyper::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -27,17 +28,21 @@ pub async fn route(state: &Arc<State>, req: &Req, rest: &[&str]) -> Reply {
     match rest {
         ["chat", "completions"] if post => chat(state, req).await,
         ["completions"] if post => completions(state, req).await,
+        ["responses"] if post => responses::responses(state, req).await,
         ["embeddings"] if post => embeddings::embeddings(req),
         ["models"] if get => embeddings::models(),
         ["models", id] if get => embeddings::model(&util::pct_decode(id, false)),
-        ["chat", "completions"] | ["completions"] | ["embeddings"] | ["models"] | ["models", _] => {
-            openai_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "Method not allowed",
-                "invalid_request_error",
-                None,
-            )
-        }
+        ["chat", "completions"]
+        | ["completions"]
+        | ["responses"]
+        | ["embeddings"]
+        | ["models"]
+        | ["models", _] => openai_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed",
+            "invalid_request_error",
+            None,
+        ),
         _ => {
             let msg = format!("Unknown request URL: {} {}", req.method, req.path);
             Reply::json(

@@ -325,7 +325,7 @@ pub fn stream_error(data: String, value: Option<&Value>) -> Error {
 }
 
 /// A string, or a number written as JSON, as text.
-fn scalar_text(value: &Value) -> Option<String> {
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => {

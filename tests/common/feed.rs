@@ -1,4 +1,4 @@
-//! Drives a pull decoder (the SSE decoder, the chat stream) over pieces of input as its users
+//! Drives a pull decoder (the SSE decoder, the chat and Responses streams) over pieces of input as its users
 //! do: push a piece, take every item it has ready, stop at the first error; at the end, call
 //! `finish` until it has nothing more. Shared by the host tests and the fuzz crate.
 
@@ -7,6 +7,7 @@
 
 use baseten_edge::core::chat_stream::{ChatChunk, ChatStreamRules};
 use baseten_edge::core::error::Error;
+use baseten_edge::core::responses::{ResponseEvent, ResponseStreamRules};
 use baseten_edge::core::sse::{SseDecoder, SseEvent};
 
 /// A decoder fed bytes and read one item at a time.
@@ -37,6 +38,7 @@ macro_rules! pull {
 
 pull!(SseDecoder, SseEvent, next_event);
 pull!(ChatStreamRules, ChatChunk, next_chunk);
+pull!(ResponseStreamRules, ResponseEvent, next_event);
 
 /// The items `pieces` decode to and how the decoding ended. Asserts that `finish` called once
 /// more repeats that end: the outcome is sticky.

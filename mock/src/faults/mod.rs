@@ -30,8 +30,11 @@ pub enum Fault {
     Disconnect,
     /// `malformed-json`: a `data: {not json` event mid-stream (or a broken JSON body).
     MalformedJson,
-    /// `error-event`: an `event: error` SSE event mid-stream, then a clean end.
+    /// `error-event`: an `event: error` SSE event mid-stream, then a clean end (on a Responses
+    /// stream, a Responses `error` event).
     ErrorEvent,
+    /// `response-failed`: a `response.failed` event mid-stream, then a clean end.
+    ResponseFailed,
     /// `error-payload`: a `data: {"error":{...}}` event mid-stream, then a clean end.
     ErrorPayload,
     /// `truncate`: end the body cleanly mid-way (no finish chunk, no `[DONE]`).
@@ -83,6 +86,7 @@ fn parse_fault(spec: &str) -> Result<Fault, String> {
         "disconnect-mid-stream" => Fault::Disconnect,
         "malformed-json" => Fault::MalformedJson,
         "error-event" => Fault::ErrorEvent,
+        "response-failed" => Fault::ResponseFailed,
         "error-payload" => Fault::ErrorPayload,
         "truncate" => Fault::Truncate,
         "invalid-utf8" => Fault::InvalidUtf8,

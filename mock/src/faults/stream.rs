@@ -6,7 +6,7 @@
 
 use super::Fault;
 use crate::reply::{Kind, Piece, Reply, ReplyBody, Stream};
-use crate::util;
+use crate::{responses, util};
 use bytes::Bytes;
 use hyper::StatusCode;
 use std::time::Duration;
@@ -25,7 +25,7 @@ fn rank(f: &Fault) -> Option<u8> {
         Fault::InvalidUtf8 => 0,
         Fault::HugeLine(_) => 1,
         Fault::MalformedJson => 2,
-        Fault::ErrorEvent => 3,
+        Fault::ErrorEvent | Fault::ResponseFailed => 3,
         Fault::ErrorPayload => 4,
         Fault::Truncate => 5,
         Fault::Disconnect => 6,
@@ -134,14 +134,21 @@ fn apply_one(f: &Fault, s: &mut Stream) {
             s.pieces
                 .insert(at, Piece::new(Kind::Content, Duration::ZERO, MALFORMED));
         }
-        Fault::ErrorEvent | Fault::ErrorPayload => {
-            let text = if *f == Fault::ErrorEvent {
-                ERROR_EVENT
-            } else {
-                ERROR_PAYLOAD
+        Fault::ErrorEvent | Fault::ErrorPayload | Fault::ResponseFailed => {
+            let bytes = match f {
+                Fault::ErrorEvent | Fault::ResponseFailed if responses::is_responses(s) => {
+                    let bridged = s
+                        .pieces
+                        .first()
+                        .is_some_and(|p| p.bytes.starts_with(b"data:"));
+                    responses::fault_event(*f == Fault::ResponseFailed, bridged)
+                }
+                Fault::ResponseFailed => responses::fault_event(true, false),
+                Fault::ErrorEvent => ERROR_EVENT.into(),
+                _ => ERROR_PAYLOAD.into(),
             };
             s.pieces.truncate(at);
-            s.pieces.push(Piece::new(Kind::Tail, Duration::ZERO, text));
+            s.pieces.push(Piece::new(Kind::Tail, Duration::ZERO, bytes));
         }
         Fault::Truncate => s.pieces.truncate(cut_point(s)),
         Fault::Disconnect => {

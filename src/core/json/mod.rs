@@ -329,6 +329,31 @@ pub fn top_level_string(text: &str, key: &str) -> Result<Option<String>, Error> 
     Ok(found)
 }
 
+/// The values of the top-level members named in `keys` of the object `text`, into the same
+/// positions of `out` (`None` when absent; the last one when a key is repeated), checking that
+/// all of `text` is JSON while building only those members. A document that is not an object
+/// leaves `out` all `None`. Errors as [`parse`].
+pub fn top_level_values(text: &str, keys: &[&str], out: &mut [Option<Value>]) -> Result<(), Error> {
+    let mut p = Cursor::new(text);
+    p.ws();
+    if p.peek() == Some(b'{') {
+        p.members(0, |p, k, depth| {
+            match keys
+                .iter()
+                .position(|key| *key == k)
+                .and_then(|i| out.get_mut(i))
+            {
+                Some(slot) => *slot = Some(p.value(depth)?),
+                None => p.skip_value(depth)?,
+            }
+            Ok(())
+        })?;
+    } else {
+        p.skip_value(0)?;
+    }
+    p.end()
+}
+
 /// [`chat_delta_text`], skipping the text when `want_text` is false (only the finish reason and
 /// the error flag are then filled in).
 pub fn scan_chunk(data: &str, want_text: bool) -> Result<DeltaSummary, Error> {
