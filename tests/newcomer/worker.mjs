@@ -18,15 +18,21 @@ const res = await fetch(`${worker}/v1/chat/completions`, {
 assert.equal(res.status, 200);
 assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
 assert.equal(res.headers.get("access-control-allow-origin"), "http://127.0.0.1:8080");
-let text = "", reads = 0, done = false;
+let text = "", reads = 0, done = false, buffer = "";
 const decoder = new TextDecoder();
 for await (const bytes of res.body) {
   reads++;
-  for (const line of decoder.decode(bytes, { stream: true }).split("\n")) {
-    if (line === "data: [DONE]") done = true;
-    else if (line.startsWith("data: ")) text += JSON.parse(line.slice(6)).choices[0]?.delta?.content ?? "";
+  buffer += decoder.decode(bytes, { stream: true });
+  // Whole events only: a read may end anywhere, even inside a line.
+  const events = buffer.split("\n\n");
+  buffer = events.pop() ?? "";
+  for (const event of events) {
+    const data = event.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+    if (data === "[DONE]") done = true;
+    else if (data) text += JSON.parse(data).choices[0]?.delta?.content ?? "";
   }
 }
+assert.equal(buffer, "", "nothing after the last event");
 assert.ok(done, "the stream ended with [DONE]");
 assert.match(text, /^Hello! You said: through the Worker/);
 assert.ok(reads > 1, `the stream came in pieces (${reads} reads)`);
