@@ -63,7 +63,7 @@ enum State {
 }
 
 /// The stream rules above as a state machine over one response body (the Rust reader of a
-/// chat stream, `js::chat_stream::ChatChunkReader`, drives it; users hold the JavaScript
+/// chat stream, `js::event_reader::EventReader`, drives it; users hold the JavaScript
 /// `ChatCompletionStream`). Use [`ChatStreamRules::push`], [`ChatStreamRules::next_chunk`] and
 /// [`ChatStreamRules::finish`] with bytes, or [`ChatStreamRules::on_event`] and
 /// [`ChatStreamRules::check_complete`] with events from a decoder of your own.

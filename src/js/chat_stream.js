@@ -1,58 +1,8 @@
 // @ts-check
-// The JavaScript face of a streamed chat completion: the `ChatCompletionStream` class users
-// hold. Rust (`ChatChunkReader`, chat_stream.rs) reads the body, applies the SSE and stream
-// rules and accumulates the completion; each `read()` hands over every chunk decoded from one
-// network read in a single crossing (one string and its offsets). This class serves them from
-// a JS buffer (`JSON.parse` for objects, slices for text, SSE bytes for proxying), so a chunk
-// costs no crossing, and frees the Rust side as soon as the stream is over (its final
-// completion, or its error, is kept here), so finished streams hold no wasm memory.
-import { END } from "../web/codes.js";
-import { toReadableStream } from "./streams.js";
-
-/**
- * What one `read()` of the Rust side hands over (see `chatBatch`).
- * @typedef {object} Batch
- * @property {string} s the chunks' text
- * @property {Uint32Array | number[]} o offsets into `s` (see `chatBatch`)
- * @property {number} end an END code
- * @property {unknown} v the final completion's JSON (END.COMPLETE) or the error (END.FAILED)
- */
-
-/**
- * The Rust half (`ChatChunkReader`), as this class uses it.
- * @typedef {object} Reader
- * @property {(textOnly: boolean) => Promise<Batch>} read
- * @property {() => Batch} full
- * @property {() => unknown} stop
- * @property {() => void} abort
- * @property {(data: string) => unknown} decodeError
- * @property {() => void} free
- */
-
-/** The views of one stream, each reading from the shared queue. */
-const OBJECTS = 0, TEXT = 1, SSE = 2;
-
-/** @type {TextEncoder | undefined} */
-let encoder;
-/** @type {IteratorReturnResult<undefined>} */
-const DONE = { value: undefined, done: true };
-
-/** One server-sent event as bytes. @param {string} event @param {string} data */
-function sseBytes(event, data) {
-  const head = event ? "event: " + event + "\n" : "";
-  const body = data.indexOf("\n") < 0 ? data : data.split("\n").join("\ndata: ");
-  return (encoder ??= new TextEncoder()).encode(head + "data: " + body + "\n\n");
-}
-
-/**
- * An async iterable over `next`, ending the stream on `return`.
- * @template T
- * @param {() => Promise<IteratorResult<T, undefined>>} next
- * @param {() => Promise<IteratorResult<T, undefined>>} stop
- */
-function views(next, stop) {
-  return { next, return: stop, [Symbol.asyncIterator]() { return this; } };
-}
+// A streamed chat completion (or completion): the `ChatCompletionStream` class users hold, an
+// `EventStream` (event_stream.js) of chunks with the chat views: `reasoningStream()`,
+// `finalChatCompletion()`, and an SSE view that ends with `data: [DONE]` as servers send it.
+import { EventStream, OBJECTS, views } from "./event_stream.js";
 
 /**
  * The reasoning text of a chunk: each choice's `delta.reasoning_content` (Baseten's Model APIs),
@@ -69,36 +19,13 @@ function reasoningOf(chunk) {
   return out;
 }
 
-class ChatCompletionStream {
-  /** @type {Reader | null} */ #raw;
-  /** @type {string | undefined} */ #rid;
-  /** @type {number} */ #status;
-  #s = "";
-  /** @type {Uint32Array | number[]} */ #o = [];
-  #i = 0;
-  #n = 0;
-  /** @type {number} an END code */ #end = END.LIVE;
-  /** @type {unknown} */ #v;
-  /** @type {Promise<void> | null} */ #filling = null;
-  #sseDone = false;
-  #textOnly = false;
-
-  /** @param {Reader} raw @param {string | undefined} requestId @param {number} status */
-  constructor(raw, requestId, status) { this.#raw = raw; this.#rid = requestId; this.#status = status; }
-  /** The response's request id. */
-  get requestId() { return this.#rid; }
-  /** The response's HTTP status. */
-  get status() { return this.#status; }
-  [Symbol.asyncIterator]() { return this; }
-  next() { return this.#next(OBJECTS); }
-  return() { this.#close(); return Promise.resolve(DONE); }
-  abort() { if (this.#raw && this.#end === END.LIVE) this.#raw.abort(); }
-  textStream() { return views(() => this.#next(TEXT), () => this.return()); }
+class ChatCompletionStream extends EventStream {
+  doneEvent = true;
   reasoningStream() {
     /** @returns {Promise<IteratorResult<string, undefined>>} */
     const next = async () => {
       for (;;) {
-        const r = await this.#next(OBJECTS);
+        const r = await this.read(OBJECTS);
         if (r.done) return r;
         const text = reasoningOf(r.value);
         if (text) return { value: text, done: false };
@@ -106,104 +33,14 @@ class ChatCompletionStream {
     };
     return views(next, () => this.return());
   }
-  toReadableStream() {
-    return toReadableStream({ next: () => this.#next(SSE), return: () => this.return() });
-  }
-  async finalChatCompletion() {
-    while (this.#end === END.LIVE) { this.#i = this.#n; await this.#fill(true); }
-    this.#i = this.#n;
-    this.#release();
-    if (this.#end === END.COMPLETE) return JSON.parse(/** @type {string} */ (this.#v));
-    throw this.#v;
-  }
-
-  /**
-   * The next item of `view`.
-   * @param {number} view
-   * @returns {Promise<IteratorResult<any, undefined>>}
-   */
-  #next(view) {
-    if (this.#i < this.#n && this.#textOnly && view !== TEXT) this.#full();
-    const s = this.#s, o = this.#o;
-    while (this.#i < this.#n) {
-      if (this.#textOnly) {
-        const k = this.#i++;
-        if (o[k] === o[k + 1]) continue;
-        return Promise.resolve({ value: s.slice(o[k], o[k + 1]), done: false });
-      }
-      const k = 3 * this.#i++;
-      if (view === TEXT) {
-        if (o[k + 2] === o[k + 3]) continue;
-        return Promise.resolve({ value: s.slice(o[k + 2], o[k + 3]), done: false });
-      }
-      const data = s.slice(o[k + 1], o[k + 2]);
-      if (view === SSE) return Promise.resolve({ value: sseBytes(s.slice(o[k], o[k + 1]), data), done: false });
-      let value;
-      try { value = JSON.parse(data); } catch { return Promise.reject(/** @type {Reader} */ (this.#raw).decodeError(data)); }
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.#end !== END.LIVE) {
-      this.#release();
-      if (this.#end === END.FAILED) return Promise.reject(this.#v);
-      if (view === SSE && this.#end === END.COMPLETE && !this.#sseDone) {
-        this.#sseDone = true;
-        return Promise.resolve({ value: sseBytes("", "[DONE]"), done: false });
-      }
-      return Promise.resolve(DONE);
-    }
-    return this.#fill(view === TEXT).then(() => this.#next(view));
-  }
-
-  // A batch read for the text view holds only the text deltas; another view reading from it
-  // fetches the same chunks in full (the Rust side keeps the last batch until the next read).
-  #full() {
-    const b = /** @type {Reader} */ (this.#raw).full();
-    this.#s = b.s; this.#o = b.o; this.#textOnly = false;
-  }
-
-  /** @param {boolean} textOnly */
-  #fill(textOnly) {
-    if (this.#filling) return this.#filling;
-    return (this.#filling = /** @type {Reader} */ (this.#raw).read(textOnly).then((b) => {
-      this.#filling = null;
-      if (this.#end !== END.LIVE) return;
-      this.#s = b.s; this.#o = b.o; this.#i = 0; this.#textOnly = textOnly;
-      this.#n = textOnly ? b.o.length - 1 : (b.o.length - 1) / 3;
-      if (b.end !== END.LIVE) { this.#end = b.end; this.#v = b.v; }
-    }, (e) => {
-      this.#filling = null;
-      if (this.#end === END.LIVE) { this.#end = END.FAILED; this.#v = e; }
-    }));
-  }
-
-  // Ends the stream early (break out of for await, a cancelled ReadableStream): aborts the
-  // request and frees the Rust side.
-  #close() {
-    if (this.#end === END.LIVE && this.#raw) { this.#end = END.CLOSED; this.#v = this.#raw.stop(); }
-    this.#i = this.#n;
-    this.#release();
-  }
-
-  // Frees the Rust side once nothing buffered needs it (a pending read keeps what it uses alive).
-  #release() {
-    const raw = this.#raw;
-    if (raw && this.#end !== END.LIVE && this.#i >= this.#n) { this.#raw = null; raw.free(); }
-  }
+  /** The assembled `chat.completion` (or `text_completion`). */
+  finalChatCompletion() { return this.final(); }
 }
 
 /**
  * Wraps the Rust half in the class users hold.
- * @param {Reader} raw @param {string | undefined} requestId @param {number} status
+ * @param {import("./event_stream.js").Reader} raw @param {string | undefined} requestId @param {number} status
  */
 export function newChatStream(raw, requestId, status) {
   return new ChatCompletionStream(raw, requestId, status);
 }
-
-/**
- * What one `read()` hands over: `s` the chunks' text, `o` the UTF-16 offsets of each chunk's
- * event name, data and text delta in it (3 per chunk, or only the text delta for a text-only
- * batch, after a leading 0), `end` an END code and `v` its value.
- * @param {string} s @param {Uint32Array} o @param {number} end @param {unknown} v
- * @returns {Batch}
- */
-export function chatBatch(s, o, end, v) { return { s, o, end, v }; }

@@ -6,13 +6,14 @@ mod batch;
 #[cfg(feature = "full")]
 pub mod byte_stream;
 mod call;
-pub mod chat_stream;
 pub mod client;
 mod errors;
+pub mod event_reader;
 #[cfg(feature = "full")]
 mod native;
 pub mod openai;
 mod options;
+pub mod responses;
 #[cfg(feature = "full")]
 mod serial;
 pub mod streams;

@@ -10,8 +10,8 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::call::{spawn, to_json_js, Accept, CallOpts, Requester, Started};
-use super::chat_stream::ChatChunkReader;
 use super::client::Baseten;
+use super::event_reader::{EventReader, StreamKind};
 use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
@@ -30,12 +30,14 @@ impl Requester {
     }
 }
 
-/// POSTs an OpenAI request body; with `"stream": true` resolves to a `ChatCompletionStream`.
-async fn create(
+/// POSTs an OpenAI request body; with `"stream": true` resolves to the JS stream class of
+/// `kind` (a `ChatCompletionStream`, a `ResponseStream`).
+pub(super) async fn create(
     client: Rc<Requester>,
     path: &'static str,
     body: JsValue,
     options: JsValue,
+    kind: StreamKind,
 ) -> Result<JsValue> {
     if !body.is_object() || js_sys::Array::is_array(&body) {
         return Err(Error::config("the request body must be an object"));
@@ -61,7 +63,7 @@ async fn create(
         .flatten()
         .unwrap_or_default();
     if chat_stream::is_event_stream_type(&content_type) {
-        return Ok(ChatChunkReader::into_js(client, started.into_stream()));
+        return Ok(EventReader::into_js(client, started.into_stream(), kind));
     }
     let Started {
         response,
@@ -89,9 +91,10 @@ pub(crate) struct OpenAiViews {
     completions: OnceCell<JsValue>,
     embeddings: OnceCell<JsValue>,
     models: OnceCell<JsValue>,
+    pub(super) responses: OnceCell<JsValue>,
 }
 
-fn view(cell: &OnceCell<JsValue>, make: impl FnOnce() -> JsValue) -> JsValue {
+pub(super) fn view(cell: &OnceCell<JsValue>, make: impl FnOnce() -> JsValue) -> JsValue {
     cell.get_or_init(make).clone()
 }
 
@@ -138,7 +141,7 @@ impl ChatCompletions {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         spawn(&self.requester, |c| {
-            create(c, "chat/completions", body, options)
+            create(c, "chat/completions", body, options, StreamKind::Chat)
         })
     }
 }
@@ -159,7 +162,9 @@ impl Completions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| create(c, "completions", body, options))
+        spawn(&self.requester, |c| {
+            create(c, "completions", body, options, StreamKind::Chat)
+        })
     }
 }
 
@@ -179,7 +184,9 @@ impl Embeddings {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| create(c, "embeddings", body, options))
+        spawn(&self.requester, |c| {
+            create(c, "embeddings", body, options, StreamKind::Chat)
+        })
     }
 }
 

@@ -1,5 +1,5 @@
 //! The TypeScript declarations merged into the generated `.d.ts`, from real files: the result
-//! objects (`types.d.ts`, `types_full.d.ts`), and the option interfaces and error classes
+//! objects (`types.d.ts`, `types_responses.d.ts`, `types_full.d.ts`), and the option interfaces and error classes
 //! generated from the crate's tables (`gen/`, by `scripts/gen.sh`). The extern types below
 //! give each options argument its interface.
 
@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("types.d.ts");
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RESPONSES: &'static str = include_str!("types_responses.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OPTIONS: &'static str = include_str!("gen/options.d.ts");
 #[wasm_bindgen(typescript_custom_section)]

@@ -46,7 +46,7 @@ export const DELAY = Object.freeze({
   NONE: -1,
 });
 
-/** How a chat stream's batch ends (`chatBatch`'s `end`). */
+/** How an event stream's batch ends (`eventBatch`'s `end`). */
 export const END = Object.freeze({
   /** More to come. */
   LIVE: 0,

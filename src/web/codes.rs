@@ -71,7 +71,7 @@ codes! {
         NONE = -1,
     }
 
-    /// How a chat stream's batch ends.
+    /// How an event stream's batch (chat or Responses) ends.
     end ("END"): u8 {
         /// More to come.
         LIVE = 0,
