@@ -288,6 +288,9 @@ export async function setupSettings(changed) {
   toggle.addEventListener("click", () => fold($("settings").hidden));
   const narrow = matchMedia("(max-width: 59.99rem)");
   if (narrow.matches && usingMock()) fold(false);
+  // The proxy note too (its heading stays, one tap opens it): on a phone the tabs must be on
+  // the first screen. Wide screens keep it open.
+  if (narrow.matches) $("proxy-note").open = false;
   narrow.addEventListener("change", () => narrow.matches || fold(true)); // wide screens have no toggle
   $("settings").addEventListener("submit", (ev) => ev.preventDefault());
   // A toggle button: its label stays "Show", aria-pressed (and its look) says whether it is on.

@@ -230,6 +230,7 @@ function connectionHint() {
   link.addEventListener("click", (ev) => {
     ev.preventDefault();
     const note = $("proxy-note");
+    note.open = true; // folded on phones
     note.scrollIntoView({ block: "nearest" });
     note.focus();
   });
