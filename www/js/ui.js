@@ -166,6 +166,16 @@ export class ResultView {
     this.output.setAttribute("aria-busy", "true");
   }
 
+  /** Clears the last call's result (its facts, output and error): the input was refused before
+   * anything was sent, and an old answer must not stand under the new message. */
+  clear() {
+    for (const f of Object.keys(this.fields)) this.set(f, "-");
+    hideError(this.error);
+    this.output.textContent = "";
+    this.output.classList.remove("pending");
+    this.output.removeAttribute("aria-busy");
+  }
+
   /** Shows what the trace of the call saw (status, request id, URL) and the latency. */
   facts(trace, latencyMs) {
     if (trace.status !== undefined) this.set("status", String(trace.status));
