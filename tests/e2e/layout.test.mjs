@@ -210,7 +210,7 @@ pageTest(
     const tabs = await page.locator("#tabs").boundingBox();
     assert.ok(tabs.y + tabs.height <= 844, `the tabs end at ${tabs.y + tabs.height}px, below the first screen (844px)`);
     const note = page.locator("#proxy-note");
-    assert.equal(await note.evaluate((d) => d.tagName === "DETAILS" && d.open), false, "the note is folded");
+    assert.deepEqual(await note.evaluate((d) => [d.tagName, d.open]), ["DETAILS", false], "the note is folded");
     assert.ok(await page.isVisible("#proxy-note summary"), "its heading stays");
     assert.ok(await page.isHidden("#proxy-note p"));
     await page.click("#proxy-note summary");
