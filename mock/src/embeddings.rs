@@ -1,4 +1,5 @@
-//! Embeddings, models and rerank: deterministic numbers derived from hashes of the text.
+//! Embeddings, models and rerank: deterministic numbers derived from the words of the text
+//! and their hashes.
 
 use crate::reply::{bad_request, openai_error, Reply};
 use crate::req::Req;
@@ -25,28 +26,39 @@ fn invalid(message: &str, param: &str) -> Reply {
     )
 }
 
-/// A unit-length vector derived from the text.
+/// The words of a text for the embeddings: lowercased runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// 64 bits of the SHA-256 of `bytes`.
+fn hash64(bytes: &[u8]) -> u64 {
+    let digest = Sha256::digest(bytes);
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// A unit-length vector for the text, with a little meaning: a bag of words, each word hashed
+/// to one dimension and a sign, the counts summed, then normalised. Texts that share words
+/// point the same way (shared words raise the cosine; texts with none in common are near 0,
+/// but for hash collisions, which are more frequent the fewer the dimensions). A text with no
+/// word (only punctuation, or empty) gets a vector hashed from its bytes.
 pub fn vector(text: &str, dims: usize) -> Vec<f32> {
-    let mut v = Vec::with_capacity(dims);
-    let mut block = 0u32;
-    while v.len() < dims {
-        let digest = Sha256::new()
-            .chain_update(text.as_bytes())
-            .chain_update(block.to_le_bytes())
-            .finalize();
-        for word in digest.chunks(4) {
-            if v.len() == dims {
-                break;
-            }
-            let n = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
-            v.push((n as f64 / u32::MAX as f64 * 2.0 - 1.0) as f32);
-        }
-        block += 1;
+    let mut v = vec![0f32; dims];
+    for word in words(text) {
+        let h = hash64(word.as_bytes());
+        let sign = if h >> 63 == 0 { 1.0 } else { -1.0 };
+        v[(h % dims as u64) as usize] += sign;
+    }
+    if v.iter().all(|x| *x == 0.0) {
+        // No word, or words whose signs cancelled out: any unit vector will do, but a fixed one
+        // per text.
+        let h = hash64(text.as_bytes());
+        v[(h % dims as u64) as usize] = if h >> 63 == 0 { 1.0 } else { -1.0 };
     }
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
+    v.iter_mut().for_each(|x| *x /= norm);
     v
 }
 
@@ -248,13 +260,55 @@ pub fn classify(req: &Req) -> Reply {
 mod tests {
     use super::*;
 
+    fn cosine(a: &str, b: &str, dims: usize) -> f32 {
+        vector(a, dims)
+            .iter()
+            .zip(vector(b, dims))
+            .map(|(x, y)| x * y)
+            .sum()
+    }
+
+    fn assert_unit(v: &[f32]) {
+        let norm: f32 = v.iter().map(|x| x * x).sum();
+        assert!((norm - 1.0).abs() < 1e-4, "norm² {norm}");
+    }
+
     #[test]
-    fn vectors_are_deterministic_unit_length() {
-        let a = vector("hello", 20);
-        assert_eq!(a, vector("hello", 20));
-        assert_ne!(a, vector("hellp", 20));
-        let norm: f32 = a.iter().map(|x| x * x).sum();
-        assert!((norm - 1.0).abs() < 1e-4);
+    fn vectors_are_deterministic_unit_length_and_sized() {
+        for dims in [1, 2, 8, 20, 1024] {
+            let a = vector("hello world", dims);
+            assert_eq!(a.len(), dims);
+            assert_eq!(a, vector("hello world", dims));
+            assert_unit(&a);
+        }
+        // Words without a letter or digit, an empty text, a repeated word: still unit.
+        for text in ["", "?!", "a a a", "A a"] {
+            assert_unit(&vector(text, 8));
+        }
+        assert_ne!(vector("hello", 20), vector("hellp", 20));
+    }
+
+    #[test]
+    fn shared_words_raise_the_cosine() {
+        // Case and punctuation aside, the same words give the same vector.
+        assert!((cosine("The quick brown fox.", "the QUICK, brown fox", 8) - 1.0).abs() < 1e-6);
+        // The playground's example inputs, at the mock's default size and at a larger one:
+        // the two foxes are nearer to each other than either is to the tax filing.
+        for dims in [8, 64, 256] {
+            let foxes = cosine("The quick brown fox", "A fast auburn fox", dims);
+            assert!(foxes > 0.2, "{dims} dims: foxes {foxes}");
+            for fox in ["The quick brown fox", "A fast auburn fox", "fox"] {
+                let tax = cosine(fox, "Quarterly tax filing", dims);
+                assert!(
+                    foxes > tax,
+                    "{dims} dims: foxes {foxes}, {fox:?} vs tax {tax}"
+                );
+            }
+        }
+        // More shared words, a higher cosine.
+        let one = cosine("red apple pie", "red car wash", 256);
+        let two = cosine("red apple pie", "red apple cart", 256);
+        assert!(two > one && one > 0.0, "one word {one}, two words {two}");
     }
 
     #[test]

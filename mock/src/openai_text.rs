@@ -28,8 +28,11 @@ pub fn count_words(text: &str) -> usize {
 }
 
 /// The reply as tokens (a word plus its following space; the last has none), cycling `base`
-/// to exactly `max_tokens` (or [`DEFAULT_TOKENS`]), and the finish reason: "length" when
-/// `max_tokens` cut the base text short, else "stop".
+/// to exactly `max_tokens` (or [`DEFAULT_TOKENS`]), and the finish reason. The mock's model
+/// "says" `base` and, given a `max_tokens` longer than that, keeps talking (cycles) until the
+/// limit cuts it: so with `max_tokens` set, the reply is cut there ("length", as real servers
+/// report it) unless `base` is exactly `max_tokens` words long ("stop", a natural end). Without
+/// `max_tokens` the reply is [`DEFAULT_TOKENS`] long and ends naturally ("stop").
 pub fn tokens(base: &str, max_tokens: Option<usize>) -> (Vec<String>, &'static str) {
     let mut words: Vec<&str> = base.split_whitespace().collect();
     if words.is_empty() {
@@ -45,7 +48,7 @@ pub fn tokens(base: &str, max_tokens: Option<usize>) -> (Vec<String>, &'static s
     if let Some(last) = out.last_mut() {
         last.pop();
     }
-    let finish = if max_tokens.is_some() && words.len() > target {
+    let finish = if max_tokens.is_some() && words.len() != target {
         "length"
     } else {
         "stop"
@@ -141,6 +144,19 @@ mod tests {
         let (t, f) = tokens("Hello! You said: hi", Some(2));
         assert_eq!(t.concat(), "Hello! You");
         assert_eq!(f, "length");
+    }
+
+    #[test]
+    fn a_reply_cycled_up_to_max_tokens_is_cut_there() {
+        // A longer max_tokens than the reply: cycled until the limit cuts it, as a model that
+        // keeps talking would be (the second turn of a chat with the playground's 48 tokens).
+        let (t, f) = tokens("Hello! You said: And again?", Some(48));
+        assert_eq!(t.len(), 48);
+        assert_eq!(f, "length");
+        // Exactly as long as max_tokens: a natural end.
+        let (t, f) = tokens("Hello! You said: hi", Some(4));
+        assert_eq!(t.concat(), "Hello! You said: hi");
+        assert_eq!(f, "stop");
     }
 
     #[test]

@@ -57,16 +57,18 @@ fn read_options(options: &JsValue) -> Result<Requester> {
         _ => Environment::Default,
     };
     let base_url = o.string(client::BASE_URL);
-    let openai_base = o
-        .string(client::OPENAI_BASE_URL)
-        .map(|u| normalize_base_url(&u))
-        .transpose()?;
+    // baseUrl first: an openaiBaseUrl is often derived from it (`${baseUrl}/v1`), and a bad
+    // base URL is then reported under the name the caller typed, not the derived one.
     let endpoint = Endpoint::new(&EndpointConfig {
         target,
         environment,
         region: o.string(client::REGION),
         base_url: base_url.clone(),
     })?;
+    let openai_base = o
+        .string(client::OPENAI_BASE_URL)
+        .map(|u| normalize_base_url(&u))
+        .transpose()?;
     let key = o
         .string(client::API_KEY)
         .map(|k| ApiKey::new(&k))

@@ -2,7 +2,8 @@
 // failure; the deployment's queue and wake.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, mockJson, pageTest, text, shot, openTab } from "./helpers.mjs";
+import { startFakeProxy } from "./fake-proxy.mjs";
+import { HEX32, mock, mockJson, pageTest, text, shot, openTab } from "./helpers.mjs";
 
 pageTest("async: submit, a live timeline to SUCCEEDED; cancel a queued request; a failure", async ({ page }) => {
   await openTab(page, "async");
@@ -48,4 +49,43 @@ pageTest("async: submit, a live timeline to SUCCEEDED; cancel a queued request; 
   await page.click("#async-wake");
   await page.waitForFunction(() => /Wake requested/.test(document.getElementById("async-deploy-output").textContent));
   assert.match(await text(page, "#async-deploy-output"), /HTTP 202/);
+});
+
+pageTest("async: the webhook hint gives the mock's real sink URL, which receives the delivery", async ({ page }) => {
+  await openTab(page, "async");
+  const sink = `${mock.url}/__mock/webhook-sink`;
+  assert.equal(await text(page, "#async-webhook-sink"), sink);
+  assert.ok(await page.isVisible("#async-webhook-sink"));
+  assert.doesNotMatch(await text(page, "#async-webhook-hint"), /\{mock\}/);
+  // The URL works as given.
+  await page.fill("#async-webhook", sink);
+  await page.fill("#async-input", JSON.stringify({ prompt: "hook", mock_queue_ms: 50, mock_run_ms: 50 }));
+  await page.click("#async-run");
+  await page.waitForSelector("#async-state[data-state=succeeded]");
+  const rid = await text(page, "#async-request-id");
+  await page.waitForFunction(async ([url, rid]) => {
+    const hooks = await (await fetch(url)).json();
+    return JSON.stringify(hooks).includes(rid);
+  }, [`${mock.url}/__mock/webhooks`, rid]);
+});
+
+pageTest("async: behind the proxy Worker, Queue status and Wake say which URL is missing and why", async ({ page, allowConsole }) => {
+  allowConsole(/status of 404/);
+  const proxy = await startFakeProxy(mock.url, "test-key");
+  try {
+    await page.fill("#baseUrl", proxy.url);
+    await openTab(page, "async");
+    await page.click("#async-queue");
+    await page.waitForSelector("#async-deploy-error:not([hidden])");
+    assert.equal(await text(page, "#async-deploy-error .error-name"), "NotFoundError");
+    assert.match(await text(page, "#async-deploy-error .error-url"), new RegExp(`^GET ${proxy.url}/\\S+queue`));
+    const hint = await text(page, "#async-deploy-error .error-hint");
+    assert.match(hint, /no queue status route/);
+    assert.match(hint, /examples\/worker does not serve it/);
+    await page.click("#async-wake");
+    await page.waitForFunction(() => /no wake route/.test(document.querySelector("#async-deploy-error .error-hint")?.textContent));
+    assert.match(await text(page, "#async-deploy-error .error-url"), new RegExp(`^POST ${proxy.url}/\\S+wake`));
+  } finally {
+    await proxy.close();
+  }
 });

@@ -234,6 +234,28 @@ pageTest("batch: when every request fails, the state says so and no throughput i
   assert.equal(await text(page, "#batch-failed"), "2");
   assert.equal(await page.locator("#batch-errors-table tbody tr").count(), 2);
   assert.match(await text(page, "#batch-table caption"), /^0 of 8 results/);
+  // The bar is full (every request ended) but says failure, in the danger colour, not green.
+  assert.equal(await text(page, "#batch-progress-text"), "2 / 2 requests (100%), failed");
+  assert.equal(await page.getAttribute("#batch-progress", "data-state"), "failed");
+  const [bar, danger, accent] = await page.evaluate(() => {
+    const probe = (v) => {
+      const el = document.createElement("span");
+      el.style.color = `var(${v})`;
+      document.body.append(el);
+      const c = getComputedStyle(el).color;
+      el.remove();
+      return c;
+    };
+    return [getComputedStyle(document.getElementById("batch-progress")).accentColor, probe("--danger"), probe("--accent")];
+  });
+  assert.equal(bar, danger);
+  assert.notEqual(bar, accent);
+  // A run that succeeds is back to the plain bar.
+  await page.setChecked("#batch-simulate", false);
+  await page.click("#batch-run");
+  await page.waitForSelector("#batch-state[data-state=done]");
+  assert.equal(await page.getAttribute("#batch-progress", "data-state"), null);
+  assert.equal(await text(page, "#batch-progress-text"), "2 / 2 requests (100%)");
 });
 
 pageTest("batch: Stop aborts the whole batch, nothing more is sent", async ({ page }) => {

@@ -18,7 +18,9 @@ pageTest("chat: tokens are painted as they arrive, with TTFT, tokens/s, total an
   assert.match(reply, /^Hello! You said: Hello! How does streaming work\?/);
   assert.equal(reply.trim().split(/\s+/).length, 48, "max tokens 48: 48 words from the mock");
   assert.match(await text(page, "#chat-request-id"), HEX32);
-  assert.equal(await text(page, "#chat-finish"), "stop"); // the mock cycles its reply to max_tokens
+  // The mock's reply (8 words) is cycled until max tokens (48) cuts it: "length", as a real server says.
+  assert.equal(await text(page, "#chat-finish"), "length");
+  assert.equal(await text(page, "#chat-log li.assistant .msg-state"), "done (length)");
   assert.match(await text(page, "#chat-usage"), /48 completion/);
   assert.match(await text(page, "#chat-url"), new RegExp(`^POST ${mock.url}/v1/chat/completions$`));
   assert.match(await text(page, "#chat-state"), /Done: 48 tokens/);
@@ -47,6 +49,7 @@ pageTest("chat: tokens are painted as they arrive, with TTFT, tokens/s, total an
   await page.waitForSelector("#chat-log li.assistant:nth-of-type(4)[data-state=done]");
   const second = JSON.parse((await mockJson("/__mock/last")).body);
   assert.deepEqual(second.messages.map((m) => m.role), ["system", "user", "assistant", "user"]);
+  assert.equal(await text(page, "#chat-finish"), "length", "the second turn is cut at max tokens too");
   assert.match(await text(page, "#code"), /content: "And again\?"|role: "assistant"/);
   await shot(page, "desktop-chat.png");
 });
@@ -106,6 +109,34 @@ pageTest("chat: a failed request still shows its request id, attempts and URL", 
   assert.equal(await text(page, "#chat-request-id"), rid);
   assert.equal(await text(page, "#chat-attempts"), "2 (1 retry)");
   assert.equal(await text(page, "#chat-url"), `POST ${mock.url}/v1/chat/completions`);
+});
+
+pageTest("chat: a failed turn below a long conversation is scrolled into view", async ({ page, allowConsole }) => {
+  allowConsole(/status of 503/);
+  // A conversation longer than the log's height, quickly (no pacing).
+  await setExtraHeaders(page, "x-mock-token-rate: 0");
+  await page.fill("#maxRetries", "0");
+  await page.fill("#chat-max-tokens", "120");
+  for (let i = 1; i <= 3; i++) {
+    await page.fill("#chat-message", `turn ${i}`);
+    await page.click("#chat-send");
+    await page.waitForSelector(`#chat-log li.assistant:nth-of-type(${2 * i})[data-state=done]`);
+  }
+  const log = page.locator("#chat-log");
+  assert.ok(await log.evaluate((el) => el.scrollHeight > el.clientHeight + 200), "the log overflows");
+  // Scrolled back to the top, as a reader of the earlier turns would be; then a turn fails.
+  await log.evaluate((el) => (el.scrollTop = 0));
+  await page.fill("#extraHeaders", "x-mock-fault: status:503");
+  await page.fill("#chat-message", "this one fails");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant[data-state=error]");
+  const [li, box] = await page.evaluate(() => {
+    const rect = (el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; };
+    return [rect(document.querySelector("#chat-log li.assistant[data-state=error]")), rect(document.getElementById("chat-log"))];
+  });
+  assert.ok(li.top >= box.top - 1 && li.bottom <= box.bottom + 1, `the failed turn (${li.top}-${li.bottom}) within the log's view (${box.top}-${box.bottom})`);
+  const height = await page.evaluate(() => innerHeight);
+  assert.ok(li.top >= -1 && li.bottom <= height + 1, `and within the window (0-${height}): ${li.top}-${li.bottom}`);
 });
 
 pageTest("chat: List models fills the model list", async ({ page }) => {

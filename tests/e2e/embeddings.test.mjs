@@ -34,6 +34,9 @@ pageTest(
     await page.click("#embeddings-run");
     await page.waitForSelector("#embeddings-similarity");
     assert.deepEqual(await wordsSplitAcrossLines(page, "#embeddings-results th"), []);
+    // The mock's vectors carry a little meaning (shared words): the two foxes are the nearest pair.
+    const sim = await page.locator("#embeddings-similarity tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent))));
+    assert.ok(sim[0][1] > sim[0][2] && sim[0][1] > sim[1][2], `foxes ${sim[0][1]}, fox/tax ${sim[0][2]} and ${sim[1][2]}`);
     await assertFits(page, "embeddings tables");
     await page.locator("#embeddings-results").scrollIntoViewIfNeeded();
     await shot(page, "phone-embeddings.png", { fullPage: false });

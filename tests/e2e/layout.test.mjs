@@ -203,3 +203,43 @@ pageTest(
   },
   PHONE,
 );
+
+pageTest(
+  "phone (390 px): the first screen reaches the tabs; the proxy note is folded to its heading and opens",
+  async ({ page }) => {
+    const tabs = await page.locator("#tabs").boundingBox();
+    assert.ok(tabs.y + tabs.height <= 844, `the tabs end at ${tabs.y + tabs.height}px, below the first screen (844px)`);
+    const note = page.locator("#proxy-note");
+    assert.deepEqual(await note.evaluate((d) => [d.tagName, d.open]), ["DETAILS", false], "the note is folded");
+    assert.ok(await page.isVisible("#proxy-note summary"), "its heading stays");
+    assert.ok(await page.isHidden("#proxy-note p"));
+    await page.click("#proxy-note summary");
+    assert.ok(await page.isVisible("#proxy-note p"), "one tap opens it");
+    assert.match(await text(page, "#proxy-note p"), /CORS/);
+    await shot(page, "phone-first-screen.png", { fullPage: false });
+  },
+  { viewport: { width: 390, height: 844 }, mobile: true },
+);
+
+pageTest("desktop: the proxy note is open", async ({ page }) => {
+  assert.equal(await page.locator("#proxy-note").evaluate((d) => d.open), true);
+  assert.ok(await page.isVisible("#proxy-note p"));
+});
+
+/** Whether the code panel hides anything sideways (its lines wider than its box). */
+const codeOverflow = (page) => page.locator(".code-block").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+
+pageTest(
+  "code panel: a long line wraps at phone width, nothing hidden sideways",
+  async ({ page }) => {
+    await page.fill("#chat-system", "You are a helpful assistant who answers in one short sentence and never uses more words than needed.");
+    await page.fill("#chat-model", "a-model-name-without-any-break-that-is-much-longer-than-a-phone-is-wide-0123456789");
+    await page.waitForFunction(() => /never uses more words/.test(document.getElementById("code").textContent));
+    const { scroll, client } = await codeOverflow(page);
+    assert.ok(scroll <= client, `the code is ${scroll}px wide in a ${client}px box`);
+    await assertFits(page, "the code panel");
+    await page.locator("#code-section").scrollIntoViewIfNeeded();
+    await shot(page, "phone-code.png", { fullPage: false });
+  },
+  PHONE,
+);

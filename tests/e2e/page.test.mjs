@@ -24,6 +24,15 @@ pageTest("loads with the mock prefilled, the CSP in force, the key in sessionSto
   assert.match(await text(page, ".note"), /proxy/);
   // The chat tab is the first thing a newcomer sees.
   assert.equal(await page.getAttribute("#tab-chat", "aria-selected"), "true");
+  assert.equal(await text(page, "#app-status"), "Ready. Press Send in the chat to see tokens stream.");
+  // The header's suggestion follows the tab.
+  for (const [tab, button] of [["predict", "Predict"], ["stream", "Stream"], ["async", "Submit"], ["sync", "Send"], ["embeddings", "Embed"], ["batch", "Run batch"]]) {
+    await page.click(`#tab-${tab}`);
+    const status = await text(page, "#app-status");
+    assert.match(status, new RegExp(`^Ready\\. Press ${button} `), tab);
+    assert.doesNotMatch(status, /chat/, tab);
+    assert.equal(await text(page, `#${tab}-run`), button, `${tab}: the button it names`);
+  }
 
   const storage = await page.evaluate(() => ({
     session: sessionStorage.getItem("baseten-edge:apiKey"),

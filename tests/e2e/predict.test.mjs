@@ -33,6 +33,10 @@ pageTest("predict: the echo, status, request id, latency and URL; invalid JSON i
   assert.equal(await page.getAttribute("#predict-input", "aria-invalid"), "true");
   assert.equal(await focusedId(page), "predict-input");
   assert.equal(await lastRequestId(), before, "no request for invalid JSON");
+  // The previous answer is gone: no 200 and no output under the new message.
+  for (const f of ["status", "request-id", "latency", "attempts", "url"]) assert.equal(await text(page, `#predict-${f}`), "-", f);
+  assert.equal(await text(page, "#predict-output"), "");
+  assert.ok(await page.isHidden("#predict-output"));
   // Format JSON pretty-prints once it is valid.
   await page.fill("#predict-input", '{"a":1,"b":[true,null]}');
   await page.click("#predict-format");

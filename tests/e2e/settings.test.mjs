@@ -81,6 +81,34 @@ pageTest("proxy: the Base URL field alone points chat and predict at a proxy lik
   }
 });
 
+pageTest("settings: a bad Base URL is flagged at the field, and the error names baseUrl, not openaiBaseUrl", async ({ page }) => {
+  await page.fill("#baseUrl", "not a url");
+  assert.equal(await page.getAttribute("#baseUrl", "aria-invalid"), "true");
+  const msg = await text(page, "#baseUrl-msg");
+  assert.match(msg, /^baseUrl contains whitespace or control characters: enter an http:\/\/ or https:\/\/ URL/);
+  assert.equal(await page.getAttribute("#baseUrl", "aria-describedby"), "baseUrl-hint baseUrl-msg");
+  assert.match(await text(page, "#backend"), /base URL is not valid/);
+  assert.equal(await page.getAttribute("#openaiBaseUrl", "placeholder"), "default: the model's …/sync/v1", "nothing derived from it");
+  // What the issue saw: the Sync panel's error blamed openaiBaseUrl, which the user never touched.
+  await openTab(page, "sync");
+  await page.click("#sync-run");
+  await page.waitForSelector("#sync-error:not([hidden])");
+  assert.equal(await page.getAttribute("#sync-error", "data-name"), "ConfigurationError");
+  assert.equal(await text(page, "#sync-error .error-message"), "baseUrl contains whitespace or control characters");
+  // Chat too (it would use the derived openaiBaseUrl).
+  await openTab(page, "chat");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-error:not([hidden])");
+  assert.match(await text(page, "#chat-error .error-message"), /^baseUrl /);
+  // Other invalid forms, then a valid one clears the message.
+  await page.fill("#baseUrl", "example.com");
+  assert.match(await text(page, "#baseUrl-msg"), /^baseUrl must start with http:\/\/ or https:\/\//);
+  await page.fill("#baseUrl", mock.url);
+  assert.equal(await page.getAttribute("#baseUrl", "aria-invalid"), "false");
+  assert.equal(await text(page, "#baseUrl-msg"), "");
+  assert.ok(await page.isHidden("#baseUrl-msg"));
+});
+
 pageTest("code panel: follows the tab and the inputs, never shows the key", async ({ page }) => {
   const calls = {
     chat: /client\.chat\.completions\.create\(/,

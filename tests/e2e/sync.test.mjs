@@ -29,4 +29,16 @@ pageTest("sync routes: PUT then GET an item, a 404 renders as NotFoundError", as
   assert.equal(await text(page, "#sync-error .error-name"), "NotFoundError");
   assert.equal(await text(page, "#sync-error .error-status"), "404");
   assert.match(await text(page, "#sync-error .error-body"), /Item not found/);
+
+  // Invalid JSON after a call: the message at the field, and nothing of the last call left.
+  await page.selectOption("#sync-method", "PUT");
+  await page.fill("#sync-path", "items/7");
+  await page.click("#sync-run");
+  await page.waitForFunction(() => document.getElementById("sync-status").textContent === "200");
+  await page.fill("#sync-body", '{"name": }');
+  await page.click("#sync-run");
+  assert.match(await text(page, "#sync-body-msg"), /^Invalid JSON/);
+  for (const f of ["status", "request-id", "latency", "attempts", "url"]) assert.equal(await text(page, `#sync-${f}`), "-", f);
+  assert.ok(await page.isHidden("#sync-output"), "the 200's output is gone");
+  assert.ok(await page.isHidden("#sync-error"));
 });

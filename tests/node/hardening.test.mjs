@@ -274,6 +274,26 @@ test("a chat stream dropped unread is aborted once it is collected", { timeout: 
   }
 });
 
+test("a bad baseUrl is blamed on baseUrl, even with an openaiBaseUrl derived from it", () => {
+  const message = (opts) => {
+    try {
+      new Baseten(opts);
+    } catch (e) {
+      assert.equal(e.name, "ConfigurationError");
+      return e.message;
+    }
+    assert.fail(`accepted ${JSON.stringify(opts)}`);
+  };
+  // What a page does with a proxy's URL: `${baseUrl}/v1` for chat. The user typed baseUrl.
+  for (const typed of ["not a url", "example.com", "ftp://example.com"]) {
+    const m = message({ baseUrl: typed, openaiBaseUrl: `${typed}/v1` });
+    assert.match(m, /^baseUrl /, `${typed}: ${m}`);
+    assert.doesNotMatch(m, /openaiBaseUrl/);
+  }
+  // A good baseUrl with a bad openaiBaseUrl still names openaiBaseUrl.
+  assert.match(message({ baseUrl: "https://proxy.example.com", openaiBaseUrl: "not a url" }), /^openaiBaseUrl contains whitespace/);
+});
+
 test("a string argument of the wrong type is a ConfigurationError naming it, not a trap", async () => {
   const { Baseten, ConfigurationError, verifyWebhook } = await import("../../pkg/node.mjs");
   const c = new Baseten({ baseUrl: "http://127.0.0.1:9", maxRetries: 0 });

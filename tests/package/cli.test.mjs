@@ -138,7 +138,7 @@ test("chat: tokens are written to stdout as they arrive", { timeout: 60_000 }, a
   const asJson = parse(await cli(["chat", "--messages", '[{"role":"user","content":"json"}]', "--json", "--max-tokens", "4"]));
   assert.equal(asJson.object, "chat.completion");
   assert.equal(asJson.choices[0].message.content, "Hello! You said: json");
-  assert.equal(asJson.choices[0].finish_reason, "stop");
+  assert.equal(asJson.choices[0].finish_reason, "stop"); // the reply is exactly 4 words: a natural end
 
   const viaOpenAi = await cli(["chat", "direct", "--max-tokens", "3", "--openai-base-url", mock.url + "/v1"]);
   assert.equal(viaOpenAi.stdout, "Hello! You said:\n");

@@ -12,15 +12,22 @@ import * as sync from "./sync.js";
 import * as embeddings from "./embeddings.js";
 import * as batch from "./batch.js";
 
+// `start`: what the header suggests once the page is ready, for the open tab.
 const panels = {
-  chat: { module: chat, title: "the chat request", openai: true },
-  predict: { module: predict, title: "predict" },
-  stream: { module: stream, title: "the streamed predict" },
-  async: { module: asyncPanel, title: "async predict" },
-  sync: { module: sync, title: "the sync route" },
-  embeddings: { module: embeddings, title: "embeddings", openai: true },
-  batch: { module: batch, title: "the batch call", openai: () => batch.usesOpenai() },
+  chat: { module: chat, title: "the chat request", openai: true, start: "Press Send in the chat to see tokens stream." },
+  predict: { module: predict, title: "predict", start: "Press Predict to send the JSON and see the answer." },
+  stream: { module: stream, title: "the streamed predict", start: "Press Stream to see the body painted as it arrives." },
+  async: { module: asyncPanel, title: "async predict", start: "Press Submit to queue a request and follow its status." },
+  sync: { module: sync, title: "the sync route", start: "Press Send to call a route of the model's own server." },
+  embeddings: { module: embeddings, title: "embeddings", openai: true, start: "Press Embed to compare the lines' vectors." },
+  batch: { module: batch, title: "the batch call", openai: () => batch.usesOpenai(), start: "Press Run batch to send many inputs at once." },
 };
+
+/** The header's line once the page is ready: what to press on this tab. */
+function ready(tab) {
+  if (document.body.dataset.ready !== "true") return;
+  $("app-status").textContent = `Ready. ${panels[tab].start}`;
+}
 
 let renderCode = null;
 let pending = false;
@@ -38,7 +45,10 @@ export async function start() {
   await init();
   await setupSettings(scheduleCode);
   for (const { module } of Object.values(panels)) module.setup();
-  const tabs = setupTabs($("tabs"), () => renderCode?.()); // at once: the panel changed
+  const tabs = setupTabs($("tabs"), (tab) => {
+    renderCode?.(); // at once: the panel changed
+    ready(tab);
+  });
   renderCode = setupCode(() => {
     const p = panels[tabs.current()];
     return { title: p.title, code: p.module.code, openai: typeof p.openai === "function" ? p.openai() : Boolean(p.openai) };
@@ -49,6 +59,6 @@ export async function start() {
   document.addEventListener("playground:changed", scheduleCode);
   renderCode();
   $("app-status").dataset.state = "ready";
-  $("app-status").textContent = "Ready. Press Send in the chat to see tokens stream.";
   document.body.dataset.ready = "true";
+  ready(tabs.current());
 }

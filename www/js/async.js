@@ -2,7 +2,7 @@
 // polling `client.asyncRequest(id)`, a Cancel button (`cancelAsyncRequest`), and the deployment's
 // queue status and wake.
 import { $, onSubmit, h, jsonEditor, parseJson, ResultView, guardButton, numberOrUndefined, formatMs, showError, hideError, disableKeepingFocus } from "./ui.js";
-import { createClient } from "./settings.js";
+import { createClient, mockUrl, usingMock } from "./settings.js";
 import { js } from "./code.js";
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "EXPIRED", "CANCELED", "WEBHOOK_FAILED"]);
@@ -18,6 +18,10 @@ export function setup() {
   $("async-cancel").addEventListener("click", cancel);
   $("async-queue").addEventListener("click", queueStatus);
   $("async-wake").addEventListener("click", wake);
+  if (mockUrl()) {
+    $("async-webhook-sink").textContent = `${mockUrl()}/__mock/webhook-sink`;
+    $("async-webhook-mock").hidden = false;
+  }
 }
 
 function options() {
@@ -58,7 +62,18 @@ const sleep = (ms, signal) =>
 
 const submit = guardButton("async-run", async () => {
   const input = editor.read();
-  if (!input.ok) return;
+  if (!input.ok) {
+    // The last request's result would stand under the new message: cleared (a request still
+    // polled goes on in the mock, but the page stops following it).
+    active?.controller.abort();
+    active = null;
+    view.clear();
+    $("async-timeline").replaceChildren();
+    $("async-state").textContent = "not sent: the input is not valid JSON";
+    $("async-state").dataset.state = "idle";
+    disableKeepingFocus($("async-cancel"), $("async-input"));
+    return;
+  }
   active?.controller.abort();
   const me = { controller: new AbortController(), client: null, id: null, t0: performance.now() };
   active = me;
@@ -122,16 +137,30 @@ async function cancel() {
   }
 }
 
+/** What a failed deployment call (queue status, wake) says: its URL and, for a 404 from a
+ * server other than the mock, that a proxy such as examples/worker does not serve the route. */
+function deployError(e, trace, what) {
+  const known = { url: trace.url ? `${trace.method} ${trace.url}` : undefined };
+  if (e?.status === 404 && !usingMock()) {
+    known.hint =
+      `The server at the base URL has no ${what} route. The proxy Worker in examples/worker does not serve it ` +
+      "(it forwards predict, streamed predict, chat and async requests only): ask the local mock, " +
+      "or a proxy that forwards this URL to Baseten with your key.";
+  }
+  showError($("async-deploy-error"), e, known);
+}
+
 async function queueStatus() {
   const out = $("async-deploy-output");
   hideError($("async-deploy-error"));
   out.textContent = "Asking…";
+  const trace = {};
   try {
-    const q = await createClient().asyncQueueStatus();
+    const q = await createClient(trace).asyncQueueStatus();
     out.textContent = `${q.num_queued_requests} queued, ${q.num_in_progress_requests} in progress (model ${q.model_id}, deployment ${q.deployment_id})`;
   } catch (e) {
     out.textContent = "";
-    showError($("async-deploy-error"), e);
+    deployError(e, trace, "queue status");
   }
 }
 
@@ -145,7 +174,7 @@ async function wake() {
     out.textContent = `Wake requested (HTTP ${trace.status}).`;
   } catch (e) {
     out.textContent = "";
-    showError($("async-deploy-error"), e);
+    deployError(e, trace, "wake");
   }
 }
 

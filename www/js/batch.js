@@ -164,12 +164,18 @@ function setState(state, text) {
   $("batch-state").textContent = text;
 }
 
-function setProgress(done, total) {
+/** The bar and its text; `outcome` ("failed": every request failed or the call rejected,
+ * "partial": some failed) colours the bar and is said in the text, so a full bar is not
+ * taken for a success. */
+function setProgress(done, total, outcome = "") {
   const bar = $("batch-progress");
   bar.max = Math.max(total, 1);
   bar.value = done;
+  if (outcome) bar.dataset.state = outcome;
+  else delete bar.dataset.state;
   const pct = total ? Math.round((done / total) * 100) : 0;
-  $("batch-progress-text").textContent = `${done} / ${total} requests (${pct}%)`;
+  const said = { failed: ", failed", partial: ", some failed" }[outcome] ?? "";
+  $("batch-progress-text").textContent = `${done} / ${total} requests (${pct}%)${said}`;
 }
 
 function stop() {
@@ -291,6 +297,7 @@ const run = guardButton("batch-run", async () => {
     } else {
       const attempts = typeof e?.attempts === "number" ? ` after ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}` : "";
       setState("error", `Failed: ${e?.name ?? "Error"}${e?.status ? ` (${e.status})` : ""}${attempts}, after ${me.done} of ${me.total} requests.`);
+      setProgress(me.done, me.total, "failed");
       showError($("batch-error"), e);
     }
   } finally {
@@ -322,7 +329,7 @@ function show(k, lines, log, res) {
   const allFailed = failed > 0 && failed === times.length; // nothing came through: no throughput
   const total = res.totalTimeMs;
 
-  setProgress(times.length, times.length);
+  setProgress(times.length, times.length, allFailed ? "failed" : failed ? "partial" : "");
   $("batch-requests").textContent = `${times.length} for ${lines.length} inputs`;
   $("batch-failed").textContent = errors.length ? String(failed) : "0 (errors not collected)";
   $("batch-total").textContent = formatMs(total);

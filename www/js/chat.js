@@ -103,6 +103,7 @@ const send = guardButton("chat-send", async () => {
   reply.state.textContent = "waiting…";
   reply.content.setAttribute("aria-busy", "true");
   const text = reply.content.appendChild(document.createTextNode(""));
+  $("chat-log").scrollTop = $("chat-log").scrollHeight; // the new turn, in view while it waits
   for (const id of ["chat-request-id", "chat-attempts", "chat-finish", "chat-usage", "chat-url"]) $(id).textContent = "-";
   setState("waiting", "Waiting for the first token…");
   metrics.start();
@@ -162,6 +163,8 @@ const send = guardButton("chat-send", async () => {
       setState("error", `Failed: ${e?.name ?? "Error"}${e?.status ? ` (${e.status})` : ""}.`);
       if (!$("chat-message").value) $("chat-message").value = message;
       showError($("chat-error"), e, { requestId: me.stream?.requestId });
+      // The failed turn, in view in the log (and the page scrolled to it if need be).
+      reply.li.scrollIntoView({ block: "nearest" });
     }
   } finally {
     reply.content.removeAttribute("aria-busy");

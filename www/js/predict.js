@@ -15,7 +15,7 @@ export function setup() {
 
 const run = guardButton("predict-run", async () => {
   const input = editor.read();
-  if (!input.ok) return;
+  if (!input.ok) return view.clear();
   view.busy();
   const trace = {};
   const t0 = performance.now();

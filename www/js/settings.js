@@ -32,14 +32,32 @@ export function usingMock() {
 
 const stripSlash = (u) => u.replace(/\/+$/, "");
 
+/** The mock this page was served with ("" when none). */
+export const mockUrl = () => config.mockUrl;
+
+/** Why the typed base URL cannot be used (the library's own check, its message naming
+ * `baseUrl`), or null when it is empty or valid. */
+export function baseUrlProblem() {
+  const { baseUrl } = current();
+  if (!baseUrl) return null;
+  try {
+    new Baseten({ baseUrl }).free();
+    return null;
+  } catch (e) {
+    return e?.message ?? String(e);
+  }
+}
+
 /** The OpenAI base URL the chat and embeddings panels use when the field is empty: the base
- * URL's `/v1` when a base URL is set without a model id (the mock, or a proxy such as
+ * URL's `/v1` when a valid base URL is set without a model id (the mock, or a proxy such as
  * examples/worker, which serves `/v1/chat/completions`), else none (the library's default:
- * the model's `.../sync/v1`, which is also what it would derive from a base URL alone). */
+ * the model's `.../sync/v1`, which is also what it would derive from a base URL alone). Never
+ * derived from an invalid base URL: the library would then blame `openaiBaseUrl`, an option
+ * the user never set, instead of the `baseUrl` they typed. */
 function defaultOpenaiBaseUrl() {
   const s = current();
   if (usingMock()) return `${stripSlash(config.mockUrl)}/v1`;
-  if (s.baseUrl && !s.modelId) return `${stripSlash(s.baseUrl)}/v1`;
+  if (s.baseUrl && !s.modelId && !baseUrlProblem()) return `${stripSlash(s.baseUrl)}/v1`;
   return undefined;
 }
 
@@ -144,6 +162,7 @@ export function createClient(trace = {}) {
 export function describeBackend() {
   const s = current();
   if (usingMock()) return `local mock model server at ${config.mockUrl}`;
+  if (s.baseUrl && baseUrlProblem()) return "nowhere yet: the base URL is not valid (see the field)";
   if (s.baseUrl) return `base URL ${s.baseUrl} (a proxy or gateway)`;
   if (s.modelId) return `Baseten model ${s.modelId}, directly (browsers need a proxy: see the note)`;
   return "nothing yet: enter a base URL or a model id";
@@ -172,6 +191,13 @@ function dropMockKeyElsewhere() {
   $("apiKey").value = "";
   sessionStorage.removeItem(PREFIX + "apiKey");
   $("apiKey-msg").textContent = "The mock's key was cleared: it is not sent to other servers.";
+}
+
+/** Checks the Base URL where it is typed: the library's reason, and what a good one looks like. */
+function syncBaseUrlMessage() {
+  const problem = baseUrlProblem();
+  $("baseUrl").setAttribute("aria-invalid", problem ? "true" : "false");
+  $("baseUrl-msg").textContent = problem ? `${problem}: enter an http:// or https:// URL such as https://my-proxy.example.com, or nothing.` : "";
 }
 
 function syncHeadersMessage() {
@@ -207,6 +233,7 @@ let onChange = () => {};
 function refresh() {
   syncEnvName();
   syncOpenaiPlaceholder();
+  syncBaseUrlMessage();
   syncHeadersMessage();
   $("backend").textContent = describeBackend();
   $("useMock").hidden = !config.mockUrl;
@@ -261,6 +288,9 @@ export async function setupSettings(changed) {
   toggle.addEventListener("click", () => fold($("settings").hidden));
   const narrow = matchMedia("(max-width: 59.99rem)");
   if (narrow.matches && usingMock()) fold(false);
+  // The proxy note too (its heading stays, one tap opens it): on a phone the tabs must be on
+  // the first screen. Wide screens keep it open.
+  if (narrow.matches) $("proxy-note").open = false;
   narrow.addEventListener("change", () => narrow.matches || fold(true)); // wide screens have no toggle
   $("settings").addEventListener("submit", (ev) => ev.preventDefault());
   // A toggle button: its label stays "Show", aria-pressed (and its look) says whether it is on.

@@ -32,7 +32,13 @@ function stop() {
 
 const run = guardButton("stream-run", async () => {
   const input = editor.read();
-  if (!input.ok) return;
+  if (!input.ok) {
+    view.clear();
+    metrics.reset();
+    $("stream-bytes").textContent = "-";
+    setState("idle", "Not sent: the input is not valid JSON.");
+    return;
+  }
   const me = { controller: new AbortController(), stream: null, stopped: false };
   active = me;
   $("stream-stop").disabled = false;

@@ -26,7 +26,7 @@ const run = guardButton("sync-run", async () => {
   let body;
   if (hasBody()) {
     const parsed = editor.read();
-    if (!parsed.ok) return;
+    if (!parsed.ok) return view.clear();
     body = parsed.value;
   }
   view.busy();

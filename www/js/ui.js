@@ -166,6 +166,16 @@ export class ResultView {
     this.output.setAttribute("aria-busy", "true");
   }
 
+  /** Clears the last call's result (its facts, output and error): the input was refused before
+   * anything was sent, and an old answer must not stand under the new message. */
+  clear() {
+    for (const f of Object.keys(this.fields)) this.set(f, "-");
+    hideError(this.error);
+    this.output.textContent = "";
+    this.output.classList.remove("pending");
+    this.output.removeAttribute("aria-busy");
+  }
+
   /** Shows what the trace of the call saw (status, request id, URL) and the latency. */
   facts(trace, latencyMs) {
     if (trace.status !== undefined) this.set("status", String(trace.status));
@@ -194,7 +204,8 @@ export class ResultView {
 /**
  * Renders a baseten-edge error (or any thrown value) into `box`: name, kind, status, ids, body.
  * `known` fills a missing `status` / `requestId` from what the page already knows (errors
- * raised while a stream's body is read carry neither, though the stream has both).
+ * raised while a stream's body is read carry neither, though the stream has both), and adds
+ * the `url` called and a `hint` (a sentence on what the error means here).
  */
 export function showError(box, err, known = {}) {
   const e = err instanceof Error || (err && typeof err === "object") ? err : new Error(String(err));
@@ -209,6 +220,7 @@ export function showError(box, err, known = {}) {
     ["Code", e.code],
     ["Retryable", typeof e.retryable === "boolean" ? String(e.retryable) : null],
     ["Attempts", e.attempts],
+    ["URL", known.url],
   ].filter(([, v]) => v !== null && v !== undefined && v !== "");
   const slug = (s) => s.toLowerCase().replace(/\s+/g, "-");
   box.append(
@@ -217,6 +229,7 @@ export function showError(box, err, known = {}) {
       ? h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", { class: `error-${slug(k)}` }, String(v))]))
       : "",
   );
+  if (known.hint) box.append(h("p", { class: "error-hint" }, known.hint));
   if (e.kind === "connection") box.append(connectionHint());
   if (e.body) {
     box.append(h("details", {}, h("summary", {}, "Response body"), h("pre", { class: "error-body", tabindex: "0" }, e.body)));
@@ -230,6 +243,7 @@ function connectionHint() {
   link.addEventListener("click", (ev) => {
     ev.preventDefault();
     const note = $("proxy-note");
+    note.open = true; // folded on phones
     note.scrollIntoView({ block: "nearest" });
     note.focus();
   });
