@@ -25,6 +25,9 @@ async function run(client, call, opts) {
     const body = { model: "m", messages: [{ role: "user", content: "hi" }], stream: true };
     return (await client.chat.completions.create(body, opts)).finalChatCompletion();
   }
+  if (call === "responses") {
+    return (await client.responses.create({ model: "m", input: "hi", stream: true }, opts)).finalResponse();
+  }
   if (call === "batchPost") return client.batchPost("items/fault", [{ row: 1 }], opts);
   throw new Error(`unknown call ${call}`);
 }

@@ -49,6 +49,11 @@ async fn run(c: &Baseten, call: &str, opts: JsValue) -> Result<JsValue, JsValue>
             let s = JsFuture::from(c.chat().completions().create(body, opt(opts))).await?;
             call0(&s, "finalChatCompletion").await
         }
+        "responses" => {
+            let body = json(r#"{"model":"m","input":"hi","stream":true}"#);
+            let s = JsFuture::from(c.responses().create(body, opt(opts))).await?;
+            call0(&s, "finalResponse").await
+        }
         "batchPost" => {
             let payloads = Array::of1(&json(r#"{"row":1}"#));
             JsFuture::from(c.batch_post("items/fault".into(), payloads.into(), opt(opts))).await
