@@ -138,6 +138,30 @@ const COMMANDS = {
                            stream unless --no-stream)`,
     run: chat,
   },
+  responses: {
+    usage: "responses [TEXT...]",
+    summary: "the Responses API (POST .../responses); the text is printed as it arrives",
+    options: {
+      model: { type: "string" },
+      instructions: { type: "string" },
+      input: { type: "string" },
+      "max-output-tokens": { type: "string" },
+      temperature: { type: "string" },
+      "no-stream": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    help: `TEXT words are the input (a string); or --input gives input items.
+  --model NAME             the "model" field ($BASETEN_CHAT_MODEL, else the model id, else "model")
+  --instructions TEXT      instructions (a system prompt)
+  --input JSON|@FILE|-     a JSON array of input items (messages, function call outputs, ...)
+  --max-output-tokens N    max_output_tokens
+  --temperature X          temperature
+  --no-stream              one non-streamed request; prints output_text
+  --json                   print each streamed event as a line of JSON (with --no-stream: the
+                           Response)
+A response that ends incomplete (max_output_tokens) prints what came and says so on stderr.`,
+    run: responses,
+  },
   async: {
     usage: "async INPUT",
     summary: "POST .../async_predict; prints {\"requestId\"} (or the final status with --wait)",
@@ -399,6 +423,58 @@ async function chat(ctx) {
     if (wrote) await write("\n");
   }
   if (!wrote) await write("\n");
+}
+
+async function responses(ctx) {
+  const v = ctx.values;
+  let input;
+  if (v.input !== undefined) {
+    input = await readJson(v.input, "--input");
+    if (!Array.isArray(input)) throw new UsageError("--input must be a JSON array of input items");
+    if (ctx.args.length) input.push({ role: "user", content: ctx.args.join(" ") });
+  } else if (ctx.args.length) {
+    input = ctx.args.join(" ");
+  } else {
+    throw new UsageError("expected TEXT (or --input)");
+  }
+  const body = {
+    model: v.model ?? (process.env.BASETEN_CHAT_MODEL || v["model-id"] || process.env.BASETEN_MODEL_ID || "model"),
+    input,
+  };
+  if (v.instructions !== undefined) body.instructions = v.instructions;
+  const maxTokens = number(v, "max-output-tokens", { integer: true, min: 1 });
+  if (maxTokens !== undefined) body.max_output_tokens = maxTokens;
+  const temperature = number(v, "temperature", { min: 0, max: 2 });
+  if (temperature !== undefined) body.temperature = temperature;
+
+  if (v["no-stream"]) {
+    const response = await ctx.client.responses.create(body, ctx.call);
+    await write(v.json ? json(response, ctx) + "\n" : response.output_text + "\n");
+    return incomplete(response);
+  }
+  const s = await ctx.client.responses.create({ ...body, stream: true }, ctx.call);
+  if (v.json) {
+    for await (const event of s) await write(JSON.stringify(event) + "\n");
+    return incomplete(await s.finalResponse());
+  }
+  let wrote = false;
+  try {
+    for await (const text of s.textStream()) {
+      wrote = true;
+      await write(text);
+    }
+  } finally {
+    // The text ends its line, also when an error cuts it (the error goes on a line of its own).
+    await write("\n");
+  }
+  return incomplete(await s.finalResponse());
+}
+
+/** Says on stderr why a Response is incomplete; the exit code stays 0 (it is an ordinary end). */
+function incomplete(response) {
+  if (response?.status === "incomplete") {
+    process.stderr.write(`${NAME}: the response is incomplete (${response.incomplete_details?.reason ?? "no reason given"})\n`);
+  }
 }
 
 async function asyncCmd(ctx) {

@@ -36,7 +36,7 @@ const parse = (res) => {
 test("help: the command list, each command's --help, the exit-code table; usage errors exit 2", { timeout: 60_000 }, async () => {
   const main = await cli(["--help"], { mockUrl: false });
   assert.equal(main.code, 0);
-  for (const cmd of ["predict", "stream", "chat", "async", "status", "cancel", "wake", "sync", "queue", "models"]) {
+  for (const cmd of ["predict", "stream", "chat", "responses", "async", "status", "cancel", "wake", "sync", "queue", "models"]) {
     assert.match(main.stdout, new RegExp(`^  ${cmd}\\b`, "m"), `${cmd} listed`);
     const help = await cli([cmd, "--help"], { mockUrl: false });
     assert.equal(help.code, 0, `${cmd} --help`);
@@ -144,6 +144,40 @@ test("chat: tokens are written to stdout as they arrive", { timeout: 60_000 }, a
   assert.equal(viaOpenAi.stdout, "Hello! You said:\n");
   assert.equal((await mock.get("/__mock/last")).path, "/v1/chat/completions");
   assert.equal((await cli(["chat"])).code, 2, "a message is required");
+});
+
+test("responses: the text as it arrives, events with --json, the Response with --no-stream, incomplete and failed ends", { timeout: 60_000 }, async () => {
+  const res = await timed(["responses", "hi", "there", "--max-output-tokens", "20", "-H", "x-mock-token-rate: 20"]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal(res.stdout, Array(4).fill("Hello! You said: hi there").join(" ") + "\n");
+  assert.ok(res.chunks.length >= 5, `${res.chunks.length} writes`);
+  const sent = (await mock.get("/__mock/last"));
+  assert.equal(sent.path, "/environments/production/sync/v1/responses");
+  assert.deepEqual(JSON.parse(sent.body), { model: "model", input: "hi there", max_output_tokens: 20, stream: true });
+
+  const events = await cli(["responses", "json", "--json", "--instructions", "be brief", "--model", "m"]);
+  assert.equal(events.code, 0, events.stderr);
+  const lines = events.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines[0].type, "response.created");
+  assert.equal(lines.at(-1).type, "response.completed");
+  assert.equal(JSON.parse((await mock.get("/__mock/last")).body).instructions, "be brief");
+
+  const whole = parse(await cli(["responses", "once", "--no-stream", "--json", "--max-output-tokens", "3"]));
+  assert.equal(whole.object, "response");
+  assert.equal(whole.output_text, "Hello! You said:");
+  const plain = await cli(["responses", "--input", '[{"role":"user","content":"items"}]', "--no-stream", "--max-output-tokens", "4"]);
+  assert.equal(plain.stdout, "Hello! You said: items\n");
+
+  const cut = await cli(["responses", "long", "--max-output-tokens", "2"]);
+  assert.equal(cut.code, 0, "incomplete is an ordinary end");
+  assert.equal(cut.stdout, "Hello! You\n");
+  assert.match(cut.stderr, /the response is incomplete \(max_output_tokens\)/);
+
+  const failed = await cli(["responses", "x", "-H", "x-mock-fault: response-failed", "--max-retries", "0"]);
+  assert.equal(failed.code, 24, failed.stderr);
+  assert.match(failed.stderr, /StreamError: boom/);
+  assert.equal((await cli(["responses"])).code, 2, "TEXT or --input is required");
+  assert.equal((await cli(["responses", "--input", "{}"])).code, 2, "--input must be an array");
 });
 
 test("stream: the predict body is copied to stdout as it arrives", { timeout: 60_000 }, async () => {
@@ -267,8 +301,13 @@ async function helpFlags() {
 test("flags and options agree: every option has a flag or a reason, every flag an option or a CLI-only purpose", { timeout: 60_000 }, async () => {
   const { tables: TABLES } = JSON.parse(readFileSync(project.path("node_modules/baseten-edge/cli-tables.json"), "utf8"));
   const flags = await helpFlags();
-  // Flags that set no option of the library: the CLI's own, and fields of a chat request body.
-  const cliOnly = new Set(["compact", "help", "version", "wait", "model", "system", "messages", "max-tokens", "temperature", "no-stream", "json"]);
+  // Flags that set no option of the library: the CLI's own, and fields of a chat or Responses
+  // request body.
+  const cliOnly = new Set([
+    "compact", "help", "version", "wait", "no-stream", "json",
+    "model", "system", "messages", "max-tokens", "temperature",
+    "instructions", "input", "max-output-tokens",
+  ]);
   const optionFlags = new Set();
   for (const [id, table] of Object.entries(TABLES)) {
     for (const f of table.fields) {
