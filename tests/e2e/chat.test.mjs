@@ -167,3 +167,33 @@ pageTest("chat: a reasoning model's thinking shows in a block of its own, folded
   await page.waitForSelector("#chat-log li.assistant:nth-of-type(4)[data-state=done]");
   assert.equal(await page.locator("#chat-log li.assistant:nth-of-type(4) details.thinking").count(), 0);
 });
+
+pageTest("chat: the Responses API switch streams through client.responses.create, thinking included", async ({ page }) => {
+  await page.selectOption("#chat-api", "responses");
+  assert.match(await text(page, "#code"), /client\.responses\.create\(/);
+  await page.fill("#chat-model", "mock-reasoner");
+  await page.fill("#chat-max-tokens", "6");
+  await page.fill("#chat-message", "why is sky");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+  assert.equal(await text(page, "#chat-log li.assistant .content"), "Hello! You said: why is sky");
+  assert.ok((await text(page, "#chat-log li.assistant .thinking-text")).length > 0, "the reasoning item's text is shown");
+  assert.equal(await text(page, "#chat-finish"), "completed");
+  assert.match(await text(page, "#chat-usage"), /^\d+ prompt \+ \d+ completion = \d+$/); // output tokens include the reasoning
+  assert.match(await text(page, "#chat-url"), new RegExp(`^POST ${mock.url}/v1/responses$`));
+  const sent = JSON.parse((await mockJson("/__mock/last")).body);
+  assert.equal(sent.stream, true);
+  assert.equal(sent.max_output_tokens, 6);
+  assert.equal(sent.instructions, "You are a helpful assistant.");
+  assert.deepEqual(sent.input, [{ role: "user", content: "why is sky" }]);
+
+  // A second turn carries the conversation as input items; a cut answer says why.
+  await page.fill("#chat-max-tokens", "2");
+  await page.fill("#chat-message", "again");
+  await page.click("#chat-send");
+  await page.waitForSelector("#chat-log li.assistant:nth-of-type(4)[data-state=done]");
+  assert.equal(await text(page, "#chat-finish"), "incomplete: max_output_tokens");
+  const second = JSON.parse((await mockJson("/__mock/last")).body);
+  assert.deepEqual(second.input.map((m) => m.role), ["user", "assistant", "user"]);
+  await shot(page, "desktop-chat-responses.png");
+});

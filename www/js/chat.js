@@ -5,6 +5,7 @@ import { $, onSubmit, h, guardButton, numberOrUndefined, showError, hideError, d
 import { createClient, usingMock } from "./settings.js";
 import { StreamMetrics } from "./metrics.js";
 import { js } from "./code.js";
+import { APIS } from "./chat-api.js";
 
 let metrics;
 let history = []; // the conversation so far (user and assistant messages)
@@ -36,18 +37,19 @@ function setState(state, text) {
   $("chat-state").textContent = text;
 }
 
+/** The API the panel speaks (Chat Completions or Responses). */
+const api = () => APIS[$("chat-api").value] ?? APIS.chat;
+
 /** The request body for the next turn (with `message` as the new user message). */
 function body(message) {
-  const messages = [];
-  const system = $("chat-system").value.trim();
-  if (system) messages.push({ role: "system", content: system });
-  messages.push(...history, { role: "user", content: message });
-  const b = { model: $("chat-model").value.trim() || "model", messages, stream: true, stream_options: { include_usage: true } };
-  const temperature = numberOrUndefined($("chat-temperature"));
-  if (temperature !== undefined) b.temperature = temperature;
-  const maxTokens = numberOrUndefined($("chat-max-tokens"));
-  if (maxTokens !== undefined) b.max_tokens = maxTokens;
-  return b;
+  return api().body({
+    model: $("chat-model").value.trim(),
+    system: $("chat-system").value.trim(),
+    history,
+    message,
+    temperature: numberOrUndefined($("chat-temperature")),
+    maxTokens: numberOrUndefined($("chat-max-tokens")),
+  });
 }
 
 function bubble(role, text) {
@@ -93,7 +95,7 @@ const send = guardButton("chat-send", async () => {
   }
   hideError($("chat-error"));
   const request = body(message);
-  const me = { controller: new AbortController(), stream: null, stopped: false };
+  const me = { controller: new AbortController(), stream: null, stopped: false, api: api() };
   active = me;
   $("chat-stop").disabled = false;
   $("chat-message").value = "";
@@ -112,7 +114,7 @@ const send = guardButton("chat-send", async () => {
   let usage = null;
   try {
     const client = createClient(trace);
-    const stream = await client.chat.completions.create(request, { signal: me.controller.signal });
+    const stream = await me.api.start(client, request, me.controller.signal);
     me.stream = stream;
     $("chat-request-id").textContent = stream.requestId ?? "-";
     $("chat-attempts").textContent = attemptsText(trace.attempts);
@@ -121,31 +123,22 @@ const send = guardButton("chat-send", async () => {
     reply.state.textContent = "streaming…";
     setState("streaming", "Streaming…");
     let thinking = null;
-    for await (const chunk of stream) {
-      for (const choice of chunk.choices ?? []) {
-        // Reasoning models think first: Model APIs send `reasoning_content`, vLLM-style servers `reasoning`.
-        const thought = choice.delta?.reasoning_content ?? choice.delta?.reasoning;
-        if (typeof thought === "string" && thought) {
-          thinking ??= thinkingBlock(reply);
-          thinking.text.appendData(thought);
-          metrics.add(1);
-        }
-        const delta = choice.delta?.content;
-        if (delta) {
-          if (thinking?.details.open && !text.data) thinking.details.open = false;
-          text.appendData(delta);
-          metrics.add(1);
-          $("chat-log").scrollTop = $("chat-log").scrollHeight;
-        }
-        if (choice.finish_reason) finish = choice.finish_reason;
-      }
-      if (chunk.usage) usage = chunk.usage;
-    }
-    // The stream is over: the assembled completion (content, tool calls, usage) comes for free.
-    const final = await stream.finalChatCompletion();
-    const content = final.choices?.[0]?.message?.content ?? text.data;
-    finish = final.choices?.[0]?.finish_reason ?? finish;
-    usage = final.usage ?? usage;
+    const ended = await me.api.read(stream, {
+      thinking(thought) {
+        thinking ??= thinkingBlock(reply);
+        thinking.text.appendData(thought);
+        metrics.add(1);
+      },
+      text(delta) {
+        if (thinking?.details.open && !text.data) thinking.details.open = false;
+        text.appendData(delta);
+        metrics.add(1);
+        $("chat-log").scrollTop = $("chat-log").scrollHeight;
+      },
+    });
+    const content = ended.content ?? text.data;
+    finish = ended.finish;
+    usage = ended.usage;
     history.push({ role: "user", content: message }, { role: "assistant", content });
     reply.li.dataset.state = "done";
     reply.state.textContent = finish ? `done (${finish})` : "done";
@@ -170,7 +163,7 @@ const send = guardButton("chat-send", async () => {
     reply.content.removeAttribute("aria-busy");
     metrics.finish();
     $("chat-finish").textContent = finish ?? "-";
-    $("chat-usage").textContent = usage ? `${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion = ${usage.total_tokens}` : "-";
+    $("chat-usage").textContent = usage ? `${usage.input} prompt + ${usage.output} completion = ${usage.total}` : "-";
     if (active === me) {
       active = null;
       disableKeepingFocus($("chat-stop"), $("chat-message"));
@@ -195,18 +188,5 @@ async function listModels() {
 
 export function code() {
   const message = $("chat-message").value.trim() || "<your next message>";
-  return [
-    `const stream = await client.chat.completions.create(${js(body(message))});`,
-    "for await (const chunk of stream) {",
-    "  const delta = chunk.choices[0]?.delta ?? {};",
-    "  // A reasoning model's thinking: reasoning_content (Model APIs) or reasoning (vLLM).",
-    "  const thought = delta.reasoning_content ?? delta.reasoning;",
-    '  if (thought) process.stderr.write(thought);',
-    '  process.stdout.write(delta.content ?? "");',
-    "}",
-    "// Or: for await (const text of stream.textStream()) ... (the answer only), stream.reasoningStream()",
-    "// (the thinking only); stream.abort() stops it.",
-    "const completion = await stream.finalChatCompletion();",
-    "console.log(completion.choices[0].finish_reason, completion.usage);",
-  ].join("\n");
+  return [`const stream = await ${api().method}(${js(body(message))});`, ...api().code].join("\n");
 }
