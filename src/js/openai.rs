@@ -8,8 +8,8 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{spawn, to_json_js, Accept, CallOpts, Requester, Started};
-use super::chat_stream::ChatChunkReader;
+use super::api_promise::{json_call, spawn_api, stream_result, Then};
+use super::call::{to_json_js, Accept, CallOpts, Requester, Started};
 use super::client::Baseten;
 use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
@@ -30,8 +30,10 @@ impl Requester {
 }
 
 /// POSTs an OpenAI request body; with `"stream": true` resolves to a `ChatCompletionStream`.
+/// `api` is the control object of the call's `APIPromise`.
 async fn create(
     client: Rc<Requester>,
+    api: JsValue,
     path: &'static str,
     body: JsValue,
     options: JsValue,
@@ -39,14 +41,15 @@ async fn create(
     if !body.is_object() || js_sys::Array::is_array(&body) {
         return Err(Error::config("the request body must be an object"));
     }
-    let call = CallOpts::read(&options)?;
+    let mut call = CallOpts::read(&options)?;
+    call.api = Some(api);
     let url = client.openai_url(path)?;
     let stream = Reflect::get(&body, &"stream".into())
         .map(|v| v.as_bool() == Some(true))
         .unwrap_or(false);
     let text = to_json_js(&body, "body")?;
     if !stream {
-        return client.json("POST", &url, Some(&text), &call).await;
+        return json_call(&client, "POST", &url, Some(&text), &call, Then::Json).await;
     }
     let started = client
         .send("POST", &url, Some(&text), Accept::EventStream, &call)
@@ -60,7 +63,7 @@ async fn create(
         .flatten()
         .unwrap_or_default();
     if chat_stream::is_event_stream_type(&content_type) {
-        return Ok(ChatChunkReader::into_js(client, started.into_stream()));
+        return Ok(stream_result(client, started, &call, Then::ChatStream));
     }
     let Started {
         response,
@@ -136,8 +139,8 @@ impl ChatCompletions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| {
-            create(c, "chat/completions", body, options)
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "chat/completions", body, options)
         })
     }
 }
@@ -158,7 +161,9 @@ impl Completions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| create(c, "completions", body, options))
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "completions", body, options)
+        })
     }
 }
 
@@ -171,14 +176,16 @@ pub struct Embeddings {
 #[wasm_bindgen]
 impl Embeddings {
     /// `POST {openaiBaseUrl}/embeddings`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<CreateEmbeddingResponse>")]
+    #[wasm_bindgen(unchecked_return_type = "APIPromise<CreateEmbeddingResponse>")]
     pub fn create(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EmbeddingCreateParams")] body: JsValue,
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| create(c, "embeddings", body, options))
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "embeddings", body, options)
+        })
     }
 }
 
@@ -191,13 +198,14 @@ pub struct Models {
 #[wasm_bindgen]
 impl Models {
     /// `GET {openaiBaseUrl}/models`: `{ object: "list", data: [...] }`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ModelList>")]
+    #[wasm_bindgen(unchecked_return_type = "APIPromise<ModelList>")]
     pub fn list(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| async move {
-            let call = CallOpts::read(&options)?;
+        spawn_api(&self.requester, |c, api| async move {
+            let mut call = CallOpts::read(&options)?;
+            call.api = Some(api);
             let url = c.openai_url("models")?;
-            c.json("GET", &url, None, &call).await
+            json_call(&c, "GET", &url, None, &call, Then::Json).await
         })
     }
 }

@@ -50,6 +50,20 @@ export class BasetenError extends Error {
 
 
 
+/** What every single-request method returns (as openai-node's `APIPromise`): awaited, the
+ * parsed result; with `asResponse()` and `withResponse()`, the `Response` it came from. The
+ * request is sent once, whichever of them are used. */
+export interface APIPromise<T> extends Promise<T> {
+  /** The raw `Response` of the successful attempt (after retries), its body unread: the body
+   * is read only when the parsed value is asked for (`await`, `then`, `withResponse()`), so
+   * do not ask for both unless the value was asked for first. An error status rejects with
+   * the typed error. For a stream (`stream: true`), the response of the event stream. */
+  asResponse(): Promise<Response>;
+  /** The parsed value, the `Response` of the successful attempt (its body read) and its
+   * request id (`X-BASETEN-REQUEST-ID`, else `x-request-id`). */
+  withResponse(): Promise<{ data: T; response: Response; requestId: string | null }>;
+}
+
 /** A chat message (unknown fields pass through). */
 export interface ChatCompletionMessageParam {
   role: "system" | "developer" | "user" | "assistant" | "tool" | (string & {});
@@ -157,13 +171,13 @@ export interface ModelList {
 }
 
 export interface ChatCompletions {
-  create(body: ChatCompletionCreateParamsStreaming, options?: CallOptions | null): Promise<ChatCompletionStream>;
-  create(body: ChatCompletionCreateParamsNonStreaming, options?: CallOptions | null): Promise<ChatCompletion>;
+  create(body: ChatCompletionCreateParamsStreaming, options?: CallOptions | null): APIPromise<ChatCompletionStream>;
+  create(body: ChatCompletionCreateParamsNonStreaming, options?: CallOptions | null): APIPromise<ChatCompletion>;
 }
 
 export interface Completions {
-  create(body: CompletionCreateParams & { stream: true }, options?: CallOptions | null): Promise<ChatCompletionStream>;
-  create(body: CompletionCreateParams, options?: CallOptions | null): Promise<Record<string, unknown>>;
+  create(body: CompletionCreateParams & { stream: true }, options?: CallOptions | null): APIPromise<ChatCompletionStream>;
+  create(body: CompletionCreateParams, options?: CallOptions | null): APIPromise<Record<string, unknown>>;
 }
 
 /** A streamed chat completion (or completion): `for await (const chunk of stream)` yields the
