@@ -7,7 +7,7 @@
 // costs no crossing, and frees the Rust side as soon as the stream is over (its final
 // completion, or its error, is kept here), so finished streams hold no wasm memory.
 import { END } from "../web/codes.js";
-import { toReadableStream } from "./streams.js";
+import { tee, toReadableStream } from "./streams.js";
 
 /**
  * What one `read()` of the Rust side hands over (see `chatBatch`).
@@ -24,6 +24,7 @@ import { toReadableStream } from "./streams.js";
  * @property {(textOnly: boolean) => Promise<Batch>} read
  * @property {() => Batch} full
  * @property {() => unknown} stop
+ * @property {() => unknown} closed
  * @property {() => void} abort
  * @property {(data: string) => unknown} decodeError
  * @property {() => void} free
@@ -67,6 +68,7 @@ class ChatCompletionStream {
   /** @type {Promise<void> | null} */ #filling = null;
   #sseDone = false;
   #textOnly = false;
+  /** A branch of a tee: its batches are shared, so always read in full. */ #fullOnly = false;
 
   /** @param {Reader} raw @param {string | undefined} requestId @param {number} status */
   constructor(raw, requestId, status) { this.#raw = raw; this.#rid = requestId; this.#status = status; }
@@ -81,6 +83,28 @@ class ChatCompletionStream {
   textStream() { return views(() => this.#next(TEXT), () => this.return()); }
   toReadableStream() {
     return toReadableStream({ next: () => this.#next(SSE), return: () => this.return() });
+  }
+  /**
+   * Two independent streams of the rest of this one, each with every chunk in order; this one
+   * yields nothing more (it rejects with a TypeError).
+   * @returns {[ChatCompletionStream, ChatCompletionStream]}
+   */
+  tee() {
+    if (this.#filling) throw new TypeError("tee() while a read of the stream is pending");
+    if (this.#textOnly && this.#i < this.#n) this.#full();
+    const raw = this.#raw;
+    const readers = raw === null ? [null, null] : teeReaders(raw);
+    const branches = readers.map((r) => {
+      const b = new ChatCompletionStream(/** @type {Reader} */ (r), this.#rid, this.#status);
+      b.#s = this.#s; b.#o = this.#o; b.#i = this.#i; b.#n = this.#n;
+      b.#end = this.#end; b.#v = this.#v; b.#textOnly = this.#textOnly; b.#fullOnly = true;
+      return b;
+    });
+    this.#raw = null;
+    this.#i = this.#n;
+    this.#end = END.FAILED;
+    this.#v = new TypeError("this stream was split by tee(): read its branches");
+    return [branches[0], branches[1]];
   }
   async finalChatCompletion() {
     while (this.#end === END.LIVE) { this.#i = this.#n; await this.#fill(true); }
@@ -137,6 +161,7 @@ class ChatCompletionStream {
   /** @param {boolean} textOnly */
   #fill(textOnly) {
     if (this.#filling) return this.#filling;
+    textOnly &&= !this.#fullOnly;
     return (this.#filling = /** @type {Reader} */ (this.#raw).read(textOnly).then((b) => {
       this.#filling = null;
       if (this.#end !== END.LIVE) return;
@@ -162,6 +187,35 @@ class ChatCompletionStream {
     const raw = this.#raw;
     if (raw && this.#end !== END.LIVE && this.#i >= this.#n) { this.#raw = null; raw.free(); }
   }
+}
+
+/**
+ * Two readers sharing `raw` (see `tee`): each gets every batch; the request stops when both
+ * streams are closed early, and `raw` is freed when both are done with it.
+ * @param {Reader} raw
+ * @returns {[Reader, Reader]}
+ */
+function teeReaders(raw) {
+  let live = 2;
+  const [a, b] = tee(() => raw.read(false));
+  /** @param {import("./streams.js").Branch<Batch>} br @returns {Reader} */
+  const reader = (br) => {
+    let freed = false;
+    return {
+      read: () => br.next(),
+      full: () => raw.full(),
+      stop: () => (br.cancel() ? raw.stop() : raw.closed()),
+      closed: () => raw.closed(),
+      abort: () => raw.abort(),
+      decodeError: (data) => raw.decodeError(data),
+      free() {
+        if (freed) return;
+        freed = true;
+        if (--live === 0) raw.free();
+      },
+    };
+  };
+  return [reader(a), reader(b)];
 }
 
 /**

@@ -181,6 +181,12 @@ impl ChatChunkReader {
     pub fn stop(&self) -> JsValue {
         self.stopper.stop();
         self.cell.borrow_mut().take();
+        self.closed()
+    }
+
+    /// The error `finalChatCompletion()` reports for a stream closed before its end (one
+    /// branch of a `tee()` closed while the other reads on).
+    pub fn closed(&self) -> JsValue {
         self.client.fail(Error::new(
             ErrorKind::Aborted,
             "the stream was closed before its end",

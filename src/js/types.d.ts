@@ -201,6 +201,12 @@ export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk>
   /** The rest of the stream as SSE bytes (`data: ...` events, then `data: [DONE]`), pulled on
    * demand: for answering a browser from a worker. */
   toReadableStream(): ReadableStream<Uint8Array>;
+  /** Splits the rest of the stream in two independent streams, each yielding every chunk in
+   * order (as openai-node's `Stream.tee`): one may be read faster than the other (what it has
+   * not read yet is kept for it), closing one early leaves the other reading (the request is
+   * aborted once both are closed), and an error reaches both; `abort()` on either aborts the
+   * request. This stream yields nothing more. */
+  tee(): [ChatCompletionStream, ChatCompletionStream];
   /** The response's request id. */
   readonly requestId: string | undefined;
   /** The response's HTTP status. */
