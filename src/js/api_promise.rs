@@ -10,6 +10,7 @@
 //! `asResponse()` hands over a body nobody has read. A body read that late is no longer under
 //! the call's deadline, only under its signals.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -20,7 +21,7 @@ use web_sys::{AbortSignal, Response};
 
 use super::call::{body_error, promise, Accept, CallOpts, Requester, Sent, Started};
 use super::chat_stream::ChatChunkReader;
-use crate::core::error::Result;
+use crate::core::error::{Error, ErrorKind, Result};
 use crate::web::abort::CallGuard;
 use crate::web::codes::sent;
 use crate::web::glue;
@@ -144,6 +145,12 @@ fn defer(client: &Rc<Requester>, unread: Sent, call: &CallOpts, then: Then) -> J
 #[wasm_bindgen(skip_typescript)]
 pub struct LazyBody {
     client: Rc<Requester>,
+    /// Taken by the one `parse()`.
+    unread: Cell<Option<Unread>>,
+}
+
+/// What [`LazyBody::parse`] reads.
+struct Unread {
     response: Response,
     request_id: Option<String>,
     idle_ms: Option<f64>,
@@ -164,26 +171,30 @@ impl LazyBody {
         } = started;
         drop(deadline);
         guard.finish();
-        LazyBody {
-            client,
+        let unread = Unread {
             response,
             request_id,
             idle_ms,
             signals: call.signals().to_vec(),
             then,
+        };
+        LazyBody {
+            client,
+            unread: Cell::new(Some(unread)),
         }
     }
+}
 
-    async fn run(self) -> Result<JsValue> {
-        let LazyBody {
-            client,
+impl Unread {
+    async fn run(self, client: Rc<Requester>) -> Result<JsValue> {
+        let Unread {
             response,
             request_id,
             idle_ms,
             signals,
             then,
         } = self;
-        let mut guard = CallGuard::linked(signals.into_iter())?;
+        let mut guard = CallGuard::linked(signals.iter().cloned())?;
         if then.is_stream() {
             let body = ResponseStream::new(&response, guard, None, idle_ms, request_id);
             return Ok(then.stream(client, body));
@@ -203,10 +214,16 @@ impl LazyBody {
 
 #[wasm_bindgen]
 impl LazyBody {
-    /// Reads and parses the body (once: this consumes the object): the call's value, or its
+    /// Reads and parses the body (once; a second call rejects): the call's value, or its
     /// typed, redacted error.
-    pub fn parse(self) -> Promise {
+    pub fn parse(&self) -> Promise {
         let client = self.client.clone();
-        promise(client, self.run())
+        let unread = self.unread.take();
+        promise(self.client.clone(), async move {
+            match unread {
+                Some(unread) => unread.run(client).await,
+                None => Err(Error::new(ErrorKind::Aborted, "the body was already read")),
+            }
+        })
     }
 }

@@ -1,6 +1,7 @@
 // @ts-check
 // What makes a Rust-backed stream an async iterable: `toReadableStream` (the one copy, used by
-// byte streams and chat streams), `makeAsyncIterable` and `iterResult`. Imported by
+// byte streams and chat streams), `makeAsyncIterable` and `iterResult`; and `tee`, the split of
+// a pull source in two (chat streams' `tee()`, and any later stream of batches). Imported by
 // streams.rs and chat_stream.js. No `eval`, so strict CSPs and workerd accept it.
 
 /**
@@ -97,33 +98,4 @@ export function tee(pull) {
     },
   });
   return [branch(0), branch(1)];
-}
-
-/**
- * Two independent async iterators over the rest of `it`, each with `toReadableStream()`; the
- * source is stopped (`it.return()`) once both are.
- * @template T
- * @param {Steps<T>} it
- */
-export function teeIterator(it) {
-  const branches = tee(() => it.next());
-  return branches.map((b) => {
-    let open = true;
-    /** @returns {Promise<IteratorResult<T, undefined>>} */
-    const stop = () => {
-      if (open) {
-        open = false;
-        if (b.cancel()) return it.return().then(() => ({ value: undefined, done: true }));
-      }
-      return Promise.resolve({ value: undefined, done: true });
-    };
-    const steps = {
-      /** @returns {Promise<IteratorResult<T, unknown>>} */
-      next: () => (open ? b.next() : Promise.resolve({ value: undefined, done: true })),
-      return: stop,
-      [Symbol.asyncIterator]() { return steps; },
-      toReadableStream() { return toReadableStream(steps); },
-    };
-    return steps;
-  });
 }

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startMock } from "./mock.mjs";
-import { teeIterator } from "../../src/js/streams.js";
+import { tee } from "../../src/js/streams.js";
 
 let mock;
 let Baseten;
@@ -92,40 +92,36 @@ test("an error reaches both branches", async () => {
   await assert.rejects(ids(b), { name: "TruncatedStreamError" });
 });
 
-test("generic teeIterator: order, independent cancel, errors to both", async () => {
-  let returned = 0;
-  const src = (items, fail) => {
+test("the generic tee: order, a branch ahead, independent cancel, errors to both", async () => {
+  const source = (items, fail) => {
     let i = 0;
-    return {
-      next: () => (i < items.length ? Promise.resolve({ value: items[i++], done: false })
-        : fail ? Promise.reject(new Error("boom")) : Promise.resolve({ value: undefined, done: true })),
-      return: () => { returned++; return Promise.resolve({ value: undefined, done: true }); },
+    let pulls = 0;
+    const pull = () => {
+      pulls++;
+      return i < items.length ? Promise.resolve(items[i++]) : fail ? Promise.reject(new Error("boom")) : Promise.resolve(null);
     };
+    return { pull, pulls: () => pulls };
   };
-  const [a, b] = teeIterator(src([1, 2, 3]));
-  const got = [];
-  for await (const v of a) got.push(v);
-  assert.deepEqual(got, [1, 2, 3]);
-  const gotB = [];
-  for await (const v of b) gotB.push(v);
-  assert.deepEqual(gotB, [1, 2, 3]);
+  const drain = async (b) => {
+    const out = [];
+    for (let v = await b.next(); v !== null; v = await b.next()) out.push(v);
+    return out;
+  };
+  const s = source([1, 2, 3]);
+  const [a, b] = tee(s.pull);
+  assert.deepEqual(await drain(a), [1, 2, 3]);
+  assert.deepEqual(await drain(b), [1, 2, 3]);
+  assert.equal(s.pulls(), 4, "each result pulled once for both branches");
 
-  const [c, d] = teeIterator(src([1, 2, 3, 4]));
-  assert.equal((await c.next()).value, 1);
-  await c.return();
-  assert.equal(returned, 0, "the source runs on for the other branch");
-  const rest = [];
-  for await (const v of d) rest.push(v);
-  assert.deepEqual(rest, [1, 2, 3, 4]);
+  const t = source([1, 2, 3, 4]);
+  const [c, d] = tee(t.pull);
+  assert.equal(await c.next(), 1);
+  assert.equal(c.cancel(), false, "the other branch still reads");
+  await assert.rejects(c.next(), TypeError);
+  assert.deepEqual(await drain(d), [1, 2, 3, 4]);
+  assert.equal(d.cancel(), true, "both cancelled: the source may stop");
 
-  const [e, f] = teeIterator(src([1], true));
-  await assert.rejects(async () => { for await (const _ of e); }, /boom/);
-  await assert.rejects(async () => { for await (const _ of f); }, /boom/);
-
-  const [g, h] = teeIterator(src([1, 2]));
-  await g.return();
-  await h.return();
-  assert.equal(returned, 1, "the source stops once both are closed");
-  const bytes = await new Response(teeIterator(src([new Uint8Array([104, 105])]))[0].toReadableStream()).text();
-  assert.equal(bytes, "hi");
+  const [e, f] = tee(source([1], true).pull);
+  await assert.rejects(drain(e), /boom/);
+  await assert.rejects(drain(f), /boom/);
 });
