@@ -5,7 +5,8 @@
 // network read in a single crossing (one string and its offsets). This class serves them from
 // a JS buffer (`JSON.parse` for objects, slices for text, SSE bytes for proxying), so a chunk
 // costs no crossing, and frees the Rust side as soon as the stream is over (its final
-// completion, or its error, is kept here), so finished streams hold no wasm memory.
+// completion, or its error, is kept here), so finished streams hold no wasm memory. `tee()`
+// gives two such streams sharing the Rust half through the generic `tee` of streams.js.
 import { END } from "../web/codes.js";
 import { tee, toReadableStream } from "./streams.js";
 
