@@ -132,6 +132,8 @@ pub fn stream_result(
     }
 }
 
+/// A [`LazyBody`] for a JSON call whose body was left unread (`callSend` leaves one unread only
+/// for a call with an `APIPromise`, so `call.api` is set).
 fn defer(client: &Rc<Requester>, unread: Sent, call: &CallOpts, then: Then) -> JsValue {
     let lazy = LazyBody::new(client.clone(), unread.started(), call, then);
     match &call.api {
