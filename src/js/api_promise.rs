@@ -88,6 +88,7 @@ impl Then {
 
 /// Runs `op` like [`super::call::spawn`], handing it the control object to put in its
 /// `CallOpts::api`, and returns the call's `APIPromise`.
+#[inline(always)]
 pub fn spawn_api<F, Fut>(client: &Rc<Requester>, op: F) -> Promise
 where
     F: FnOnce(Rc<Requester>, JsValue) -> Fut,

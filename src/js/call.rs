@@ -482,6 +482,7 @@ where
 
 /// A call's future as a promise: the value, or the error redacted and made a JS `Error`. The
 /// future is boxed so that one instantiation of the promise glue serves every method.
+#[inline(always)]
 pub fn promise(
     client: Rc<Requester>,
     fut: impl Future<Output = Result<JsValue>> + 'static,
