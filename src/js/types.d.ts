@@ -54,10 +54,11 @@ export class BasetenError extends Error {
  * parsed result; with `asResponse()` and `withResponse()`, the `Response` it came from. The
  * request is sent once, whichever of them are used. */
 export interface APIPromise<T> extends Promise<T> {
-  /** The raw `Response` of the successful attempt (after retries), its body unread: the body
-   * is read only when the parsed value is asked for (`await`, `then`, `withResponse()`), so
-   * do not ask for both unless the value was asked for first. An error status rejects with
-   * the typed error. For a stream (`stream: true`), the response of the event stream. */
+  /** The raw `Response` of the successful attempt (after retries), its body unread: this
+   * package reads the body only when the parsed value is asked for (`await`, `then`,
+   * `withResponse()`), so read it yourself only if you do not ask for the value. An error
+   * status rejects with the typed error. For a stream (`stream: true`), the response of the
+   * event stream. */
   asResponse(): Promise<Response>;
   /** The parsed value, the `Response` of the successful attempt (its body read) and its
    * request id (`X-BASETEN-REQUEST-ID`, else `x-request-id`). */
