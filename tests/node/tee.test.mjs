@@ -34,6 +34,18 @@ test("both branches yield every chunk in order, one read after the other", async
   assert.ok(left.length > 3);
 });
 
+test("a stream partly read: both branches get the rest, what was buffered included", async () => {
+  const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url });
+  const plain = await ids(await client.chat.completions.create(chat("one two three four five")));
+  const stream = await client.chat.completions.create(chat("one two three four five"));
+  const first = JSON.stringify((await stream.next()).value);
+  const second = JSON.stringify((await stream.next()).value);
+  const [a, b] = stream.tee();
+  const left = await ids(a);
+  assert.deepEqual([first, second, ...left], plain);
+  assert.deepEqual(await ids(b), left);
+});
+
 test("branches read concurrently at different speeds; each has the views of a stream", async () => {
   const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url });
   const stream = await client.chat.completions.create(chat("alpha beta gamma delta"), { headers: { "x-mock-token-rate": "200" } });
