@@ -90,6 +90,8 @@ pub struct CallOpts {
     /// Retries shared by the requests of one batch call.
     #[cfg(feature = "full")]
     pub retry_budget: Option<Rc<Budget>>,
+    /// The control object of the call's `APIPromise` (see `api_promise.rs`), when it has one.
+    pub api: Option<JsValue>,
 }
 
 impl CallOpts {
@@ -115,7 +117,13 @@ impl CallOpts {
             max_retries: read_max_retries(o, call::MAX_RETRIES)?,
             #[cfg(feature = "full")]
             retry_budget: None,
+            api: None,
         })
+    }
+
+    /// The caller's signals (a body read after the call, see `api_promise.rs`, still obeys them).
+    pub fn signals(&self) -> &[web_sys::AbortSignal] {
+        &self.signals
     }
 }
 
@@ -129,6 +137,7 @@ impl CallOpts {
             headers: Vec::new(),
             max_retries: None,
             retry_budget: None,
+            api: None,
         }
     }
 
@@ -147,6 +156,7 @@ impl CallOpts {
             headers,
             max_retries: Some(max_retries),
             retry_budget: Some(retry_budget),
+            api: None,
         }
     }
 }
@@ -308,6 +318,7 @@ impl Requester {
             copy,
             body: body.unwrap_or(&none),
             signal,
+            api: call.api.as_ref().unwrap_or(&none),
         }
         .to_js(&self.fetch, timeouts.headers, timeouts.idle, !streaming);
         let mut policy = self.retry;
@@ -360,18 +371,7 @@ impl Requester {
         let js = guard.js();
         match kind {
             sent::VALUE | sent::RESPONSE => Ok(kind),
-            sent::NOT_JSON => {
-                let ctype = glue::sent_content_type(js);
-                let mut e = Error::new(
-                    ErrorKind::Decode,
-                    format!("expected a JSON body, got invalid JSON ({ctype})"),
-                );
-                e.status = Some(glue::sent_status(js));
-                e.request_id = glue::sent_request_id(js);
-                e.body = Some(glue::sent_text(js));
-                Err(Failure::Final(e))
-            }
-            sent::BODY_FAILED => Err(Failure::Final(guard.error_for(&glue::sent_value(js)))),
+            sent::NOT_JSON | sent::BODY_FAILED => Err(Failure::Final(body_error(kind, guard))),
             sent::ERROR_STATUS => {
                 let get = |name: &str| glue::sent_header(js, name);
                 let hints = RetryHints {
@@ -397,7 +397,8 @@ impl Requester {
     }
 
     /// A whole JSON call, its body a JS string: the parsed answer (`null` when empty; a string
-    /// for a `text/plain` body that is not JSON).
+    /// for a `text/plain` body that is not JSON). For calls without an `APIPromise` (`call.api`
+    /// unset): the body is always read with the headers.
     pub async fn json(
         &self,
         method: &str,
@@ -412,6 +413,24 @@ impl Requester {
     }
 }
 
+/// The error of a JSON call's 2xx body that [`sent::NOT_JSON`] or [`sent::BODY_FAILED`] (`kind`)
+/// describes, from the call state of `guard`.
+pub(crate) fn body_error(kind: u32, guard: &CallGuard) -> Error {
+    let js = guard.js();
+    if kind != sent::NOT_JSON {
+        return guard.error_for(&glue::sent_value(js));
+    }
+    let ctype = glue::sent_content_type(js);
+    let mut e = Error::new(
+        ErrorKind::Decode,
+        format!("expected a JSON body, got invalid JSON ({ctype})"),
+    );
+    e.status = Some(glue::sent_status(js));
+    e.request_id = glue::sent_request_id(js);
+    e.body = Some(glue::sent_text(js));
+    e
+}
+
 /// A successful attempt, with what still governs the rest of the call.
 pub struct Sent {
     kind: u32,
@@ -421,6 +440,16 @@ pub struct Sent {
 }
 
 impl Sent {
+    /// A JSON call's parsed answer, when its body was read with the headers; else (its
+    /// `APIPromise` had not asked for the value yet) the call itself, its body unread.
+    pub fn into_value(mut self) -> std::result::Result<JsValue, Sent> {
+        if self.kind != sent::VALUE {
+            return Err(self);
+        }
+        self.guard.finish();
+        Ok(glue::sent_value(self.guard.js()))
+    }
+
     /// The response whose headers have arrived, with the guard and timers of its body.
     pub fn started(self) -> Started {
         let js = self.guard.js();
@@ -442,6 +471,7 @@ enum Failure {
 
 /// Runs `op` with the client and turns its outcome into a promise; every error, including
 /// argument errors, rejects the promise (never throws synchronously) and is redacted.
+#[cfg(feature = "full")]
 pub fn spawn<F, Fut>(client: &Rc<Requester>, op: F) -> Promise
 where
     F: FnOnce(Rc<Requester>) -> Fut,
@@ -452,6 +482,7 @@ where
 
 /// A call's future as a promise: the value, or the error redacted and made a JS `Error`. The
 /// future is boxed so that one instantiation of the promise glue serves every method.
+#[inline(always)]
 pub fn promise(
     client: Rc<Requester>,
     fut: impl Future<Output = Result<JsValue>> + 'static,

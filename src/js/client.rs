@@ -132,6 +132,16 @@ impl Baseten {
     {
         super::call::spawn(&self.requester, op)
     }
+
+    /// [`super::api_promise::spawn_api`] with this client: the call's `APIPromise`.
+    #[cfg(feature = "full")]
+    pub(crate) fn spawn_api<F, Fut>(&self, op: F) -> js_sys::Promise
+    where
+        F: FnOnce(Rc<Requester>, JsValue) -> Fut,
+        Fut: std::future::Future<Output = Result<JsValue>> + 'static,
+    {
+        super::api_promise::spawn_api(&self.requester, op)
+    }
 }
 
 #[wasm_bindgen]

@@ -21,7 +21,7 @@ use crate::web::stream::ResponseStream;
 
 #[wasm_bindgen(module = "/src/js/chat_stream.js")]
 extern "C" {
-    /// Wraps a `ChatChunkReader` in the `ChatCompletionStream` class, with the response's
+    /// Wraps an `EventReader` of a chat stream in the `ChatCompletionStream` class, with the response's
     /// request id and status.
     #[wasm_bindgen(js_name = newChatStream)]
     fn new_chat_stream(raw: JsValue, request_id: Option<String>, status: u16) -> JsValue;
@@ -288,6 +288,12 @@ impl EventReader {
     pub fn stop(&self) -> JsValue {
         self.stopper.stop();
         self.cell.borrow_mut().take();
+        self.closed()
+    }
+
+    /// The error `finalChatCompletion()` (or `finalResponse()`) reports for a stream closed
+    /// before its end (one branch of a `tee()` closed while the other reads on).
+    pub fn closed(&self) -> JsValue {
         self.client.fail(Error::new(
             ErrorKind::Aborted,
             "the stream was closed before its end",

@@ -6,9 +6,10 @@
 // single crossing (one string and its offsets). This class serves them from a JS buffer
 // (`JSON.parse` for objects, slices for text, SSE bytes for proxying), so an event costs no
 // crossing, and frees the Rust side as soon as the stream is over (its final object, or its
-// error, is kept here), so finished streams hold no wasm memory.
+// error, is kept here), so finished streams hold no wasm memory. `tee()` gives two such streams
+// sharing the Rust half through the generic `tee` of streams.js.
 import { END } from "../web/codes.js";
-import { toReadableStream } from "./streams.js";
+import { tee, toReadableStream } from "./streams.js";
 
 /**
  * What one `read()` of the Rust side hands over (see `eventBatch`).
@@ -25,6 +26,7 @@ import { toReadableStream } from "./streams.js";
  * @property {(textOnly: boolean) => Promise<Batch>} read
  * @property {() => Batch} full
  * @property {() => unknown} stop
+ * @property {() => unknown} closed
  * @property {() => void} abort
  * @property {(data: string) => unknown} decodeError
  * @property {() => void} free
@@ -71,6 +73,7 @@ export class EventStream {
    * their terminal event). */
   doneEvent = false;
   #textOnly = false;
+  /** A branch of a tee: its batches are shared, so always read in full. */ #fullOnly = false;
 
   /** @param {Reader} raw @param {string | undefined} requestId @param {number} status */
   constructor(raw, requestId, status) { this.#raw = raw; this.#rid = requestId; this.#status = status; }
@@ -90,6 +93,28 @@ export class EventStream {
   textStream() { return views(() => this.#next(TEXT), () => this.return()); }
   toReadableStream() {
     return toReadableStream({ next: () => this.#next(SSE), return: () => this.return() });
+  }
+  /**
+   * Two independent streams of the rest of this one, each with every chunk in order; this one
+   * yields nothing more (it rejects with a TypeError).
+   * @returns {[this, this]}
+   */
+  tee() {
+    if (this.#filling) throw new TypeError("tee() while a read of the stream is pending");
+    if (this.#textOnly && this.#i < this.#n) this.#full();
+    const raw = this.#raw;
+    const readers = raw === null ? [null, null] : teeReaders(raw);
+    const branches = readers.map((r) => {
+      const b = new /** @type {any} */ (this.constructor)(/** @type {Reader} */ (r), this.#rid, this.#status);
+      b.#s = this.#s; b.#o = this.#o; b.#i = this.#i; b.#n = this.#n;
+      b.#end = this.#end; b.#v = this.#v; b.#textOnly = this.#textOnly; b.#fullOnly = true;
+      return b;
+    });
+    this.#raw = null;
+    this.#i = this.#n;
+    this.#end = END.FAILED;
+    this.#v = new TypeError("this stream was split by tee(): read its branches");
+    return [branches[0], branches[1]];
   }
   /** Reads the rest of the stream and resolves to its final object (or rejects with its error). */
   async final() {
@@ -147,6 +172,7 @@ export class EventStream {
   /** @param {boolean} textOnly */
   #fill(textOnly) {
     if (this.#filling) return this.#filling;
+    textOnly &&= !this.#fullOnly;
     return (this.#filling = /** @type {Reader} */ (this.#raw).read(textOnly).then((b) => {
       this.#filling = null;
       if (this.#end !== END.LIVE) return;
@@ -174,6 +200,35 @@ export class EventStream {
   }
 }
 
+
+/**
+ * Two readers sharing `raw` (see `tee`): each gets every batch; the request stops when both
+ * streams are closed early, and `raw` is freed when both are done with it.
+ * @param {Reader} raw
+ * @returns {[Reader, Reader]}
+ */
+function teeReaders(raw) {
+  let live = 2;
+  const [a, b] = tee(() => raw.read(false));
+  /** @param {import("./streams.js").Branch<Batch>} br @returns {Reader} */
+  const reader = (br) => {
+    let freed = false;
+    return {
+      read: () => br.next(),
+      full: () => raw.full(),
+      stop: () => (br.cancel() ? raw.stop() : raw.closed()),
+      closed: () => raw.closed(),
+      abort: () => raw.abort(),
+      decodeError: (data) => raw.decodeError(data),
+      free() {
+        if (freed) return;
+        freed = true;
+        if (--live === 0) raw.free();
+      },
+    };
+  };
+  return [reader(a), reader(b)];
+}
 
 /**
  * What one `read()` hands over: `s` the events' text, `o` the UTF-16 offsets of each event's

@@ -1,6 +1,7 @@
 //! The wasm-bindgen exports: the only JS-facing API. Each file holds one part of it. Without the
 //! `full` feature only the OpenAI-compatible client is built (the chat build).
 
+pub mod api_promise;
 #[cfg(feature = "full")]
 mod batch;
 #[cfg(feature = "full")]

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use js_sys::{JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::byte_stream::ByteStream;
+use super::api_promise::{json_call, stream_result, Then};
 use super::call::{to_json, to_json_js, Accept, CallOpts, Requester};
 use super::client::Baseten;
 use super::options::{string_arg, Opts};
@@ -25,14 +25,15 @@ impl Baseten {
         stream: bool,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(move |c| async move {
-            let call = CallOpts::read(&options)?;
+        self.spawn_api(move |c, api| async move {
+            let mut call = CallOpts::read(&options)?;
+            call.api = Some(api);
             let url = c.endpoint.url(Route::Predict)?;
             let body = to_json_js(&input, "input")?;
             if stream {
                 stream_call(c, "POST", url, Some(body), call).await
             } else {
-                c.json("POST", &url, Some(&body), &call).await
+                json_call(&c, "POST", &url, Some(&body), &call, Then::Json).await
             }
         })
     }
@@ -48,10 +49,11 @@ impl Baseten {
         R: FnOnce(&Endpoint) -> Result<String> + 'static,
     {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(|c| async move {
-            let call = CallOpts::read(&options)?;
+        self.spawn_api(|c, api| async move {
+            let mut call = CallOpts::read(&options)?;
+            call.api = Some(api);
             let url = route(&c.endpoint)?;
-            c.json(method, &url, None, &call).await
+            json_call(&c, method, &url, None, &call, Then::Json).await
         })
     }
 }
@@ -73,7 +75,20 @@ async fn stream_call(
         .send(method, &url, body.as_ref(), Accept::Stream, &call)
         .await?
         .started();
-    Ok(ByteStream::into_js(client, started.into_stream()))
+    Ok(stream_result(client, started, &call, Then::ByteStream))
+}
+
+/// `{ requestId }` from `async_predict`'s answer.
+pub(super) fn async_predict_result(answer: &JsValue) -> Result<JsValue> {
+    let id = field(answer, "request_id").ok_or_else(|| {
+        Error::new(
+            ErrorKind::Decode,
+            "async_predict answered without a request_id",
+        )
+    })?;
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"requestId".into(), &JsValue::from_str(&id));
+    Ok(out.into())
 }
 
 fn read_async_options(o: &Opts) -> Result<AsyncOptions> {
@@ -126,7 +141,7 @@ fn check_method(method: &str, has_body: bool) -> Result<String> {
 #[wasm_bindgen]
 impl Baseten {
     /// `POST .../predict` with `input` as JSON; resolves to the parsed JSON answer.
-    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    #[wasm_bindgen(unchecked_return_type = "APIPromise<any>")]
     pub fn predict(
         &self,
         input: JsValue,
@@ -137,7 +152,7 @@ impl Baseten {
 
     /// `POST .../predict` answered with a streamed body: resolves, once the headers arrive, to
     /// a `ByteStream` (an async iterable of `Uint8Array` chunks).
-    #[wasm_bindgen(js_name = predictStream, unchecked_return_type = "Promise<ByteStream>")]
+    #[wasm_bindgen(js_name = predictStream, unchecked_return_type = "APIPromise<ByteStream>")]
     pub fn predict_stream(
         &self,
         input: JsValue,
@@ -147,36 +162,26 @@ impl Baseten {
     }
 
     /// `POST .../async_predict`; resolves to `{ requestId }`. Option ranges are checked first.
-    #[wasm_bindgen(js_name = asyncPredict, unchecked_return_type = "Promise<{ requestId: string }>")]
+    #[wasm_bindgen(js_name = asyncPredict, unchecked_return_type = "APIPromise<{ requestId: string }>")]
     pub fn async_predict(
         &self,
         input: JsValue,
         options: Option<super::types::AsyncPredictOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(|c| async move {
+        self.spawn_api(|c, api| async move {
             let o = Opts::new(&options, async_opts::TABLE)?;
             let opts = read_async_options(&o)?;
-            let call = CallOpts::from_opts(&o)?;
+            let mut call = CallOpts::from_opts(&o)?;
+            call.api = Some(api);
             let url = c.endpoint.url(Route::AsyncPredict)?;
-            let body = opts.body(&to_json(&input, "input")?)?;
-            let answer = c
-                .json("POST", &url, Some(&JsValue::from_str(&body)), &call)
-                .await?;
-            let id = field(&answer, "request_id").ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Decode,
-                    "async_predict answered without a request_id",
-                )
-            })?;
-            let out = Object::new();
-            let _ = Reflect::set(&out, &"requestId".into(), &JsValue::from_str(&id));
-            Ok(out.into())
+            let body = JsValue::from_str(&opts.body(&to_json(&input, "input")?)?);
+            json_call(&c, "POST", &url, Some(&body), &call, Then::AsyncPredict).await
         })
     }
 
     /// `GET /async_request/{id}`: the request's status object, as the server sent it.
-    #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "Promise<AsyncRequestStatus>")]
+    #[wasm_bindgen(js_name = asyncRequest, unchecked_return_type = "APIPromise<AsyncRequestStatus>")]
     pub fn async_request(
         &self,
         request_id: JsString,
@@ -191,7 +196,7 @@ impl Baseten {
 
     /// `DELETE /async_request/{id}`: `{ request_id, canceled, message }` (only queued requests
     /// can be canceled).
-    #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "Promise<CancelAsyncResult>")]
+    #[wasm_bindgen(js_name = cancelAsyncRequest, unchecked_return_type = "APIPromise<CancelAsyncResult>")]
     pub fn cancel_async_request(
         &self,
         request_id: JsString,
@@ -205,7 +210,7 @@ impl Baseten {
     }
 
     /// `GET .../async_queue_status`.
-    #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "Promise<AsyncQueueStatus>")]
+    #[wasm_bindgen(js_name = asyncQueueStatus, unchecked_return_type = "APIPromise<AsyncQueueStatus>")]
     pub fn async_queue_status(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
         self.bodiless("GET", |e| e.url(Route::AsyncQueueStatus), options)
     }
@@ -265,7 +270,7 @@ impl Baseten {
 
     /// Any method on `.../sync/{route}`, passed through to the model's own server. `body` is
     /// sent as JSON; `undefined` or `null` sends no body. With `{ stream: true }` resolves to a `ByteStream`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    #[wasm_bindgen(unchecked_return_type = "APIPromise<any>")]
     pub fn sync(
         &self,
         method: JsString,
@@ -275,11 +280,12 @@ impl Baseten {
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         let body = body.filter(|b| !b.is_undefined() && !b.is_null());
-        self.spawn(|c| async move {
+        self.spawn_api(|c, api| async move {
             let method = check_method(&string_arg(&method, "method")?, body.is_some())?;
             let route = string_arg(&route, "route")?;
             let o = Opts::new(&options, sync::TABLE)?;
-            let call = CallOpts::from_opts(&o)?;
+            let mut call = CallOpts::from_opts(&o)?;
+            call.api = Some(api);
             let stream = o.boolean(sync::STREAM).unwrap_or(false);
             let url = c.endpoint.url(Route::Sync(&route))?;
             let body = match &body {
@@ -289,7 +295,7 @@ impl Baseten {
             if stream {
                 stream_call(c, &method, url, body, call).await
             } else {
-                c.json(&method, &url, body.as_ref(), &call).await
+                json_call(&c, &method, &url, body.as_ref(), &call, Then::Json).await
             }
         })
     }

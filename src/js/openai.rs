@@ -9,9 +9,9 @@ use std::rc::Rc;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::call::{spawn, to_json_js, Accept, CallOpts, Requester, Started};
+use super::api_promise::{json_call, spawn_api, stream_result, Then};
+use super::call::{to_json_js, Accept, CallOpts, Requester, Started};
 use super::client::Baseten;
-use super::event_reader::{EventReader, StreamKind};
 use crate::core::chat_stream;
 use crate::core::error::{Error, Result};
 use crate::core::url::{join, Route};
@@ -30,26 +30,41 @@ impl Requester {
     }
 }
 
-/// POSTs an OpenAI request body; with `"stream": true` resolves to the JS stream class of
-/// `kind` (a `ChatCompletionStream`, a `ResponseStream`).
+/// Which OpenAI-style call: what its answer and its stream become.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    /// Chat completions, completions, embeddings: the JSON as is, a `ChatCompletionStream`.
+    Chat,
+    /// The Responses API: the Response with `output_text`, a `ResponseStream`.
+    Responses,
+}
+
+/// POSTs an OpenAI request body; with `"stream": true` resolves to the stream class of `kind`.
+/// `api` is the control object of the call's `APIPromise`.
 pub(super) async fn create(
     client: Rc<Requester>,
+    api: JsValue,
     path: &'static str,
     body: JsValue,
     options: JsValue,
-    kind: StreamKind,
+    kind: Kind,
 ) -> Result<JsValue> {
+    let (value, stream_as) = match kind {
+        Kind::Chat => (Then::Json, Then::ChatStream),
+        Kind::Responses => (Then::Response, Then::ResponseStream),
+    };
     if !body.is_object() || js_sys::Array::is_array(&body) {
         return Err(Error::config("the request body must be an object"));
     }
-    let call = CallOpts::read(&options)?;
+    let mut call = CallOpts::read(&options)?;
+    call.api = Some(api);
     let url = client.openai_url(path)?;
     let stream = Reflect::get(&body, &"stream".into())
         .map(|v| v.as_bool() == Some(true))
         .unwrap_or(false);
     let text = to_json_js(&body, "body")?;
     if !stream {
-        return client.json("POST", &url, Some(&text), &call).await;
+        return json_call(&client, "POST", &url, Some(&text), &call, value).await;
     }
     let started = client
         .send("POST", &url, Some(&text), Accept::EventStream, &call)
@@ -63,7 +78,7 @@ pub(super) async fn create(
         .flatten()
         .unwrap_or_default();
     if chat_stream::is_event_stream_type(&content_type) {
-        return Ok(EventReader::into_js(client, started.into_stream(), kind));
+        return Ok(stream_result(client, started, &call, stream_as));
     }
     let Started {
         response,
@@ -140,8 +155,8 @@ impl ChatCompletions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| {
-            create(c, "chat/completions", body, options, StreamKind::Chat)
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "chat/completions", body, options, Kind::Chat)
         })
     }
 }
@@ -162,8 +177,8 @@ impl Completions {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| {
-            create(c, "completions", body, options, StreamKind::Chat)
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "completions", body, options, Kind::Chat)
         })
     }
 }
@@ -177,15 +192,15 @@ pub struct Embeddings {
 #[wasm_bindgen]
 impl Embeddings {
     /// `POST {openaiBaseUrl}/embeddings`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<CreateEmbeddingResponse>")]
+    #[wasm_bindgen(unchecked_return_type = "APIPromise<CreateEmbeddingResponse>")]
     pub fn create(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EmbeddingCreateParams")] body: JsValue,
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| {
-            create(c, "embeddings", body, options, StreamKind::Chat)
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "embeddings", body, options, Kind::Chat)
         })
     }
 }
@@ -199,13 +214,14 @@ pub struct Models {
 #[wasm_bindgen]
 impl Models {
     /// `GET {openaiBaseUrl}/models`: `{ object: "list", data: [...] }`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ModelList>")]
+    #[wasm_bindgen(unchecked_return_type = "APIPromise<ModelList>")]
     pub fn list(&self, options: Option<super::types::CallOptionsArg>) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        spawn(&self.requester, |c| async move {
-            let call = CallOpts::read(&options)?;
+        spawn_api(&self.requester, |c, api| async move {
+            let mut call = CallOpts::read(&options)?;
+            call.api = Some(api);
             let url = c.openai_url("models")?;
-            c.json("GET", &url, None, &call).await
+            json_call(&c, "GET", &url, None, &call, Then::Json).await
         })
     }
 }

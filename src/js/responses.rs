@@ -8,10 +8,10 @@ use std::rc::Rc;
 use js_sys::{Promise, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::call::{spawn, Requester};
+use super::api_promise::spawn_api;
+use super::call::Requester;
 use super::client::Baseten;
-use super::event_reader::StreamKind;
-use super::openai::{create, view};
+use super::openai::{create, view, Kind};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::responses::with_output_text;
 
@@ -32,21 +32,14 @@ impl Responses {
         options: Option<super::types::CallOptionsArg>,
     ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        let stream = js_sys::Reflect::get(&body, &"stream".into())
-            .map(|v| v.as_bool() == Some(true))
-            .unwrap_or(false);
-        spawn(&self.requester, |c| async move {
-            let out = create(c, "responses", body, options, StreamKind::Responses).await?;
-            if stream {
-                return Ok(out);
-            }
-            add_output_text(&out)
+        spawn_api(&self.requester, |c, api| {
+            create(c, api, "responses", body, options, Kind::Responses)
         })
     }
 }
 
 /// The non-streamed Response with `output_text` added by the core's rule.
-fn add_output_text(response: &JsValue) -> Result<JsValue> {
+pub(super) fn add_output_text(response: &JsValue) -> Result<JsValue> {
     let text = JSON::stringify(response)
         .ok()
         .and_then(|s| s.as_string())

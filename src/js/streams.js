@@ -1,6 +1,7 @@
 // @ts-check
 // What makes a Rust-backed stream an async iterable: `toReadableStream` (the one copy, used by
-// byte streams and chat streams), `makeAsyncIterable` and `iterResult`. Imported by
+// byte streams and chat streams), `makeAsyncIterable` and `iterResult`; and `tee`, the split of
+// a pull source in two (chat streams' `tee()`, and any later stream of batches). Imported by
 // streams.rs and chat_stream.js. No `eval`, so strict CSPs and workerd accept it.
 
 /**
@@ -49,3 +50,52 @@ export function makeAsyncIterable(o) {
  * @param {unknown} value @param {boolean} done
  */
 export function iterResult(value, done) { return { value, done }; }
+
+/**
+ * One branch of a {@link tee}: `next()` gives the source's results in order (a result another
+ * branch pulled first was kept for this one); `cancel()` stops keeping results for it and says
+ * whether every branch is now cancelled (the source may be stopped).
+ * @template T
+ * @typedef {{ next(): Promise<T>, cancel(): boolean }} Branch
+ */
+
+const noop = () => {};
+
+/**
+ * Splits a pull source into two branches that each see every result of `pull`, in order, once:
+ * whichever branch is ahead pulls, and the result is queued for the other (unbounded, as
+ * openai-node's `Stream.tee`). A rejected result reaches both. A cancelled branch drops its queue
+ * and pulls no more; the other reads on. `pull` is never called twice at once by one branch,
+ * nor while the other waits on what the first pulled (provided each branch waits for one result
+ * before asking the next).
+ * @template T
+ * @param {() => Promise<T>} pull
+ * @returns {[Branch<T>, Branch<T>]}
+ */
+export function tee(pull) {
+  /** @type {[Array<Promise<T>> | null, Array<Promise<T>> | null]} */
+  const queues = [[], []];
+  /** @param {0 | 1} i @returns {Branch<T>} */
+  const branch = (i) => ({
+    next() {
+      const q = queues[i];
+      if (q === null) return Promise.reject(new TypeError("this branch of the tee was cancelled"));
+      const kept = q.shift();
+      if (kept !== undefined) return kept;
+      const p = pull();
+      const other = queues[1 - i];
+      if (other !== null) {
+        // The other branch may never read it: its rejection is handled here, and still
+        // reaches whoever awaits it.
+        p.catch(noop);
+        other.push(p);
+      }
+      return p;
+    },
+    cancel() {
+      queues[i] = null;
+      return queues[1 - i] === null;
+    },
+  });
+  return [branch(0), branch(1)];
+}

@@ -50,6 +50,21 @@ export class BasetenError extends Error {
 
 
 
+/** What every single-request method returns (as openai-node's `APIPromise`): awaited, the
+ * parsed result; with `asResponse()` and `withResponse()`, the `Response` it came from. The
+ * request is sent once, whichever of them are used. */
+export interface APIPromise<T> extends Promise<T> {
+  /** The raw `Response` of the successful attempt (after retries), its body unread: this
+   * package reads the body only when the parsed value is asked for (`await`, `then`,
+   * `withResponse()`), so read it yourself only if you do not ask for the value. An error
+   * status rejects with the typed error. For a stream (`stream: true`), the response of the
+   * event stream. */
+  asResponse(): Promise<Response>;
+  /** The parsed value, the `Response` of the successful attempt (its body read) and its
+   * request id (`X-BASETEN-REQUEST-ID`, else `x-request-id`). */
+  withResponse(): Promise<{ data: T; response: Response; requestId: string | null }>;
+}
+
 /** A chat message (unknown fields pass through). */
 export interface ChatCompletionMessageParam {
   role: "system" | "developer" | "user" | "assistant" | "tool" | (string & {});
@@ -168,13 +183,13 @@ export interface ModelList {
 }
 
 export interface ChatCompletions {
-  create(body: ChatCompletionCreateParamsStreaming, options?: CallOptions | null): Promise<ChatCompletionStream>;
-  create(body: ChatCompletionCreateParamsNonStreaming, options?: CallOptions | null): Promise<ChatCompletion>;
+  create(body: ChatCompletionCreateParamsStreaming, options?: CallOptions | null): APIPromise<ChatCompletionStream>;
+  create(body: ChatCompletionCreateParamsNonStreaming, options?: CallOptions | null): APIPromise<ChatCompletion>;
 }
 
 export interface Completions {
-  create(body: CompletionCreateParams & { stream: true }, options?: CallOptions | null): Promise<ChatCompletionStream>;
-  create(body: CompletionCreateParams, options?: CallOptions | null): Promise<Record<string, unknown>>;
+  create(body: CompletionCreateParams & { stream: true }, options?: CallOptions | null): APIPromise<ChatCompletionStream>;
+  create(body: CompletionCreateParams, options?: CallOptions | null): APIPromise<Record<string, unknown>>;
 }
 
 /** A streamed chat completion (or completion): `for await (const chunk of stream)` yields the
@@ -202,6 +217,12 @@ export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk>
   /** The rest of the stream as SSE bytes (`data: ...` events, then `data: [DONE]`), pulled on
    * demand: for answering a browser from a worker. */
   toReadableStream(): ReadableStream<Uint8Array>;
+  /** Splits the rest of the stream in two independent streams, each yielding every chunk in
+   * order (as openai-node's `Stream.tee`): one may be read faster than the other (what it has
+   * not read yet is kept for it), closing one early leaves the other reading (the request is
+   * aborted once both are closed), and an error reaches both; `abort()` on either aborts the
+   * request. This stream yields nothing more. */
+  tee(): [ChatCompletionStream, ChatCompletionStream];
   /** The response's request id. */
   readonly requestId: string | undefined;
   /** The response's HTTP status. */

@@ -67,6 +67,9 @@ export interface ResponseStream extends AsyncIterable<ResponseStreamEvent> {
   finalResponse(): Promise<Response>;
   /** The rest of the stream as SSE bytes (`event:` and `data:` lines), pulled on demand. */
   toReadableStream(): ReadableStream<Uint8Array>;
+  /** Two independent streams of the rest of this one, each with every event in order (log
+   * one, forward the other); this one yields nothing more. */
+  tee(): [ResponseStream, ResponseStream];
   /** The response's request id. */
   readonly requestId: string | undefined;
   /** The response's HTTP status. */
@@ -74,6 +77,6 @@ export interface ResponseStream extends AsyncIterable<ResponseStreamEvent> {
 }
 
 export interface Responses {
-  create(body: ResponseCreateParamsStreaming, options?: CallOptions | null): Promise<ResponseStream>;
-  create(body: ResponseCreateParamsNonStreaming, options?: CallOptions | null): Promise<Response>;
+  create(body: ResponseCreateParamsStreaming, options?: CallOptions | null): APIPromise<ResponseStream>;
+  create(body: ResponseCreateParamsNonStreaming, options?: CallOptions | null): APIPromise<Response>;
 }

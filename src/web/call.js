@@ -22,11 +22,14 @@ import { DELAY, SENT, TO_JSON, WHY } from "./codes.js";
  * @property {number} idleMs the idle timeout of an error body, or DELAY.NONE
  * @property {boolean} json read and parse a 2xx body
  * @property {boolean} withSignal send the call's signal with the request
+ * @property {import("../js/api_promise.js").ApiCtl | undefined} api the control object of the
+ *   call's APIPromise: each response is left on it, and a 2xx body is read only if its parsed
+ *   value was asked for by then
  */
 
 /** The keys of a SendRequest, for the test that compares them with what Rust builds. */
 export function sendRequestKeys() {
-  return ["fetch", "url", "method", "headers", "copyHeaders", "body", "headersMs", "idleMs", "json", "withSignal"];
+  return ["fetch", "url", "method", "headers", "copyHeaders", "body", "headersMs", "idleMs", "json", "withSignal", "api"];
 }
 
 /** The state of one call (see abort.rs), with the outcome of its last attempt. */
@@ -294,6 +297,51 @@ export function requestIdOf(headers) {
 }
 
 /**
+ * Reads and parses a JSON call's 2xx body: a SENT code (VALUE, NOT_JSON or BODY_FAILED), the
+ * details left on `s`. An empty body is `null`; a `text/plain` body that is not JSON is its
+ * text; an object gets `_request_id` (`s.rid`).
+ * @param {Call} s @param {Response} res
+ * @returns {Promise<number>}
+ */
+function readJson(s, res) {
+  return race(s, res.text()).then((text) => {
+    if (BLANK.test(text)) {
+      s.v = null;
+      return SENT.VALUE;
+    }
+    let v;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      const ct = res.headers.get("content-type") ?? "";
+      s.v = text;
+      if (ct.startsWith("text/plain")) return SENT.VALUE;
+      s.ct = ct;
+      return SENT.NOT_JSON;
+    }
+    if (s.rid !== null && typeof v === "object" && v !== null) {
+      Object.defineProperty(v, "_request_id", { value: s.rid });
+    }
+    s.v = v;
+    return SENT.VALUE;
+  }, (e) => {
+    s.v = e;
+    return SENT.BODY_FAILED;
+  });
+}
+
+/**
+ * `readJson` of a body left unread at the headers (an APIPromise's value asked for later),
+ * on a call state of its own: `rid` is the response's request id.
+ * @param {Call} s @param {Response} res @param {string | null} rid
+ */
+export function callReadJson(s, res, rid) {
+  s.rid = rid;
+  s.status = res.status;
+  return readJson(s, res);
+}
+
+/**
  * One attempt of `r`. Resolves with a SENT code, the details left on `s`. Rejects (with what
  * fetch threw, or undefined once the call stopped) when no response came. Without
  * `r.withSignal` the request carries no signal (Node's fetch pays dearly for one): a stop still
@@ -321,42 +369,23 @@ export function callSend(s, r) {
     if (got === null || (typeof got !== "object" && typeof got !== "function")) return SENT.NOT_RESPONSE;
     const res = /** @type {Response} */ (got);
     if (typeof res.status !== "number") return SENT.NOT_RESPONSE;
-    const h = res.headers;
-    s.rid = requestIdOf(h);
+    s.rid = requestIdOf(res.headers);
     const status = res.status;
     s.status = status;
+    const a = r.api;
+    if (a !== undefined) {
+      a.res = res;
+      a.rid = s.rid;
+    }
     if (status < 200 || status >= 300) {
       s.res = res;
       return callBodyText(s, res, r.idleMs).then((text) => { s.v = text; return SENT.ERROR_STATUS; });
     }
-    if (!r.json) {
+    if (!r.json || (a !== undefined && !a.parse)) {
       s.res = res;
       return SENT.RESPONSE;
     }
-    return race(s, res.text()).then((text) => {
-      if (BLANK.test(text)) {
-        s.v = null;
-        return SENT.VALUE;
-      }
-      let v;
-      try {
-        v = JSON.parse(text);
-      } catch {
-        const ct = h.get("content-type") ?? "";
-        s.v = text;
-        if (ct.startsWith("text/plain")) return SENT.VALUE;
-        s.ct = ct;
-        return SENT.NOT_JSON;
-      }
-      if (s.rid !== null && typeof v === "object" && v !== null) {
-        Object.defineProperty(v, "_request_id", { value: s.rid });
-      }
-      s.v = v;
-      return SENT.VALUE;
-    }, (e) => {
-      s.v = e;
-      return SENT.BODY_FAILED;
-    });
+    return readJson(s, res);
   }, (e) => {
     if (ht !== null) clearTimeout(ht);
     throw e;

@@ -36,6 +36,9 @@ pub struct HttpRequest<'a> {
     /// cancelled): for calls with nothing but the default deadline, where a signal is all
     /// cost (Node's fetch spends tens of microseconds per request on one).
     pub signal: bool,
+    /// The control object of the call's `APIPromise` (`api_promise.js`), or `undefined`: each
+    /// response is left on it, and a 2xx JSON body is read only if its value was asked for.
+    pub api: &'a JsValue,
 }
 
 impl HttpRequest<'_> {
@@ -65,6 +68,7 @@ impl HttpRequest<'_> {
         set("idleMs", &JsValue::from_f64(glue_delay(idle_timeout)));
         set("json", &JsValue::from_bool(json));
         set("withSignal", &JsValue::from_bool(self.signal));
+        set("api", self.api);
         o.into()
     }
 }

@@ -53,6 +53,15 @@ extern "C" {
     /// resolves with a [`super::codes::sent`] code, the details left on the call state.
     #[wasm_bindgen(js_name = callSend)]
     pub fn call_send(s: &JsValue, request: &JsValue) -> js_sys::Promise;
+    /// Reads and parses the 2xx body of a JSON call left unread at its headers, on the call
+    /// state `s` (a new one), `request_id` the response's: resolves with a
+    /// [`super::codes::sent`] code (`VALUE`, `NOT_JSON` or `BODY_FAILED`), the details on `s`.
+    #[wasm_bindgen(js_name = callReadJson)]
+    pub fn call_read_json(
+        s: &JsValue,
+        res: &web_sys::Response,
+        request_id: Option<String>,
+    ) -> js_sys::Promise;
     /// The text of an error body: at most 64 KiB, read under the idle timeout `idle_ms` (< 0:
     /// none); rejects only when the call stops.
     #[wasm_bindgen(js_name = callBodyText)]

@@ -4,6 +4,7 @@
 // calls are absent.
 import {
   Baseten,
+  type APIPromise,
   type BasetenError,
   type BasetenOptions,
   type CallOptions,
@@ -47,6 +48,16 @@ export async function main(): Promise<void> {
   precise(await client.completions.create({ model: "m", prompt: "p" }, call));
   const embeddings: CreateEmbeddingResponse = precise(await client.embeddings.create({ model: "m", input: ["a"] }));
   const models: ModelList = precise(await client.models.list(call));
+  // The response helpers (APIPromise) and tee().
+  const pending: APIPromise<ModelList> = client.models.list(call);
+  const raw: Response = precise(await pending.asResponse());
+  const { data, response, requestId } = await client.chat.completions.create({ model: "m", messages: [] }).withResponse();
+  precise<ChatCompletion>(data);
+  precise<Response>(response);
+  precise<string | null>(requestId);
+  precise<ChatCompletionStream>((await client.chat.completions.create({ model: "m", messages: [], stream: true }).withResponse()).data);
+  const [left, right]: [ChatCompletionStream, ChatCompletionStream] = precise(stream.tee());
+  void [raw, left, right];
   try {
     await client.models.list();
   } catch (e) {

@@ -4,6 +4,7 @@
 // (optional-arguments.ts checks the calls without options and the create() overloads).
 import {
   Baseten,
+  type APIPromise,
   type AsyncQueueStatus,
   type AsyncRequestStatus,
   type BasetenError,
@@ -60,6 +61,12 @@ export async function main(): Promise<void> {
   // Baseten-native calls
   const out: unknown = await client.predict({ prompt: "hi" }, call);
   same(out);
+  const predicted: APIPromise<any> = client.predict({ prompt: "hi" }, call);
+  precise<Response>(await predicted.asResponse());
+  precise<string | null>((await predicted.withResponse()).requestId);
+  precise<ByteStream>((await client.predictStream({ prompt: "hi" }, call).withResponse()).data);
+  precise<Response>(await client.sync("GET", "health", undefined, { stream: true }).asResponse());
+  precise<string>((await client.asyncPredict({ prompt: "hi" }).withResponse()).data.requestId);
 
   const bytes = precise(await client.predictStream({ prompt: "hi" }, call));
   same<ByteStream>(bytes);

@@ -48,6 +48,7 @@ fn the_request_object_has_the_keys_call_js_reads() {
         copy: false,
         body: &JsValue::UNDEFINED,
         signal: false,
+        api: &JsValue::UNDEFINED,
     };
     let built = keys(&request.to_js(&Fetch::Global, None, Some(5.0), true));
     let read: Vec<String> = send_request_keys()
