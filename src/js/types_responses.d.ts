@@ -25,7 +25,8 @@ export type ResponseOutputItem =
 
 /** A Response, as the server sent it (or as assembled from its stream), with openai-node's
  * `output_text` convenience: the text of every `output_text` part of every message item. */
-export interface Response {
+/** (Named so as not to hide the global fetch `Response` in these declarations.) */
+export interface ResponseObject {
   id: string;
   object: "response";
   created_at?: number;
@@ -64,7 +65,7 @@ export interface ResponseStream extends AsyncIterable<ResponseStreamEvent> {
   /** Reads the rest of the stream and resolves to the assembled Response: output text per
    * item, function calls with their arguments, reasoning text and summary, usage, and
    * `incomplete_details` for an incomplete one. */
-  finalResponse(): Promise<Response>;
+  finalResponse(): Promise<ResponseObject>;
   /** The rest of the stream as SSE bytes (`event:` and `data:` lines), pulled on demand. */
   toReadableStream(): ReadableStream<Uint8Array>;
   /** Two independent streams of the rest of this one, each with every event in order (log
@@ -78,5 +79,5 @@ export interface ResponseStream extends AsyncIterable<ResponseStreamEvent> {
 
 export interface Responses {
   create(body: ResponseCreateParamsStreaming, options?: CallOptions | null): APIPromise<ResponseStream>;
-  create(body: ResponseCreateParamsNonStreaming, options?: CallOptions | null): APIPromise<Response>;
+  create(body: ResponseCreateParamsNonStreaming, options?: CallOptions | null): APIPromise<ResponseObject>;
 }

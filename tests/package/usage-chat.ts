@@ -13,6 +13,9 @@ import {
   type ChatCompletionStream,
   type CreateEmbeddingResponse,
   type ModelList,
+  type ResponseObject,
+  type ResponseStream,
+  type ResponseStreamEvent,
 } from "baseten-edge/chat";
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -58,6 +61,17 @@ export async function main(): Promise<void> {
   precise<ChatCompletionStream>((await client.chat.completions.create({ model: "m", messages: [], stream: true }).withResponse()).data);
   const [left, right]: [ChatCompletionStream, ChatCompletionStream] = precise(stream.tee());
   void [raw, left, right];
+  // The Responses API: a Response with output_text, or a ResponseStream of events.
+  const resp: ResponseObject = precise(await client.responses.create({ model: "m", input: "hi" }));
+  precise<string>(resp.output_text);
+  const rs: ResponseStream = precise(await client.responses.create({ model: "m", input: [{ role: "user", content: "hi" }], stream: true }, call));
+  for await (const event of rs) precise<ResponseStreamEvent>(event);
+  for await (const text of rs.textStream()) precise<string>(text);
+  const assembled: ResponseObject = precise(await rs.finalResponse());
+  const [r1, r2]: [ResponseStream, ResponseStream] = precise(rs.tee());
+  const rsBody: ReadableStream<Uint8Array> = rs.toReadableStream();
+  const rsRaw: Response = precise(await client.responses.create({ model: "m", input: "hi" }).asResponse());
+  void [assembled, r1, r2, rsBody, rsRaw];
   try {
     await client.models.list();
   } catch (e) {

@@ -137,6 +137,14 @@ export function assertSmoke(r) {
   assert.deepEqual(r.misspelt, { classes: ["BasetenError", "ConfigurationError"], named: true });
   assert.deepEqual(r.webhook, { requestId: "r1", rejected: "WebhookVerificationError" });
   assert.deepEqual(r.webhookClasses, ["BasetenError", "WebhookVerificationError"]);
+  assert.deepEqual(r.responses, {
+    text: "Hello! You said: smoke",
+    finalText: "Hello! You said: smoke",
+    status: "completed",
+    plain: "Hello! You said:",
+    httpStatus: 200,
+    requestId: "string",
+  });
 }
 
 const TYPES = {
