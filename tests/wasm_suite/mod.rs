@@ -12,3 +12,4 @@ mod batch;
 #[cfg(feature = "full")]
 mod faults;
 mod openai;
+mod responses;
