@@ -225,7 +225,9 @@ fn aborted_error() -> Error {
     Error::new(ErrorKind::Aborted, "the request was aborted")
 }
 
-/// `message` of a JS error, with the `cause` Node's fetch hides the real reason in.
+/// `message` of a JS error, with the `cause` Node's fetch hides the real reason in, and the
+/// host or address it names (`fetch failed: ENOTFOUND (host nope.invalid)`,
+/// `fetch failed: ECONNREFUSED (127.0.0.1:9)`): a URL's host is never the key.
 pub fn describe_js_error(e: &JsValue) -> String {
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).ok();
     let mut msg = get(e, "message")
@@ -239,6 +241,25 @@ pub fn describe_js_error(e: &JsValue) -> String {
         if let Some(detail) = detail {
             msg.push_str(": ");
             msg.push_str(&detail);
+        }
+        let text = |k: &str| {
+            get(&cause, k)
+                .and_then(|v| v.as_string())
+                .filter(|v| !v.is_empty())
+        };
+        if let Some(host) = text("hostname") {
+            msg.push_str(" (host ");
+            msg.push_str(&host);
+            msg.push(')');
+        } else if let Some(address) = text("address") {
+            let port = get(&cause, "port").and_then(|p| p.as_f64());
+            msg.push_str(" (");
+            msg.push_str(&address);
+            if let Some(port) = port {
+                msg.push(':');
+                msg.push_str(&(port as u32).to_string());
+            }
+            msg.push(')');
         }
     }
     msg
