@@ -15,7 +15,13 @@ use baseten_edge::core::responses::{
 use common::feed::feed;
 use common::rng::Rng;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/responses");
+/// The captures' folder: `RESPONSES_CAPTURES` when set (a fresh recording, as
+/// `tests/interop/litellm-responses.sh` makes), else the committed fixtures.
+fn dir() -> String {
+    std::env::var("RESPONSES_CAPTURES").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/responses").to_owned()
+    })
+}
 const BODY_MARK: &[u8] = b"\n--- body (raw bytes, chunk-decoded) ---\n";
 
 struct Capture {
@@ -59,7 +65,7 @@ fn load(path: &std::path::Path) -> Capture {
 }
 
 fn captures() -> Vec<Capture> {
-    let mut paths: Vec<_> = std::fs::read_dir(DIR)
+    let mut paths: Vec<_> = std::fs::read_dir(dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "http"))
@@ -69,7 +75,7 @@ fn captures() -> Vec<Capture> {
 }
 
 fn expected() -> Value {
-    parse(&std::fs::read_to_string(format!("{DIR}/expected.json")).unwrap()).unwrap()
+    parse(&std::fs::read_to_string(format!("{}/expected.json", dir())).unwrap()).unwrap()
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
