@@ -14,6 +14,7 @@ source tests/interop/servers.sh
 ensure_venv
 build_mock
 start_mock --quiet --token-rate 0
+trap interop_cleanup EXIT # start_mock set its own trap; ours stops the mock too
 [ "${REAL_MODEL:-0}" = 1 ] && start_llama
 litellm_config "$INTEROP_LOGS/litellm.yaml"
 start_litellm "$INTEROP_LOGS/litellm.yaml"
