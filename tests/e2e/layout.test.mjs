@@ -42,6 +42,8 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
 
   // The whole chat by keyboard: Tab from the tabs into the panel, type, Enter sends.
   await page.keyboard.press("Tab");
+  assert.equal(await focusedId(page), "chat-api"); // the API switch comes first
+  await page.keyboard.press("Tab");
   assert.equal(await focusedId(page), "chat-model");
   await page.focus("#chat-message");
   await page.keyboard.press("Control+A");
