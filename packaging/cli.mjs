@@ -534,6 +534,23 @@ async function models(ctx) {
 // ---- main ----
 
 /** The library's option names in `message` as the CLI's flags (`modelId` -> `--model-id`). */
+/** `--temperature -0.1` as `--temperature=-0.1`: parseArgs takes a value that starts with a dash
+ * for an option, so a negative number would get its "ambiguous" message instead of the range
+ * check's. */
+function negativeValues(args, spec) {
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.startsWith("--") && !a.includes("=") ? a.slice(2) : undefined;
+    if (name && spec[name]?.type === "string" && /^-\.?\d/.test(args[i + 1] ?? "")) {
+      out.push(`${a}=${args[++i]}`);
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 function asFlags(message) {
   const names = new Map([["apiKey", "BASETEN_API_KEY"]]);
   for (const id of Object.keys(TABLES)) for (const f of TABLES[id].fields) if (f.flag && !names.has(f.key)) names.set(f.key, `--${f.flag}`);
@@ -602,10 +619,11 @@ async function main(argv) {
 
   try {
     let parsed;
+    const spec = { ...CLIENT_OPTIONS, ...command.options };
     try {
       parsed = parseArgs({
-        args: rest,
-        options: { ...CLIENT_OPTIONS, ...command.options },
+        args: negativeValues(rest, spec),
+        options: spec,
         allowPositionals: true,
         strict: true,
       });

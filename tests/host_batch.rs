@@ -411,13 +411,13 @@ fn plan_then_reassemble_round_trip() {
 #[test]
 fn the_embedding_server_limit_is_128_and_says_why() {
     assert_eq!(EMBEDDING_SERVER_MAX_BATCH, 128);
-    assert!(BatchOptions::default()
-        .check_embedding_server("embed")
-        .is_ok());
-    assert!(opts(128, None).check_embedding_server("embed").is_ok());
-    let e = opts(129, None)
-        .check_embedding_server("rerank")
-        .unwrap_err();
+    for ok in [1.0, 64.0, 128.0] {
+        assert!(
+            BatchOptions::check_embedding_server("embed", ok).is_ok(),
+            "{ok}"
+        );
+    }
+    let e = BatchOptions::check_embedding_server("rerank", 129.0).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Configuration);
     assert!(
         e.message
@@ -426,6 +426,17 @@ fn the_embedding_server_limit_is_128_and_says_why() {
                 .contains("more than 128 inputs in one request (413)"),
         "{e}"
     );
-    // The general range still allows it: only the embedding server's calls check the limit.
+    assert!(BatchOptions::check_embedding_server("embed", 2000.0)
+        .unwrap_err()
+        .message
+        .contains("too large for embed"));
+    for bad in [0.0, -1.0, 2.5, f64::NAN] {
+        let e = BatchOptions::check_embedding_server("classify", bad).unwrap_err();
+        assert_eq!(
+            e.message, "batchSize must be a whole number from 1 to 128 for classify",
+            "{bad}"
+        );
+    }
+    // The general range still allows more: only the embedding server's calls check the limit.
     assert!(opts(1024, None).validate().is_ok());
 }

@@ -319,11 +319,18 @@ fn no_target_and_no_base_url_calls_model_apis_and_refuses_baseten_routes() {
         RunRemote,
         AsyncRunRemote,
     ];
-    for region in [None, Some("eu1".to_string())] {
-        let c = EndpointConfig {
-            region,
-            ..EndpointConfig::default()
-        };
+    // A region chooses a model's or chain's host: alone it is refused, not ignored.
+    let lone = EndpointConfig {
+        region: Some("eu1".to_string()),
+        ..EndpointConfig::default()
+    };
+    check(
+        "region alone",
+        Endpoint::new(&lone).map(|_| String::new()),
+        Err("options.region needs a model or chain id"),
+    );
+    {
+        let c = EndpointConfig::default();
         let ep = Endpoint::new(&c).expect("an OpenAI-only client can exist");
         assert!(!ep.is_chain());
         for route in routes {

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 /// Default embedding size.
-const DEFAULT_DIMENSIONS: u64 = 8;
+const DEFAULT_DIMENSIONS: u64 = 64;
 /// Largest embedding size.
 const MAX_DIMENSIONS: u64 = 8192;
 /// Fixed `created` of the mock model.

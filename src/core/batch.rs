@@ -85,16 +85,21 @@ fn check_share(name: &str, v: f64) -> Result<()> {
 }
 
 impl BatchOptions {
-    /// [`BatchOptions::validate`]'s ranges do not know the server; this adds the embedding
-    /// server's limit for `call` (`embed`, `rerank`, ...): a `batch_size` over
-    /// [`EMBEDDING_SERVER_MAX_BATCH`] would only come back as a 413 from every request.
-    pub fn check_embedding_server(&self, call: &str) -> Result<()> {
-        if self.batch_size > EMBEDDING_SERVER_MAX_BATCH {
+    /// [`BatchOptions::validate`]'s ranges do not know the server; this is the embedding
+    /// server's for `call` (`embed`, `rerank`, ...), checked on the `batchSize` given (before the
+    /// general range): 1 to [`EMBEDDING_SERVER_MAX_BATCH`], since a larger one would only come
+    /// back as a 413 from every request.
+    pub fn check_embedding_server(call: &str, batch_size: f64) -> Result<()> {
+        if batch_size > EMBEDDING_SERVER_MAX_BATCH as f64 {
             return Err(Error::config(format!(
-                "batchSize {} is too large for {call}: Baseten's embedding server refuses more than \
-                 {EMBEDDING_SERVER_MAX_BATCH} inputs in one request (413); use at most \
-                 {EMBEDDING_SERVER_MAX_BATCH}, the default",
-                self.batch_size
+                "batchSize {batch_size} is too large for {call}: Baseten's embedding server refuses \
+                 more than {EMBEDDING_SERVER_MAX_BATCH} inputs in one request (413); use at most \
+                 {EMBEDDING_SERVER_MAX_BATCH}, the default"
+            )));
+        }
+        if !(batch_size >= 1.0 && batch_size.fract() == 0.0) {
+            return Err(Error::config(format!(
+                "batchSize must be a whole number from 1 to {EMBEDDING_SERVER_MAX_BATCH} for {call}"
             )));
         }
         Ok(())

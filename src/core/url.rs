@@ -90,7 +90,7 @@ impl Route<'_> {
     /// The route's name in errors: the method a user called.
     pub fn name(&self) -> &'static str {
         match self {
-            Route::Predict => "predict",
+            Route::Predict => "predict (and predictStream)",
             Route::AsyncPredict => "asyncPredict",
             Route::AsyncRequest(_) => "asyncRequest (and cancelAsyncRequest, waitForAsyncRequest)",
             Route::AsyncQueueStatus => "asyncQueueStatus",
@@ -168,15 +168,20 @@ impl Endpoint {
             }
         };
         if let Some(region) = region {
+            if target.is_none() {
+                return Err(Error::config(
+                    "options.region needs a model or chain id: set modelId or chainId",
+                ));
+            }
             if cfg.environment != Environment::Default {
                 return Err(Error::config(
-                    "region cannot be combined with environment or deployment: \
+                    "options.region cannot be combined with environment or deployment: \
                      a regional host has no environment in its path",
                 ));
             }
             if base.is_some() {
                 return Err(Error::config(
-                    "region cannot be combined with baseUrl: both choose the host",
+                    "options.region cannot be combined with baseUrl: both choose the host",
                 ));
             }
             return Ok(Endpoint {

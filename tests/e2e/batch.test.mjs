@@ -52,7 +52,7 @@ pageTest("batch: embed 40 inputs (batch size 4, 3 at once): 40 results in order,
   assert.equal(await rows.count(), 40);
   assert.deepEqual(await page.locator("#batch-table tbody th").allTextContents(), lines);
   assert.deepEqual(await page.locator("#batch-table tbody tr").evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.index))), [...Array(40).keys()]);
-  for (const r of await page.locator("#batch-table tbody td.mono").allTextContents()) assert.match(r, /^8 dims: \[-?\d\.\d{3}, /);
+  for (const r of await page.locator("#batch-table tbody td.mono").allTextContents()) assert.match(r, /^64 dims: \[-?\d\.\d{3}, /);
   assert.match(await text(page, "#batch-table caption"), /^40 of 40 results, in input order$/);
   assert.equal(await page.locator("#batch-errors-table").count(), 0);
 

@@ -54,6 +54,10 @@ test("a batchSize over 128 is a ConfigurationError that says why, and sends noth
       assert.match(e.message, new RegExp(`batchSize 129 is too large for ${name}: .*more than 128 inputs in one request \\(413\\)`));
       return true;
     });
+    for (const bad of [0, 2.5]) {
+      await assert.rejects(call({ batchSize: bad }), { name: "ConfigurationError", message: `batchSize must be a whole number from 1 to 128 for ${name}` });
+    }
+    await assert.rejects(call({ batchSize: 2000 }), { message: new RegExp(`^batchSize 2000 is too large for ${name}`) });
     const ok = await call({ batchSize: 128 });
     assert.equal(ok.data.length, 1, name);
   }

@@ -345,6 +345,14 @@ test("messages speak the CLI's language: flags, not JavaScript options; position
   const hot = await cli(["chat", "--temperature", "5", "hi"]);
   assert.equal(hot.code, 2);
   assert.match(hot.stderr, /--temperature must be a number from 0 to 2/);
+  // A negative number is a value, checked like any other (not Node's "ambiguous" message).
+  const cold = await cli(["responses", "--temperature", "-0.1", "hi"]);
+  assert.equal(cold.code, 2);
+  assert.match(cold.stderr, /--temperature must be a number from 0 to 2/);
+  // Single-word options are flags in messages too.
+  const region = await cli(["predict", "{}", "--region", "us", "--model-id", "m"]);
+  assert.equal(region.code, 3);
+  assert.match(region.stderr, /--region cannot be combined with --base-url/);
 });
 
 test("a reply cut by a stream error ends its line; the error goes to stderr", { timeout: 60_000 }, async () => {

@@ -71,9 +71,15 @@ export const APIS = {
     },
     start: (client, body, signal) => client.responses.create(body, { signal }),
     async read(stream, on) {
+      let part = null; // the reasoning part being shown: a new one starts on a line of its own
       for await (const event of stream) {
         if (event.type === "response.output_text.delta") on.text(event.delta);
-        else if (event.type === "response.reasoning_text.delta" || event.type === "response.reasoning_summary_text.delta") on.thinking(event.delta);
+        else if (event.type === "response.reasoning_text.delta" || event.type === "response.reasoning_summary_text.delta") {
+          const id = `${event.type} ${event.item_id} ${event.content_index ?? event.summary_index ?? 0}`;
+          if (part !== null && part !== id) on.thinking("\n");
+          part = id;
+          on.thinking(event.delta);
+        }
       }
       // The Response the library assembled: output_text, status, incomplete_details, usage.
       const final = await stream.finalResponse();

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::call::Requester;
 use super::client::Baseten;
 use super::options::{string_arg, Opts};
-use crate::core::batch::{plan_batches, Reassembly};
+use crate::core::batch::{plan_batches, BatchOptions, Reassembly};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::json;
 use crate::core::options::{batch, classify, embed, rerank, Table};
@@ -377,8 +377,10 @@ async fn text_batch(
     head: &dyn Fn(&mut json::ObjectWriter, &str),
 ) -> Result<TextBatch> {
     let extra = members(&Opts::new(options, table)?, table)?;
+    if let Some(n) = Opts::new(options, table)?.number(batch::BATCH_SIZE) {
+        BatchOptions::check_embedding_server(call, n)?;
+    }
     let config = read_config(options, table, client)?;
-    config.opts.check_embedding_server(call)?;
     let texts = strings(texts, "texts")?;
     let jobs = text_jobs(&texts, shape, &config, &url, &|input| {
         let mut body = String::with_capacity(input.len() + 64);
