@@ -91,8 +91,12 @@ impl BatchOptions {
     /// back as a 413 from every request.
     pub fn check_embedding_server(call: &str, batch_size: f64) -> Result<()> {
         if batch_size > EMBEDDING_SERVER_MAX_BATCH as f64 {
+            // The number as JSON writes it: `{}` on an f64 would pull Rust's float formatting
+            // into the wasm.
+            let mut shown = String::new();
+            super::json::write_number(&mut shown, batch_size);
             return Err(Error::config(format!(
-                "batchSize {batch_size} is too large for {call}: Baseten's embedding server refuses \
+                "batchSize {shown} is too large for {call}: Baseten's embedding server refuses \
                  more than {EMBEDDING_SERVER_MAX_BATCH} inputs in one request (413); use at most \
                  {EMBEDDING_SERVER_MAX_BATCH}, the default"
             )));

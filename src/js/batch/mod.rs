@@ -280,22 +280,7 @@ impl Baseten {
         #[wasm_bindgen(unchecked_param_type = "string[]")] inputs: JsValue,
         options: Option<super::types::ClassifyOptionsArg>,
     ) -> Promise {
-        let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(|c| async move {
-            let url = c.endpoint.url(Route::Sync("predict"))?;
-            let done = text_batch(
-                &c,
-                ("classify", Texts::Flat, classify::TABLE),
-                &options,
-                &inputs,
-                url,
-                &|body, input| {
-                    body.raw("inputs", input);
-                },
-            )
-            .await?;
-            done.per_input(&c, "classify")
-        })
+        self.per_input_call("classify", "predict", Texts::Flat, inputs, options)
     }
 
     /// Token classification (named entities, ...) through the embedding server's
@@ -308,21 +293,36 @@ impl Baseten {
         #[wasm_bindgen(unchecked_param_type = "string[]")] inputs: JsValue,
         options: Option<super::types::ClassifyOptionsArg>,
     ) -> Promise {
+        self.per_input_call(
+            "predictTokens",
+            "predict_tokens",
+            Texts::OneSequenceEach,
+            inputs,
+            options,
+        )
+    }
+}
+
+impl Baseten {
+    /// `classify` and `predictTokens`: `{"inputs": [...]}` to `.../sync/{route}` in batches,
+    /// one result per input back in input order.
+    fn per_input_call(
+        &self,
+        call: &'static str,
+        route: &'static str,
+        shape: Texts,
+        inputs: JsValue,
+        options: Option<super::types::ClassifyOptionsArg>,
+    ) -> Promise {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
-        self.spawn(|c| async move {
-            let url = c.endpoint.url(Route::Sync("predict_tokens"))?;
-            let done = text_batch(
-                &c,
-                ("predictTokens", Texts::OneSequenceEach, classify::TABLE),
-                &options,
-                &inputs,
-                url,
-                &|body, input| {
-                    body.raw("inputs", input);
-                },
-            )
-            .await?;
-            done.per_input(&c, "predictTokens")
+        self.spawn(move |c| async move {
+            let url = c.endpoint.url(Route::Sync(route))?;
+            let head = |body: &mut json::ObjectWriter, input: &str| {
+                body.raw("inputs", input);
+            };
+            let spec = (call, shape, classify::TABLE);
+            let done = text_batch(&c, spec, &options, &inputs, url, &head).await?;
+            done.per_input(&c, call)
         })
     }
 }

@@ -8,6 +8,7 @@ import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { CHROMIUM_FLAGS } from "../../common/chromium.mjs";
+import { expectedResponsesSmoke } from "../fixtures/smoke-core.mjs";
 
 export const TEST_DIR = fileURLToPath(new URL("../", import.meta.url));
 export const ROOT = join(TEST_DIR, "../..");
@@ -137,14 +138,7 @@ export function assertSmoke(r) {
   assert.deepEqual(r.misspelt, { classes: ["BasetenError", "ConfigurationError"], named: true });
   assert.deepEqual(r.webhook, { requestId: "r1", rejected: "WebhookVerificationError" });
   assert.deepEqual(r.webhookClasses, ["BasetenError", "WebhookVerificationError"]);
-  assert.deepEqual(r.responses, {
-    text: "Hello! You said: smoke",
-    finalText: "Hello! You said: smoke",
-    status: "completed",
-    plain: "Hello! You said:",
-    httpStatus: 200,
-    requestId: "string",
-  });
+  assert.deepEqual(r.responses, expectedResponsesSmoke);
 }
 
 const TYPES = {
