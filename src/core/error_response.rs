@@ -111,9 +111,12 @@ fn html_title(s: &str) -> Option<String> {
     for tag in ["title", "h1"] {
         let open = format!("<{tag}>");
         let close = format!("</{tag}>");
-        if let Some(start) = lower.find(&open) {
+        if let Some(start) = super::find_str(&lower, &open) {
             let from = start + open.len();
-            if let Some(len) = lower.get(from..).and_then(|rest| rest.find(&close)) {
+            if let Some(len) = lower
+                .get(from..)
+                .and_then(|rest| super::find_str(rest, &close))
+            {
                 if let Some(text) = s.get(from..from + len) {
                     let text = text.trim();
                     if !text.is_empty() {

@@ -291,7 +291,7 @@ pub fn normalize_base_url_named(field: &str, s: &str) -> Result<String, Error> {
     if s.contains('?') || s.contains('#') {
         return err("must not have a query (?) or fragment (#)");
     }
-    let Some((scheme, rest)) = s.split_once("://") else {
+    let Some((scheme, rest)) = super::find_str(s, "://").map(|i| (&s[..i], &s[i + 3..])) else {
         return err("must start with http:// or https://");
     };
     let scheme = scheme.to_ascii_lowercase();
