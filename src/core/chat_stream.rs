@@ -209,9 +209,7 @@ impl ChatStreamRules {
             }
             _ => {}
         }
-        let trimmed = event
-            .data
-            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let trimmed = crate::core::trim_ascii(&event.data, crate::core::BLANK, true, true);
         if trimmed.is_empty() {
             return Ok(None);
         }

@@ -355,7 +355,7 @@ pub fn normalize_base_url_named(field: &str, s: &str) -> Result<String, Error> {
             _ => return err("has an invalid port: use 1 to 65535"),
         }
     }
-    let path = path.trim_end_matches('/');
+    let path = super::trim_ascii(path, b"/", false, true);
     if let Some(path) = path.strip_prefix('/') {
         out.push('/');
         encode_path(field, path, &mut out)?;
@@ -368,8 +368,8 @@ pub fn normalize_base_url_named(field: &str, s: &str) -> Result<String, Error> {
 pub fn join(base: &str, path: &str) -> String {
     format!(
         "{}/{}",
-        base.trim_end_matches('/'),
-        path.trim_start_matches('/')
+        super::trim_ascii(base, b"/", false, true),
+        super::trim_ascii(path, b"/", true, false)
     )
 }
 
