@@ -108,14 +108,12 @@ fn looks_like_html(s: &str) -> bool {
 /// The text of the first `<title>` (or `<h1>`) of an HTML error page.
 fn html_title(s: &str) -> Option<String> {
     let lower = s.to_ascii_lowercase();
-    for tag in ["title", "h1"] {
-        let open = format!("<{tag}>");
-        let close = format!("</{tag}>");
-        if let Some(start) = super::find_str(&lower, &open) {
+    for (open, close) in [("<title>", "</title>"), ("<h1>", "</h1>")] {
+        if let Some(start) = super::find_str(&lower, open) {
             let from = start + open.len();
             if let Some(len) = lower
                 .get(from..)
-                .and_then(|rest| super::find_str(rest, &close))
+                .and_then(|rest| super::find_str(rest, close))
             {
                 if let Some(text) = s.get(from..from + len) {
                     let text = text.trim();
