@@ -51,7 +51,7 @@ impl ApiKey {
     /// NUL, ...) anywhere, inner spaces and non-ASCII are refused. Error messages never contain
     /// the key.
     pub fn new(key: &str) -> Result<ApiKey, Error> {
-        let key = key.trim_matches(|c: char| c == ' ' || c == '\t');
+        let key = super::trim_ascii(key, b" \t", true, true);
         if key.is_empty() {
             return Err(Error::config("apiKey is empty"));
         }

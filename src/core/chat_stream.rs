@@ -209,9 +209,7 @@ impl ChatStreamRules {
             }
             _ => {}
         }
-        let trimmed = event
-            .data
-            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let trimmed = crate::core::trim_ascii(&event.data, crate::core::BLANK, true, true);
         if trimmed.is_empty() {
             return Ok(None);
         }
@@ -254,7 +252,7 @@ impl ChatStreamRules {
 /// `text/plain` or send no type at all); a JSON or HTML body is an answer that is not a stream.
 pub fn is_event_stream_type(content_type: &str) -> bool {
     let ct = content_type.trim().to_ascii_lowercase();
-    !(ct.contains("json") || ct.starts_with("text/html"))
+    !(super::find_str(&ct, "json").is_some() || ct.starts_with("text/html"))
 }
 
 /// The error for a 2xx answer to a streaming request that is not an event stream (see

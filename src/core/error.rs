@@ -320,7 +320,13 @@ pub fn scrub(text: &str, secret: &str) -> String {
         |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    for (at, _) in text.match_indices(secret) {
+    // `text.match_indices(secret)`, without the two-way searcher (see `find_str`).
+    let mut pos = 0;
+    while let Some(i) = text
+        .get(pos..)
+        .and_then(|rest| super::find_str(rest, secret))
+    {
+        let at = pos + i;
         let end = at + secret.len();
         if long || !(is_word(text[..at].chars().next_back()) || is_word(text[end..].chars().next()))
         {
@@ -328,6 +334,12 @@ pub fn scrub(text: &str, secret: &str) -> String {
             out.push_str(MARK);
             from = end;
         }
+        // An empty secret matches at every character boundary.
+        pos = match (secret.is_empty(), text[end..].chars().next()) {
+            (false, _) => end,
+            (true, Some(c)) => end + c.len_utf8(),
+            (true, None) => break,
+        };
     }
     out.push_str(&text[from..]);
     if long {
@@ -384,6 +396,41 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrub_matches_as_match_indices() {
+        // The replacements scrub made with `str::match_indices`, short and empty secrets too.
+        fn old(text: &str, secret: &str) -> String {
+            let is_word = |c: Option<char>| {
+                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            };
+            let (mut out, mut from) = (String::new(), 0);
+            for (at, _) in text.match_indices(secret) {
+                let end = at + secret.len();
+                if !(is_word(text[..at].chars().next_back()) || is_word(text[end..].chars().next()))
+                {
+                    out.push_str(&text[from..at]);
+                    out.push_str("[REDACTED]");
+                    from = end;
+                }
+            }
+            out.push_str(&text[from..]);
+            out
+        }
+        for (text, secret) in [
+            ("key x, x; xx (x)", "x"),
+            ("a é, b", ""),
+            ("", ""),
+            ("aaa", "aa"),
+            ("k=ab ab", "ab"),
+        ] {
+            assert_eq!(
+                scrub(text, secret),
+                old(text, secret),
+                "{text:?} {secret:?}"
+            );
+        }
+    }
 
     #[test]
     fn status_table() {

@@ -108,12 +108,13 @@ fn looks_like_html(s: &str) -> bool {
 /// The text of the first `<title>` (or `<h1>`) of an HTML error page.
 fn html_title(s: &str) -> Option<String> {
     let lower = s.to_ascii_lowercase();
-    for tag in ["title", "h1"] {
-        let open = format!("<{tag}>");
-        let close = format!("</{tag}>");
-        if let Some(start) = lower.find(&open) {
+    for (open, close) in [("<title>", "</title>"), ("<h1>", "</h1>")] {
+        if let Some(start) = super::find_str(&lower, open) {
             let from = start + open.len();
-            if let Some(len) = lower.get(from..).and_then(|rest| rest.find(&close)) {
+            if let Some(len) = lower
+                .get(from..)
+                .and_then(|rest| super::find_str(rest, close))
+            {
                 if let Some(text) = s.get(from..from + len) {
                     let text = text.trim();
                     if !text.is_empty() {

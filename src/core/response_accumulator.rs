@@ -380,7 +380,7 @@ fn output_text(response: &Value) -> String {
 /// [`ErrorKind::Decode`](crate::core::error::ErrorKind::Decode).
 pub fn with_output_text(text: &str) -> Result<String, Error> {
     let value = json::parse(text)?;
-    let trimmed = text.trim_end_matches([' ', '\t', '\n', '\r']);
+    let trimmed = crate::core::trim_ascii(text, crate::core::BLANK, false, true);
     let (Some(members), Some(head)) = (value.as_object(), trimmed.strip_suffix('}')) else {
         return Ok(text.to_owned());
     };

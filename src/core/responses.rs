@@ -180,9 +180,7 @@ impl ResponseStreamRules {
         if !matches!(self.state, State::Running) {
             return Ok(None);
         }
-        let trimmed = event
-            .data
-            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let trimmed = crate::core::trim_ascii(&event.data, crate::core::BLANK, true, true);
         if trimmed.is_empty() || event.event.as_deref() == Some("ping") {
             return Ok(None);
         }

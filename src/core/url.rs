@@ -296,7 +296,7 @@ pub fn normalize_base_url_named(field: &str, s: &str) -> Result<String, Error> {
     if s.contains('?') || s.contains('#') {
         return err("must not have a query (?) or fragment (#)");
     }
-    let Some((scheme, rest)) = s.split_once("://") else {
+    let Some((scheme, rest)) = super::find_str(s, "://").map(|i| (&s[..i], &s[i + 3..])) else {
         return err("must start with http:// or https://");
     };
     let scheme = scheme.to_ascii_lowercase();
@@ -360,7 +360,7 @@ pub fn normalize_base_url_named(field: &str, s: &str) -> Result<String, Error> {
             _ => return err("has an invalid port: use 1 to 65535"),
         }
     }
-    let path = path.trim_end_matches('/');
+    let path = super::trim_ascii(path, b"/", false, true);
     if let Some(path) = path.strip_prefix('/') {
         out.push('/');
         encode_path(field, path, &mut out)?;
@@ -373,8 +373,8 @@ pub fn normalize_base_url_named(field: &str, s: &str) -> Result<String, Error> {
 pub fn join(base: &str, path: &str) -> String {
     format!(
         "{}/{}",
-        base.trim_end_matches('/'),
-        path.trim_start_matches('/')
+        super::trim_ascii(base, b"/", false, true),
+        super::trim_ascii(path, b"/", true, false)
     )
 }
 

@@ -14,7 +14,7 @@ use super::call::{promise, Requester};
 use crate::core::chat_stream::{Accumulator, ChatStreamRules};
 use crate::core::error::{Error, ErrorKind};
 use crate::core::responses::{ResponseAccumulator, ResponseStreamRules};
-use crate::core::sse::SseDecoder;
+use crate::core::sse::{SseDecoder, SseEvent};
 use crate::web::abort::Stopper;
 use crate::web::codes::end;
 use crate::web::stream::ResponseStream;
@@ -55,54 +55,46 @@ enum Rules {
 }
 
 impl Rules {
-    fn push(&mut self, bytes: &[u8]) {
-        match self {
-            Rules::Chat(rules, _) => rules.push(bytes),
-            Rules::Responses(rules, _) => rules.push(bytes),
-        }
-    }
-
-    /// The next event, accumulated; at the end of the body (`ended`), the events its end
-    /// releases, then the end's verdict.
-    fn next(&mut self, ended: bool) -> Option<Result<Event, Error>> {
-        match self {
+    /// Applies the stream's rules to one decoded event and accumulates what they hand out.
+    fn on_event(&mut self, event: SseEvent) -> Result<Option<Event>, Error> {
+        Ok(Some(match self {
             Rules::Chat(rules, acc) => {
-                let chunk = if ended {
-                    rules.finish().transpose()?
-                } else {
-                    rules.next_chunk()?
+                let Some(c) = rules.on_event(event)? else {
+                    return Ok(None);
                 };
-                Some(chunk.and_then(|c| {
-                    acc.push_chunk(&c)?;
-                    Ok(Event {
-                        name: c.event.unwrap_or_default(),
-                        data: c.data,
-                        text: c.text,
-                    })
-                }))
+                acc.push_chunk(&c)?;
+                Event {
+                    name: c.event.unwrap_or_default(),
+                    data: c.data,
+                    text: c.text,
+                }
             }
             Rules::Responses(rules, acc) => {
-                let event = if ended {
-                    rules.finish().transpose()?
-                } else {
-                    rules.next_event()?
+                let Some(e) = rules.on_event(event)? else {
+                    return Ok(None);
                 };
-                Some(event.and_then(|e| {
-                    acc.push_event(&e)?;
-                    Ok(Event {
-                        name: e.kind,
-                        data: e.data,
-                        text: e.delta.unwrap_or_default(),
-                    })
-                }))
+                acc.push_event(&e)?;
+                Event {
+                    name: e.kind,
+                    data: e.data,
+                    text: e.delta.unwrap_or_default(),
+                }
             }
-        }
+        }))
     }
 
     fn is_done(&self) -> bool {
         match self {
             Rules::Chat(rules, _) => rules.is_done(),
             Rules::Responses(rules, _) => rules.is_done(),
+        }
+    }
+
+    /// Whether the stream, ending now, is complete (else the error it ends with).
+    fn check_complete(&self) -> Result<(), Error> {
+        match self {
+            Rules::Chat(rules, _) => rules.check_complete(),
+            Rules::Responses(rules, _) => rules.check_complete(),
         }
     }
 
@@ -123,11 +115,43 @@ struct Event {
     text: String,
 }
 
-/// The reading state: the body, the stream's rules and its accumulated object.
+/// The reading state: the body, its SSE decoder, the stream's rules and its accumulated object.
 struct Inner {
     body: ResponseStream,
+    /// The rules' own `next_chunk`/`next_event` and `finish` loops, once for both kinds of
+    /// stream: the decoder is read here and each event handed to `Rules::on_event`.
+    decoder: SseDecoder,
     rules: Rules,
     ended: bool,
+}
+
+impl Inner {
+    /// The next event, accumulated; at the end of the body (`ended`), the events its end
+    /// releases, then the end's verdict. `None` when more input is needed or the stream is over.
+    fn next(&mut self) -> Option<Result<Event, Error>> {
+        // After an error the reader stops (`fill` returns it): no failed state is kept.
+        while !self.rules.is_done() {
+            let event = if self.ended {
+                match self.decoder.finish() {
+                    Ok(Some(event)) => event,
+                    Ok(None) => return self.rules.check_complete().err().map(Err),
+                    Err(err) if err.kind == ErrorKind::Truncated => {
+                        return self.rules.check_complete().err().map(Err)
+                    }
+                    Err(err) => return Some(Err(err)),
+                }
+            } else {
+                match self.decoder.next_event()? {
+                    Ok(event) => event,
+                    Err(err) => return Some(Err(err)),
+                }
+            };
+            if let Some(out) = self.rules.on_event(event).transpose() {
+                return Some(out);
+            }
+        }
+        None
+    }
 }
 
 /// The events decoded from one network read.
@@ -176,7 +200,7 @@ fn utf16_len(s: &str) -> u32 {
 /// ends: `Ok(Some(json))` at a complete end with the final completion, `Ok(None)` for more.
 async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Error> {
     loop {
-        while let Some(event) = inner.rules.next(inner.ended) {
+        while let Some(event) = inner.next() {
             batch.chunks.push(event?);
         }
         if inner.ended || inner.rules.is_done() {
@@ -186,7 +210,7 @@ async fn fill(inner: &mut Inner, batch: &mut Batch) -> Result<Option<String>, Er
             return Ok(None);
         }
         match inner.body.next().await? {
-            Some(bytes) => inner.rules.push(&bytes.to_vec()),
+            Some(bytes) => inner.decoder.push(&bytes.to_vec()),
             None => inner.ended = true,
         }
     }
@@ -223,19 +247,17 @@ impl EventReader {
             None => SseDecoder::new(),
         };
         let rules = match kind {
-            StreamKind::Chat => {
-                Rules::Chat(ChatStreamRules::with_decoder(decoder), Accumulator::new())
+            StreamKind::Chat => Rules::Chat(ChatStreamRules::new(), Accumulator::new()),
+            StreamKind::Responses => {
+                Rules::Responses(ResponseStreamRules::new(), ResponseAccumulator::new())
             }
-            StreamKind::Responses => Rules::Responses(
-                ResponseStreamRules::with_decoder(decoder),
-                ResponseAccumulator::new(),
-            ),
         };
         let raw = EventReader {
             stopper: body.stopper(),
             last: Rc::default(),
             cell: Rc::new(RefCell::new(Some(Inner {
                 body,
+                decoder,
                 rules,
                 ended: false,
             }))),
