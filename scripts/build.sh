@@ -78,6 +78,7 @@ done
 cp packaging/cli.mjs pkg/cli.mjs && chmod +x pkg/cli.mjs
 cp packaging/cli-tables.json pkg/cli-tables.json
 node scripts/pkg-entries.mjs
+node scripts/glue-min.mjs pkg
 mkdir -p pkg/docs && cp docs/runtimes.md docs/cli.md pkg/docs/ 2>/dev/null || true
 # The package has a README of its own (npm users have no scripts/), and the licenses.
 cp packaging/README.md LICENSE-MIT LICENSE-APACHE pkg/

@@ -1,4 +1,4 @@
-// The built glue (pkg/), as scripts/pkg-entries.mjs leaves it: each snippet module imported once
+// The built glue (pkg/), as scripts/pkg-entries.mjs and glue-min.mjs leave it: each snippet module imported once
 // (wasm-bindgen writes one namespace import per directly imported function, and as many
 // duplicate keys in the wasm imports object: esbuild, and so `wrangler dev` on a linked package,
 // warns of each), every snippet loadable in its module system, and the package's JS exports
@@ -19,8 +19,10 @@ const repeated = (list) => [...new Set(list.filter((x, i) => list.indexOf(x) !==
 for (const dir of GLUE) {
   test(`${dir}: each snippet is imported once, with one key in the imports object`, () => {
     const text = readFileSync(new URL(`${dir}/baseten_edge.js`, pkg), "utf8");
-    const star = [...text.matchAll(/^(?:import \* as import\d+ from|const import\d+ = require\()\s*["'`]([^"'`]+)["'`]/gm)].map((m) => m[1]);
-    const keys = [...text.matchAll(/^\s*"(\.\/snippets\/[^"]+)": import\d+,$/gm)].map((m) => m[1]);
+    // The glue is minified (scripts/glue-min.mjs): no line structure to rely on.
+    const star = [...text.matchAll(/(?:import\s*\*\s*as\s+import\d+\s+from\s*|\bimport\d+\s*=\s*require\(\s*)["'`]([^"'`]+)["'`]/g)].map((m) => m[1]);
+    const keys = [...text.matchAll(/"(\.\/snippets\/[^"]+)"\s*:\s*import\d+/g)].map((m) => m[1]);
+    assert.ok(star.length > 0, "the glue imports the snippets");
     assert.ok(keys.length > 0, "the imports object names the snippets");
     assert.deepEqual(repeated(star), [], "a snippet imported twice");
     assert.deepEqual(repeated(keys), [], "a duplicate key in the imports object");

@@ -14,7 +14,8 @@ export function readJsonc(file) {
   return JSON.parse(text);
 }
 
-/** `wrangler deploy --dry-run --outdir dist` in `dir`; resolves to the bundle's path. */
+/** `wrangler deploy --dry-run --outdir dist --env=` in `dir` (the top-level environment, as the
+ * example Worker's `npm run deploy` does); resolves to the bundle's path. */
 export async function wranglerBuild(dir) {
   const env = {
     WRANGLER_SEND_METRICS: "false",
@@ -23,7 +24,7 @@ export async function wranglerBuild(dir) {
     NO_COLOR: "1",
     CI: "1",
   };
-  const res = ok(await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env, timeout: 90_000 }), "wrangler deploy --dry-run");
+  const res = ok(await run(join(BIN, "wrangler"), ["deploy", "--dry-run", "--outdir", "dist", "--env="], { cwd: dir, env, timeout: 90_000 }), "wrangler deploy --dry-run");
   // No warning from wrangler's build. (esbuild keeps quiet about files under node_modules, so
   // the duplicate snippet keys it reports for a linked package are checked on the glue itself:
   // tests/node/glue.test.mjs.)
