@@ -11,6 +11,8 @@ pub mod error;
 pub mod error_response;
 pub mod json;
 pub mod options;
+#[cfg(feature = "full")]
+pub mod proxy_token;
 pub mod response_accumulator;
 pub mod responses;
 pub mod retry;
