@@ -193,6 +193,8 @@ use Ty::*;
 const ON_THE_CLIENT: Cli = Absent("the CLI sets it on the client (its client flags)");
 const NO_BATCH_COMMAND: Cli = Absent("the CLI has no batch command");
 const SERVERS_ONLY: Cli = Absent("verifyWebhook is for servers receiving webhooks");
+const GATEWAYS_ONLY: Cli =
+    Absent("verifyProxyToken is for the gateway in front of Baseten (a Worker)");
 const NOT_A_FLAG: Cli = Absent("a JavaScript value; Ctrl-C aborts the CLI's calls");
 
 table! {
@@ -383,6 +385,16 @@ table! {
     }
 }
 
+table! {
+    /// Options of `verifyProxyToken`.
+    proxy_token: "VerifyProxyTokenOptions", "options" {
+        /// "Now", as a `Date` or epoch milliseconds (default `Date.now()`).
+        NOW = "now": Time, GATEWAYS_ONLY;
+        /// Clock skew allowed on the token's `exp`, in seconds (default 30).
+        SKEW_SECONDS = "skewSeconds": Num, GATEWAYS_ONLY;
+    }
+}
+
 /// The tables of the chat build (`--no-default-features`): the others belong to the full
 /// build's calls.
 pub const EVERY_BUILD: &[&Table] = &[client::TABLE, call::TABLE];
@@ -400,6 +412,7 @@ pub const TABLES: &[&Table] = &[
     classify::TABLE,
     rerank::TABLE,
     webhook::TABLE,
+    proxy_token::TABLE,
 ];
 
 #[cfg(test)]

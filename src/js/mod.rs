@@ -14,6 +14,8 @@ pub mod event_reader;
 mod native;
 pub mod openai;
 mod options;
+#[cfg(feature = "full")]
+pub mod proxy_token;
 pub mod responses;
 #[cfg(feature = "full")]
 mod serial;

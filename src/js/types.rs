@@ -51,6 +51,10 @@ extern "C" {
     #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "SyncOptions")]
     pub type SyncOptionsArg;
+    /// An optional `VerifyProxyTokenOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(typescript_type = "VerifyProxyTokenOptions")]
+    pub type VerifyProxyTokenOptionsArg;
     /// An optional `VerifyWebhookOptions` argument (typed in the `.d.ts`, read with `Opts`).
     #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "VerifyWebhookOptions")]

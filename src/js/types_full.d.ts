@@ -81,6 +81,16 @@ export interface PredictTokensResponse extends BatchTimes {
 }
 
 
+/** What a proxy token says (`mintProxyToken`, `verifyProxyToken`). */
+export interface ProxyTokenClaims {
+  /** Who the token is for (a user id); a gateway rate-limits by it. */
+  sub: string;
+  /** Expiry, in Unix seconds. */
+  exp: number;
+  /** The only model names the token may use. */
+  models?: string[];
+}
+
 /** The payload of a Baseten async webhook. */
 export interface BasetenWebhook {
   request_id: string;

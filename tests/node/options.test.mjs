@@ -47,6 +47,7 @@ const CALLS = {
   rerank: [["rerank", (o) => client.rerank("q", ["a"], o)]],
   classify: [["classify", (o) => client.classify(["a"], o)], ["predictTokens", (o) => client.predictTokens(["a"], o)]],
   webhook: [["verifyWebhook", (o) => lib.verifyWebhook(body, "v1=00", "s", o)]],
+  proxy_token: [["verifyProxyToken", (o) => lib.verifyProxyToken("a.b", "s", o)]],
 };
 
 /** A value of the wrong type for each option type. */

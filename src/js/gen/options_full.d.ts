@@ -105,3 +105,11 @@ export interface VerifyWebhookOptions {
   /** "Now", as a `Date` or epoch milliseconds (default `Date.now()`). */
   now?: number | Date;
 }
+
+/** Options of `verifyProxyToken`. */
+export interface VerifyProxyTokenOptions {
+  /** "Now", as a `Date` or epoch milliseconds (default `Date.now()`). */
+  now?: number | Date;
+  /** Clock skew allowed on the token's `exp`, in seconds (default 30). */
+  skewSeconds?: number;
+}
