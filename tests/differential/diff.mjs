@@ -25,33 +25,18 @@
 //   is valid UTF-8 and no event is near the size limit).
 // * Invalid UTF-8 is an error in Rust and U+FFFD in JS: the generator only makes valid UTF-8.
 
-import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { rng } from '../common/rng.mjs';
+import { findBinary, runSettings } from './cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-
-const N = Number(arg('--n', process.env.DIFF_N ?? '1000'));
-const SEED = Number(arg('--seed', process.env.DIFF_SEED ?? '20261124'));
-
-function findBinary() {
-  const given = arg('--bin', process.env.SSE_DUMP);
-  if (given) return resolve(given);
-  execFileSync('cargo', ['build', '--quiet', '--example', 'sse_dump'], { cwd: repo, stdio: 'inherit' });
-  const target = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
-  const bin = join(target, 'debug', 'examples', process.platform === 'win32' ? 'sse_dump.exe' : 'sse_dump');
-  if (!existsSync(bin)) throw new Error(`built sse_dump not found at ${bin}`);
-  return bin;
-}
+const { N, SEED } = runSettings(20261124);
 
 // Text for values: never CR or LF (those end lines), but every other tricky character.
 const PIECES = [
@@ -151,7 +136,7 @@ function compare(ref, got) {
   return null;
 }
 
-const bin = findBinary();
+const bin = findBinary('sse_dump', 'SSE_DUMP');
 let passed = 0;
 let failed = 0;
 

@@ -20,33 +20,12 @@
 // duplicate keys, to integer indices, and to no event near the decoder's size limit. The
 // error's code is compared only for truncation (`incomplete_stream`).
 
-import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { createParser } from 'eventsource-parser';
 import { rng } from '../common/rng.mjs';
+import { findBinary, runSettings } from './cli.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
-
-const N = Number(arg('--n', process.env.DIFF_N ?? '1000'));
-const SEED = Number(arg('--seed', process.env.DIFF_SEED ?? '20261201'));
-
-function findBinary() {
-  const given = arg('--bin', process.env.RESPONSES_DUMP);
-  if (given) return resolve(given);
-  execFileSync('cargo', ['build', '--quiet', '--example', 'responses_dump'], { cwd: repo, stdio: 'inherit' });
-  const target = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
-  const bin = join(target, 'debug', 'examples', 'responses_dump');
-  if (!existsSync(bin)) throw new Error(`built responses_dump not found at ${bin}`);
-  return bin;
-}
+const { N, SEED } = runSettings(20261201);
 
 // ---- the reference: stream rules ----
 
@@ -362,7 +341,7 @@ function compare(ref, got) {
   return null;
 }
 
-const bin = findBinary();
+const bin = findBinary('responses_dump', 'RESPONSES_DUMP');
 const cases = [];
 for (let i = 0; i < N; i++) {
   const r = rng(SEED + i);
