@@ -100,6 +100,14 @@ const WAIT_ONLY = { wait: { type: "boolean" } };
 
 const INPUT_HELP = `INPUT is JSON text, @FILE (JSON read from a file) or - (JSON read from standard input).`;
 
+/** The flags `chat` and `responses` share (their help texts say what each does there). */
+const MODEL_CALL_OPTIONS = {
+  model: { type: "string" },
+  temperature: { type: "string" },
+  "no-stream": { type: "boolean" },
+  json: { type: "boolean" },
+};
+
 const COMMANDS = {
   predict: {
     usage: "predict INPUT",
@@ -118,15 +126,7 @@ const COMMANDS = {
   chat: {
     usage: "chat [MESSAGE...]",
     summary: "OpenAI-compatible chat completion; tokens are printed as they arrive",
-    options: {
-      model: { type: "string" },
-      system: { type: "string" },
-      messages: { type: "string" },
-      "max-tokens": { type: "string" },
-      temperature: { type: "string" },
-      "no-stream": { type: "boolean" },
-      json: { type: "boolean" },
-    },
+    options: { ...MODEL_CALL_OPTIONS, system: { type: "string" }, messages: { type: "string" }, "max-tokens": { type: "string" } },
     help: `MESSAGE words are joined into one user message (appended after --messages).
   --model NAME             the "model" field ($BASETEN_CHAT_MODEL, else the model id, else "model")
   --system TEXT            a system message first
@@ -142,13 +142,10 @@ const COMMANDS = {
     usage: "responses [TEXT...]",
     summary: "the Responses API (POST .../responses); the text is printed as it arrives",
     options: {
-      model: { type: "string" },
+      ...MODEL_CALL_OPTIONS,
       instructions: { type: "string" },
       input: { type: "string" },
       "max-output-tokens": { type: "string" },
-      temperature: { type: "string" },
-      "no-stream": { type: "boolean" },
-      json: { type: "boolean" },
     },
     help: `TEXT words are the input (a string); or --input gives input items.
   --model NAME             the "model" field ($BASETEN_CHAT_MODEL, else the model id, else "model")
@@ -392,14 +389,7 @@ async function chat(ctx) {
   }
   if (ctx.args.length) messages.push({ role: "user", content: ctx.args.join(" ") });
   if (!messages.some((m) => m && m.role !== "system")) throw new UsageError("expected a MESSAGE (or --messages)");
-  const body = {
-    model: v.model ?? (process.env.BASETEN_CHAT_MODEL || v["model-id"] || process.env.BASETEN_MODEL_ID || "model"),
-    messages,
-  };
-  const maxTokens = number(v, "max-tokens", { integer: true, min: 1 });
-  if (maxTokens !== undefined) body.max_tokens = maxTokens;
-  const temperature = number(v, "temperature", { min: 0, max: 2 });
-  if (temperature !== undefined) body.temperature = temperature;
+  const body = modelCallBody(v, { messages }, "max-tokens", "max_tokens");
 
   if (v["no-stream"]) {
     const completion = await ctx.client.chat.completions.create(body, ctx.call);
@@ -412,14 +402,34 @@ async function chat(ctx) {
     await write(json(await s.finalChatCompletion(), ctx) + "\n");
     return;
   }
+  await writeText(s.textStream());
+}
+
+/** A `chat` or `responses` request body: `model` (the flag, else $BASETEN_CHAT_MODEL, else the
+ * model id, else "model"), the call's own `fields`, its token limit (`--maxFlag` as `maxField`)
+ * and `temperature`, each checked. */
+function modelCallBody(v, fields, maxFlag, maxField) {
+  const body = {
+    model: v.model ?? (process.env.BASETEN_CHAT_MODEL || v["model-id"] || process.env.BASETEN_MODEL_ID || "model"),
+    ...fields,
+  };
+  const max = number(v, maxFlag, { integer: true, min: 1 });
+  if (max !== undefined) body[maxField] = max;
+  const temperature = number(v, "temperature", { min: 0, max: 2 });
+  if (temperature !== undefined) body.temperature = temperature;
+  return body;
+}
+
+/** Writes text deltas as they come, then ends the line, also when an error cuts them (the error
+ * then goes on a line of its own). */
+async function writeText(deltas) {
   let wrote = false;
   try {
-    for await (const text of s.textStream()) {
+    for await (const text of deltas) {
       wrote = true;
       await write(text);
     }
   } finally {
-    // The reply ends its line, also when an error cuts it (the error goes on a line of its own).
     if (wrote) await write("\n");
   }
   if (!wrote) await write("\n");
@@ -437,15 +447,8 @@ async function responses(ctx) {
   } else {
     throw new UsageError("expected TEXT (or --input)");
   }
-  const body = {
-    model: v.model ?? (process.env.BASETEN_CHAT_MODEL || v["model-id"] || process.env.BASETEN_MODEL_ID || "model"),
-    input,
-  };
+  const body = modelCallBody(v, { input }, "max-output-tokens", "max_output_tokens");
   if (v.instructions !== undefined) body.instructions = v.instructions;
-  const maxTokens = number(v, "max-output-tokens", { integer: true, min: 1 });
-  if (maxTokens !== undefined) body.max_output_tokens = maxTokens;
-  const temperature = number(v, "temperature", { min: 0, max: 2 });
-  if (temperature !== undefined) body.temperature = temperature;
 
   if (v["no-stream"]) {
     const response = await ctx.client.responses.create(body, ctx.call);
@@ -457,16 +460,7 @@ async function responses(ctx) {
     for await (const event of s) await write(JSON.stringify(event) + "\n");
     return incomplete(await s.finalResponse());
   }
-  let wrote = false;
-  try {
-    for await (const text of s.textStream()) {
-      wrote = true;
-      await write(text);
-    }
-  } finally {
-    // The text ends its line, also when an error cuts it (the error goes on a line of its own).
-    await write("\n");
-  }
+  await writeText(s.textStream());
   return incomplete(await s.finalResponse());
 }
 
