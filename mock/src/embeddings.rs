@@ -1,7 +1,7 @@
 //! Embeddings, models and rerank: deterministic numbers derived from the words of the text
 //! and their hashes.
 
-use crate::reply::{bad_request, openai_error, Reply};
+use crate::reply::{bad_request, openai_invalid, Reply};
 use crate::req::Req;
 use crate::{bei, util};
 use base64::Engine;
@@ -16,14 +16,9 @@ const MAX_DIMENSIONS: u64 = 8192;
 /// Fixed `created` of the mock model.
 const MODEL_CREATED: u64 = 1_700_000_000;
 
-/// A 400 in OpenAI's shape.
+/// A 400 in OpenAI's shape, naming `param`.
 fn invalid(message: &str, param: &str) -> Reply {
-    openai_error(
-        StatusCode::BAD_REQUEST,
-        message,
-        "invalid_request_error",
-        Some(param),
-    )
+    openai_invalid(message, Some(param))
 }
 
 /// The words of a text for the embeddings: lowercased runs of letters and digits.

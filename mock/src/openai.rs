@@ -4,9 +4,10 @@
 
 use crate::openai_stream::{chat_stream, completion_stream, Answer, Chunks};
 use crate::openai_text::{
-    count_words, fragments, interval, opt_count, text_of, tokens, tool_arguments,
+    count_words, fragments, interval, opt_count, text_of, tokens, tool_arguments, FRAGMENT_CHARS,
+    MAX_TOKENS,
 };
-use crate::reply::{openai_error, Reply, SSE};
+use crate::reply::{openai_error, openai_invalid, Reply, SSE};
 use crate::req::Req;
 use crate::state::State;
 use crate::util;
@@ -15,11 +16,6 @@ use hyper::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Largest accepted `max_tokens`.
-const MAX_TOKENS: u64 = 1_000_000;
-/// Characters per streamed tool-argument fragment.
-const FRAGMENT_CHARS: usize = 8;
 
 /// Serves `/v1/{rest}`.
 pub async fn route(state: &Arc<State>, req: &Req, rest: &[&str]) -> Reply {
@@ -53,19 +49,9 @@ pub async fn route(state: &Arc<State>, req: &Req, rest: &[&str]) -> Reply {
     }
 }
 
-/// A 400 in OpenAI's shape.
-fn invalid(message: &str, param: Option<&str>) -> Reply {
-    openai_error(
-        StatusCode::BAD_REQUEST,
-        message,
-        "invalid_request_error",
-        param,
-    )
-}
-
 /// A boxed 400 in OpenAI's shape (for `Result` errors).
 fn bad(message: &str, param: Option<&str>) -> Box<Reply> {
-    Box::new(invalid(message, param))
+    Box::new(openai_invalid(message, param))
 }
 
 /// The request's JSON object and the options chat and text completions share.
@@ -190,7 +176,7 @@ async fn chat(state: &State, req: &Req) -> Reply {
     };
     let messages = match c.obj.get("messages") {
         Some(Value::Array(m)) if !m.is_empty() => m.clone(),
-        _ => return invalid("'messages' must be a non-empty array", Some("messages")),
+        _ => return openai_invalid("'messages' must be a non-empty array", Some("messages")),
     };
     let answer = match chat_answer(&c.obj, &messages, c.max_tokens, &req.id) {
         Ok(a) => a,
@@ -255,7 +241,7 @@ async fn completions(state: &State, req: &Req) -> Reply {
         Some(Value::Array(a)) if a.iter().all(Value::is_string) && !a.is_empty() => {
             a[0].as_str().unwrap_or("").to_string()
         }
-        _ => return invalid("'prompt' must be a string", Some("prompt")),
+        _ => return openai_invalid("'prompt' must be a string", Some("prompt")),
     };
     let base = match c.obj.get("mock_reply").and_then(Value::as_str) {
         Some(reply) => reply.to_string(),

@@ -8,6 +8,10 @@ use std::time::Duration;
 
 /// Reply length when the request sets no `max_tokens`.
 pub const DEFAULT_TOKENS: usize = 16;
+/// Largest accepted `max_tokens` / `max_output_tokens`.
+pub const MAX_TOKENS: u64 = 1_000_000;
+/// Characters per streamed tool-call argument fragment.
+pub const FRAGMENT_CHARS: usize = 8;
 
 /// The text of a message `content`: a string, or the `text` of each part of an array.
 pub fn text_of(content: Option<&Value>) -> String {

@@ -205,6 +205,16 @@ pub fn baseten_error(status: StatusCode, message: &str, code: &str) -> Reply {
     Reply::json(status, &json!({"error": message, "error_code": code}))
 }
 
+/// A 400 in OpenAI's shape (`invalid_request_error`), naming the offending `param`.
+pub fn openai_invalid(message: &str, param: Option<&str>) -> Reply {
+    openai_error(
+        StatusCode::BAD_REQUEST,
+        message,
+        "invalid_request_error",
+        param,
+    )
+}
+
 /// An OpenAI-style error: `{"error": {message, type, param, code}}`.
 pub fn openai_error(status: StatusCode, message: &str, kind: &str, param: Option<&str>) -> Reply {
     Reply::json(

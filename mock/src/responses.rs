@@ -16,9 +16,10 @@
 //!   place of the end, and `truncate` cuts before the terminal event.
 
 use crate::openai_text::{
-    count_words, fragments, interval, opt_count, text_of, tokens, tool_arguments,
+    count_words, fragments, interval, opt_count, text_of, tokens, tool_arguments, FRAGMENT_CHARS,
+    MAX_TOKENS,
 };
-use crate::reply::{openai_error, Kind, Piece, Reply, Stream, SSE};
+use crate::reply::{openai_invalid, Kind, Piece, Reply, Stream, SSE};
 use crate::req::Req;
 use crate::state::State;
 use crate::util;
@@ -26,20 +27,6 @@ use hyper::StatusCode;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Largest accepted `max_output_tokens`.
-const MAX_TOKENS: u64 = 1_000_000;
-/// Characters per streamed argument fragment.
-const FRAGMENT_CHARS: usize = 8;
-
-fn invalid(message: &str, param: Option<&str>) -> Reply {
-    openai_error(
-        StatusCode::BAD_REQUEST,
-        message,
-        "invalid_request_error",
-        param,
-    )
-}
 
 /// One output item, with the pieces its deltas are streamed in.
 enum Item {
@@ -154,33 +141,33 @@ fn pick_tool(obj: &Map<String, Value>) -> Result<Option<Value>, &'static str> {
 pub async fn responses(state: &Arc<State>, req: &Req) -> Reply {
     let obj = match req.json_object() {
         Ok(o) => o,
-        Err(msg) => return invalid(&msg, None),
+        Err(msg) => return openai_invalid(&msg, None),
     };
     let model = match obj.get("model") {
         Some(Value::String(m)) => m.clone(),
         None | Some(Value::Null) => "mock-model".to_string(),
-        Some(_) => return invalid("'model' must be a string", Some("model")),
+        Some(_) => return openai_invalid("'model' must be a string", Some("model")),
     };
     let Some(input) = obj.get("input").filter(|i| i.is_string() || i.is_array()) else {
-        return invalid("'input' must be a string or an array", Some("input"));
+        return openai_invalid("'input' must be a string or an array", Some("input"));
     };
     let max = match opt_count(&obj, "max_output_tokens", MAX_TOKENS) {
         Ok(n) => n,
-        Err(m) => return invalid(&m, Some("max_output_tokens")),
+        Err(m) => return openai_invalid(&m, Some("max_output_tokens")),
     };
     let stream = match obj.get("stream") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
-        Some(_) => return invalid("'stream' must be a boolean", Some("stream")),
+        Some(_) => return openai_invalid("'stream' must be a boolean", Some("stream")),
     };
     let gap = match interval(state, req) {
         Ok(g) => g,
-        Err(m) => return invalid(&m, None),
+        Err(m) => return openai_invalid(&m, None),
     };
     let (user, tool_result) = read_input(input);
     let tool = match pick_tool(&obj) {
         Ok(t) => t.filter(|_| tool_result.is_none()),
-        Err(msg) => return invalid(msg, Some("tools")),
+        Err(msg) => return openai_invalid(msg, Some("tools")),
     };
     let lower = model.to_ascii_lowercase();
     let mut items = Vec::new();
