@@ -7,6 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ALLOWED, LIMIT, MODELS, OLD_SECRET, PERIOD, SECRET, caller, inOneWindow, startGateway, tagUpstream } from "./lib/gateway.mjs";
+import { launchChromium, serveStatic, smokeInPage } from "./lib/harness.mjs";
 
 const MAX_OUTPUT = 8;
 let gw; // auth on, MODELS
@@ -245,6 +246,56 @@ test("the package's own client with the token as apiKey: predict, chat and async
   assert.equal(text, "Hello! You said:");
   const legacy = new gw.pkg.Baseten({ apiKey: token, authScheme: "api-key", baseUrl: gw.worker.url, maxRetries: 0 });
   await assert.rejects(legacy.predict({ a: 1 }), (e) => e.name === "AuthenticationError" && e.status === 401 && !e.message.includes(token));
+});
+
+test("in Chromium: the package's client with the token as apiKey passes the preflight; the page reads refusals and Retry-After", { timeout: 90_000 }, async () => {
+  // The page's origin must be allowed: the Worker restarted with it added (its last test).
+  const site = await serveStatic(gw.project.dir);
+  const browser = await launchChromium();
+  try {
+    const { mf, options } = gw.worker;
+    await mf.setOptions({ ...options, bindings: { ...options.bindings, ALLOWED_ORIGINS: `${ALLOWED}, ${site.url}` } });
+    const worker = (await mf.ready).origin;
+    const page = `<!doctype html><script type="importmap">{ "imports": { "baseten-edge": "./node_modules/baseten-edge/browser.mjs" } }</script>
+<script type="module">
+import { Baseten } from "baseten-edge";
+const W = ${JSON.stringify(worker)};
+const options = (apiKey) => ({ baseUrl: W, openaiBaseUrl: W + "/v1", apiKey, maxRetries: 0 });
+try {
+  const client = new Baseten(options(${JSON.stringify(gw.token())}));
+  const stream = await client.chat.completions.create({ model: "acme/fast", messages: [{ role: "user", content: "browser" }], max_tokens: 4, stream: true });
+  let text = "";
+  for await (const t of stream.textStream()) text += t;
+  const predicted = await client.predict({ from: "the page" });
+  let refused = null;
+  try {
+    await new Baseten(options(${JSON.stringify(gw.token({}, "forged"))})).predict({ a: 1 });
+  } catch (e) {
+    refused = { name: e.name, status: e.status };
+  }
+  // ${2 * LIMIT + 1} calls span at most two windows: one of them gets past the limit.
+  const limited = [];
+  for (let i = 0; i < ${2 * LIMIT + 1}; i++) {
+    const r = await fetch(W + "/v1/models", { headers: { authorization: "Bearer " + ${JSON.stringify(gw.token())} } });
+    if (r.status === 429) limited.push(r.headers.get("retry-after"));
+  }
+  window.__smoke = { text, predicted, refused, retryAfter: limited[0] ?? null };
+} catch (e) {
+  window.__smokeError = String((e && e.stack) || e);
+}
+</script>`;
+    gw.project.write("gateway.html", page);
+    const result = await smokeInPage(browser, site.url + "/gateway.html");
+    assert.deepEqual(result, {
+      text: "Hello! You said: browser",
+      predicted: { from: "the page" },
+      refused: { name: "AuthenticationError", status: 401 },
+      retryAfter: String(PERIOD),
+    });
+  } finally {
+    await browser.close();
+    await site.close();
+  }
 });
 
 test("auth off: the Worker is open but says so (one warning per isolate, x-proxy-auth: off) and limits per client IP", { timeout: 60_000 }, async () => {
