@@ -1,7 +1,7 @@
 // A stand-in for the proxy Worker (examples/worker) in the playground's e2e tests: the same
 // browser-facing routes and CORS answers, forwarding to the mock with the key the browser
-// never sees. Its preflight allows the Content-Type header only, as the Worker's does, so a
-// page that sends an Authorization header to it fails as it would against the Worker.
+// never sees. Its preflight allows Content-Type and Authorization (the proxy token), as the
+// Worker's does; it checks no token, and never forwards the browser's Authorization.
 //
 //   POST /v1/chat/completions, POST /environments/production/predict: forwarded, streamed back
 //   OPTIONS *: 204 with the CORS headers for any origin
@@ -22,7 +22,7 @@ export function startFakeProxy(upstream, key) {
     const origin = req.headers.origin;
     const cors = origin ? { "access-control-allow-origin": origin, "access-control-expose-headers": "x-baseten-request-id", vary: "Origin" } : {};
     if (req.method === "OPTIONS") {
-      res.writeHead(204, { ...cors, "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": "Content-Type", "access-control-max-age": "600" });
+      res.writeHead(204, { ...cors, "access-control-allow-methods": "GET, POST, OPTIONS", "access-control-allow-headers": "Content-Type, Authorization", "access-control-max-age": "600" });
       return res.end();
     }
     if (req.method !== "POST" || !ROUTES.has(path)) {

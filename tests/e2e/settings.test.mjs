@@ -81,6 +81,40 @@ pageTest("proxy: the Base URL field alone points chat and predict at a proxy lik
   }
 });
 
+pageTest("proxy: the Proxy token field is sent as Authorization: Bearer to the proxy, kept like the key, never shown in code", async ({ page }) => {
+  const proxy = await startFakeProxy(mock.url, "test-key");
+  const token = "eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjk5OTk5OTk5OTl9.c2lnbmF0dXJlLW9mLXRoZS1iYWNrZW5k";
+  try {
+    await page.fill("#baseUrl", proxy.url);
+    await page.fill("#proxyToken", token);
+    assert.equal(await page.getAttribute("#proxyToken", "type"), "password");
+    await page.click("#chat-send");
+    await page.waitForSelector("#chat-log li.assistant[data-state=done]");
+    assert.match(await text(page, "#chat-log li.assistant .content"), /^Hello! You said: Hello!/);
+    await openTab(page, "predict");
+    await page.fill("#predict-input", '{"with": "a token"}');
+    await page.click("#predict-run");
+    await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
+    assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { with: "a token" });
+
+    const posts = proxy.requests.filter((r) => r.method === "POST");
+    assert.deepEqual(posts.map((r) => r.path), ["/v1/chat/completions", "/environments/production/predict"]);
+    assert.ok(posts.every((r) => r.headers.authorization === `Bearer ${token}`), "each call carries the token");
+    const preflights = proxy.requests.filter((r) => r.method === "OPTIONS");
+    assert.ok(preflights.length > 0 && preflights.every((r) => /authorization/i.test(r.headers["access-control-request-headers"] ?? "")), "the browser asked to send Authorization");
+
+    const code = await text(page, "#code");
+    assert.match(code, /apiKey: proxyToken, \/\/ from your backend's mintProxyToken/);
+    assert.ok(!code.includes(token), "the code panel never shows the token");
+    await reload(page);
+    assert.equal(await page.inputValue("#proxyToken"), token, "kept in this tab's sessionStorage, as the key is");
+    await page.click("#useMock");
+    assert.equal(await page.inputValue("#proxyToken"), "", "the mock takes its own key, not a proxy token");
+  } finally {
+    await proxy.close();
+  }
+});
+
 pageTest("settings: a bad Base URL is flagged at the field, and the error names baseUrl, not openaiBaseUrl", async ({ page }) => {
   await page.fill("#baseUrl", "not a url");
   assert.equal(await page.getAttribute("#baseUrl", "aria-invalid"), "true");

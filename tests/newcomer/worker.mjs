@@ -9,6 +9,8 @@ const headers = { "content-type": "application/json", origin: "http://127.0.0.1:
 
 const health = await fetch(`${worker}/health`);
 assert.equal(health.status, 200);
+// dev:mock sets no PROXY_AUTH_SECRET: the Worker is open, and says so on every answer.
+assert.equal(health.headers.get("x-proxy-auth"), "off");
 
 const res = await fetch(`${worker}/v1/chat/completions`, {
   method: "POST",

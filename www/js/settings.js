@@ -5,7 +5,7 @@ import { Baseten, requestIdOf } from "/pkg/web/baseten_edge.js";
 import { $, js } from "./ui.js";
 
 const PREFIX = "baseten-edge:";
-const FIELDS = ["baseUrl", "modelId", "envKind", "envName", "apiKey", "authScheme", "openaiBaseUrl", "maxRetries", "extraHeaders"];
+const FIELDS = ["baseUrl", "modelId", "envKind", "envName", "apiKey", "proxyToken", "authScheme", "openaiBaseUrl", "maxRetries", "extraHeaders"];
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // The only extra headers whose values the code panel shows: the mock's test switches. Every
 // other value is hidden, whatever its name (a credential need not look like one).
@@ -22,6 +22,7 @@ const store = {
 export function current() {
   const v = Object.fromEntries(FIELDS.map((f) => [f, $(f).value.trim()]));
   v.apiKey = $("apiKey").value; // keys are sent as typed; the library rejects bad ones
+  v.proxyToken = $("proxyToken").value;
   return v;
 }
 
@@ -87,11 +88,13 @@ export function extraHeaders() {
 }
 
 /** The options of `new Baseten(...)`; with `forCode`, the key is `process.env.BASETEN_API_KEY`
- * and the values of extra headers other than `x-mock-*` are hidden. */
+ * (a proxy token, which the client sends as the key would be, `proxyToken`) and the values of
+ * extra headers other than `x-mock-*` are hidden. */
 export function clientOptions({ forCode = false } = {}) {
   const s = current();
   const o = {};
-  if (s.apiKey) o.apiKey = forCode ? ENV_KEY : s.apiKey;
+  if (s.proxyToken) o.apiKey = forCode ? TOKEN_VAR : s.proxyToken;
+  else if (s.apiKey) o.apiKey = forCode ? ENV_KEY : s.apiKey;
   if (s.authScheme === "api-key") o.authScheme = "api-key";
   if (s.modelId) o.modelId = s.modelId;
   if ((s.envKind === "environment" || s.envKind === "deployment") && !s.envName && !forCode) {
@@ -123,6 +126,8 @@ export function clientOptions({ forCode = false } = {}) {
 
 /** Marks the env-var placeholder in code (rendered without quotes by the code panel). */
 export const ENV_KEY = Symbol("process.env.BASETEN_API_KEY");
+/** Marks the proxy token in code: a variable holding what your backend minted. */
+const TOKEN_VAR = Symbol("proxyToken");
 
 /**
  * A new client whose fetch records what the call saw in `trace`: method, URL, status, request
@@ -223,6 +228,7 @@ function useMock() {
   $("envKind").value = "production";
   $("envName").value = "";
   $("openaiBaseUrl").value = "";
+  $("proxyToken").value = ""; // the mock takes its key, not a proxy's token
   $("authScheme").value = "bearer";
   for (const f of FIELDS) save(f);
   refresh();
@@ -312,6 +318,7 @@ export async function setupSettings(changed) {
 export function clientCode({ openai = false } = {}) {
   const o = clientOptions({ forCode: true });
   if (!openai) delete o.openaiBaseUrl;
-  const lines = Object.entries(o).map(([k, v]) => `  ${k}: ${v === ENV_KEY ? "process.env.BASETEN_API_KEY" : js(v, "  ")},`);
+  const symbols = new Map([[ENV_KEY, "process.env.BASETEN_API_KEY,"], [TOKEN_VAR, "proxyToken, // from your backend's mintProxyToken"]]);
+  const lines = Object.entries(o).map(([k, v]) => `  ${k}: ${symbols.get(v) ?? `${js(v, "  ")},`}`);
   return lines.length ? `const client = new Baseten({\n${lines.join("\n")}\n});` : "const client = new Baseten({});";
 }

@@ -24,6 +24,10 @@ export async function startRecorder(target) {
           entry.finishedAt = Date.now();
           res.end();
         });
+        // The upstream dropped the connection mid-body: so does this proxy (not a clean end).
+        ur.on("close", () => {
+          if (!ur.complete) res.destroy();
+        });
       },
     );
     up.on("error", () => res.destroy());

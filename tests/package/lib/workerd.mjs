@@ -34,10 +34,17 @@ export async function wranglerBuild(dir) {
   return { script: join(dir, "dist", main), config };
 }
 
-/** Runs a bundled worker in Miniflare; resolves to `{ mf, url }` (call `mf.dispose()`). */
-export async function startWorker({ script, config, bindings = {}, kvNamespaces = [] }) {
+/**
+ * Runs a bundled worker in Miniflare; resolves to `{ mf, url, options }` (call `mf.dispose()`;
+ * `mf.setOptions({ ...options, ... })` changes it).
+ * `ratelimits`: wrangler.jsonc-style entries (`[{ name, simple: { limit, period } }]`), simulated
+ * by Miniflare's in-memory rate limiter (a fixed window of `period` seconds per key).
+ * `onOutput(text)`: receives what the worker writes to stdout and stderr (console.log, ...)
+ * instead of this process's own output.
+ */
+export async function startWorker({ script, config, bindings = {}, kvNamespaces = [], ratelimits = [], onOutput }) {
   const { Miniflare } = await import("miniflare");
-  const mf = new Miniflare({
+  const options = {
     modules: true,
     scriptPath: script,
     modulesRoot: dirname(script),
@@ -46,11 +53,21 @@ export async function startWorker({ script, config, bindings = {}, kvNamespaces 
     compatibilityFlags: config.compatibility_flags ?? [],
     bindings: { ...(config.vars ?? {}), ...bindings },
     kvNamespaces,
+    ratelimits: Object.fromEntries(ratelimits.map((r) => [r.name, { simple: r.simple }])),
+    ...(onOutput
+      ? {
+          handleRuntimeStdio(stdout, stderr) {
+            stdout.on("data", (d) => onOutput(String(d)));
+            stderr.on("data", (d) => onOutput(String(d)));
+          },
+        }
+      : {}),
     host: "127.0.0.1",
     port: 0,
-  });
+  };
+  const mf = new Miniflare(options);
   const url = (await mf.ready).origin;
-  return { mf, url };
+  return { mf, url, options };
 }
 
 /**

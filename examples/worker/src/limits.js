@@ -1,0 +1,70 @@
+// Rate limits (the RATE_LIMITER binding, per token `sub` or per client IP) and the output-token
+// cap (MAX_OUTPUT_TOKENS) on chat, completion and responses requests.
+import { httpError } from "./http.js";
+
+const DEFAULT_PERIOD_SECONDS = 60;
+const TOKEN_FIELDS = ["max_tokens", "max_completion_tokens", "max_output_tokens"];
+
+/**
+ * Counts one request against RATE_LIMITER (when bound) under `key`; 429 with Retry-After beyond
+ * the limit. The binding says only yes or no, not when its window ends, so Retry-After is the
+ * period configured for it (RATE_LIMIT_PERIOD, which must match wrangler.jsonc's simple.period).
+ * @param {Record<string, any>} env @param {string} key
+ */
+export async function rateLimit(env, key) {
+  if (typeof env.RATE_LIMITER?.limit !== "function") return;
+  let outcome;
+  try {
+    outcome = await env.RATE_LIMITER.limit({ key });
+  } catch (err) {
+    // The limiter failing should not take the gateway down: counted as allowed, and logged.
+    console.error(`[baseten-proxy] RATE_LIMITER failed: ${err?.message ?? err}`);
+    return;
+  }
+  if (outcome?.success === false) {
+    const period = periodOf(env);
+    throw httpError(429, `too many requests: retry after ${period} s`, {
+      type: "rate_limit_error",
+      code: "rate_limited",
+      headers: { "retry-after": String(period) },
+    });
+  }
+}
+
+function periodOf(env) {
+  const n = Number(env.RATE_LIMIT_PERIOD);
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_PERIOD_SECONDS;
+}
+
+/**
+ * The rate-limit key of a request: the token's `sub`, or without auth the client's IP
+ * (CF-Connecting-IP, which Cloudflare sets; "unknown" elsewhere, shared by all).
+ */
+export function rateKey(request, claims) {
+  if (claims) return `sub:${claims.sub}`;
+  return `ip:${request.headers.get("CF-Connecting-IP") ?? "unknown"}`;
+}
+
+/**
+ * Applies MAX_OUTPUT_TOKENS to a chat, completion or responses body, in place: each of
+ * max_tokens, max_completion_tokens and max_output_tokens present and above the cap is lowered
+ * to it (lower values pass unchanged); when none is present, `field` (the route's own: max_tokens
+ * for chat and completions, max_output_tokens for responses) is set to the cap.
+ * @param {Record<string, any>} body @param {Record<string, any>} env @param {string} field
+ */
+export function capOutputTokens(body, env, field) {
+  if (env.MAX_OUTPUT_TOKENS === undefined || env.MAX_OUTPUT_TOKENS === "") return;
+  const cap = Number(env.MAX_OUTPUT_TOKENS);
+  if (!Number.isSafeInteger(cap) || cap <= 0) {
+    throw httpError(500, "the proxy's MAX_OUTPUT_TOKENS is not a positive whole number", { type: "proxy_configuration_error" });
+  }
+  let present = false;
+  for (const name of TOKEN_FIELDS) {
+    const value = body[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "number" || !Number.isFinite(value)) throw httpError(400, `${name} must be a number`, { type: "invalid_request_error" });
+    present = true;
+    if (value > cap) body[name] = cap;
+  }
+  if (!present) body[field] = cap;
+}
