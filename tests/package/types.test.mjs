@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, TEST_DIR, makeProject, run } from "./lib/harness.mjs";
+import { BIN, ROOT, TEST_DIR, copyTree, makeProject, run } from "./lib/harness.mjs";
 
 let p;
 before(async () => {
@@ -43,6 +43,15 @@ test("moduleResolution nodenext, ES module (Node types, no DOM lib)", { timeout:
 
 test("moduleResolution nodenext, CommonJS (.cts: the require types)", { timeout: 120_000 }, async () => {
   clean(await tsc("cjs", configs.nodenext, ["usage.cts"]), "tsc (nodenext CJS)");
+});
+
+// The proxy Worker's JavaScript, checked (examples/worker/tsconfig.json: checkJs) against the
+// packed package's types, as a user who copies the example gets them.
+test("tsc on examples/worker (checkJs against the package's types)", { timeout: 120_000 }, async () => {
+  const dir = p.path("worker");
+  copyTree(join(ROOT, "examples/worker"), dir);
+  const res = await run(process.execPath, [join(TEST_DIR, "node_modules/typescript/bin/tsc"), "-p", dir], { cwd: p.dir, timeout: 90_000 });
+  clean(res, "tsc -p examples/worker");
 });
 
 test("deno check usage.ts (the deno types)", { timeout: 120_000 }, async () => {
