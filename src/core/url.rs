@@ -86,7 +86,9 @@ pub enum Route<'a> {
     /// The OpenAI-compatible base, `{prefix}/sync/v1` (no trailing slash); see [`join`].
     OpenAiBase,
     /// `websocket`, for models and chains alike, with the origin's scheme turned into its
-    /// WebSocket equivalent (`https` to `wss`, `http` to `ws`).
+    /// WebSocket equivalent (`https` to `wss`, `http` to `ws`). Full build only (the chat build
+    /// has no sockets, and does not carry their rule).
+    #[cfg(feature = "full")]
     WebSocket,
 }
 
@@ -103,6 +105,7 @@ impl Route<'_> {
             Route::RunRemote => "run_remote",
             Route::AsyncRunRemote => "async_run_remote",
             Route::OpenAiBase => "the OpenAI-compatible base",
+            #[cfg(feature = "full")]
             Route::WebSocket => "websocket",
         }
     }
@@ -245,6 +248,7 @@ impl Endpoint {
             Route::OpenAiBase if self.origin.is_none() => return Ok(MODEL_APIS_BASE.to_string()),
             Route::OpenAiBase => "sync/v1".to_string(),
             Route::Sync(route) => format!("sync/{}", encode_route(route)?),
+            #[cfg(feature = "full")]
             Route::WebSocket => {
                 let origin = self.origin.as_deref().ok_or_else(missing)?;
                 return Ok(format!(
@@ -259,6 +263,7 @@ impl Endpoint {
     }
 }
 
+#[cfg(feature = "full")]
 /// The WebSocket equivalent of a normalised http(s) origin: `https://` becomes `wss://` and
 /// `http://` becomes `ws://` (the origins this module makes are lowercase and one of the two).
 fn websocket_scheme(origin: &str) -> String {
