@@ -11,6 +11,8 @@
 //   GET  /async/:requestId/result  the result /webhook received (needs the RESULTS KV binding)
 //   POST /webhook               Baseten's async webhook: X-BASETEN-SIGNATURE checked, then stored
 //   GET  /health                { "ok": true }, no upstream call
+//   GET  /websocket             (Upgrade: websocket) a relay to the model's WebSocket (websocket.js);
+//                               also at /environments/production/websocket, the package's path
 //
 // The paths the package's own client uses are accepted too, so that a browser can call the
 // proxy with `new Baseten({ baseUrl: PROXY, openaiBaseUrl: PROXY + "/v1" })` (no key):
@@ -25,6 +27,7 @@
 // upstream request (request.signal, compatibility flag enable_request_signal, and the response
 // stream's cancel).
 import { Baseten, verifyWebhook } from "baseten-edge";
+import { DEFAULT_MAX_MESSAGE_BYTES, isWebSocketUpgrade, relayWebSocket } from "./websocket.js";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 // Webhook deliveries carry the model's output, so they get more room than browser requests, but
@@ -68,6 +71,10 @@ async function route(request, env, url, headers) {
   const call = { signal: request.signal };
 
   if (path === "/health" && method === "GET") return json({ ok: true }, 200, headers);
+  if ((path === "/websocket" || path === "/environments/production/websocket") && isWebSocketUpgrade(request)) {
+    const maxMessageBytes = limitOf(env.MAX_WS_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
+    return relayWebSocket(request, () => client(env).websocket(), { maxMessageBytes });
+  }
 
   // `/predict`, and `/environments/production/predict`, where the package's own client sends
   // predict() and predictStream() when given `baseUrl: <this proxy>`. As Truss does, a request
