@@ -3,13 +3,14 @@
 // plays the browser (the `ws` package, sending an Origin) talks to the Worker, which holds the
 // key. Message by message: text, binary, 1 MiB, order; closes passed on both ways; the size limit;
 // a refused upstream upgrade; a browser that goes away (the upstream must close: the mock's
-// session list says so); the origin check.
+// session list says so); the origin check. And a page in Chromium using the package's own
+// client.websocket() through the Worker, without a key; with a key it is refused.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { WebSocket } from "ws";
 import { startMock } from "./lib/mock.mjs";
-import { ROOT, makeProject, copyTree } from "./lib/harness.mjs";
+import { ROOT, makeProject, copyTree, serveStatic, launchChromium, smokeInPage } from "./lib/harness.mjs";
 import { wranglerBuild, startWorker } from "./lib/workerd.mjs";
 
 const ALLOWED = "https://app.example.com";
@@ -20,22 +21,55 @@ let project;
 let built;
 let worker;
 let badKeyWorker;
+let site;
 before(async () => {
   mock = await startMock(["--token-rate", "0"]);
-  project = await makeProject("worker-ws");
+  project = await makeProject("worker-ws", { files: { "page/index.html": PAGE } });
   copyTree(join(ROOT, "examples/worker"), project.dir);
   project.write("package.json", JSON.stringify({ name: "proxy-under-test", private: true, type: "module" }));
   built = await wranglerBuild(project.dir);
-  const bindings = { BASETEN_API_KEY: "test-key", BASETEN_BASE_URL: mock.url, ALLOWED_ORIGINS: ALLOWED, MAX_WS_MESSAGE_BYTES: String(LIMIT) };
+  site = await serveStatic(project.dir);
+  const origins = `${ALLOWED}, ${site.url}`;
+  const bindings = { BASETEN_API_KEY: "test-key", BASETEN_BASE_URL: mock.url, ALLOWED_ORIGINS: origins, MAX_WS_MESSAGE_BYTES: String(LIMIT) };
   worker = await startWorker({ ...built, bindings });
   badKeyWorker = await startWorker({ ...built, bindings: { ...bindings, BASETEN_API_KEY: "not-the-key" } });
 }, { timeout: 150_000 });
 after(async () => {
   await worker?.mf.dispose();
   await badKeyWorker?.mf.dispose();
+  await site?.close();
   await mock?.stop();
   project?.cleanup();
 }, { timeout: 30_000 });
+
+/** The page: the package (browser.mjs) through the Worker given in its query, then the refusals. */
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>ws</title>
+<script type="importmap">{ "imports": { "baseten-edge": "/node_modules/baseten-edge/browser.mjs" } }</script></head>
+<body><script type="module">
+import * as lib from "baseten-edge";
+const q = new URLSearchParams(location.search);
+const out = {};
+try {
+  const ws = await new lib.Baseten({ baseUrl: q.get("worker") }).websocket({ connectTimeoutMs: 5000 });
+  out.url = ws.url;
+  ws.send("hello from the page");
+  ws.send(new Uint8Array([1, 2, 3]));
+  const it = ws[Symbol.asyncIterator]();
+  out.text = (await it.next()).value;
+  const bin = (await it.next()).value;
+  out.binary = { isUint8Array: bin instanceof Uint8Array, bytes: Array.from(bin) };
+  ws.send(JSON.stringify({ mock: "close", code: 4001, reason: "model refused" }));
+  try { await it.next(); } catch (e) {
+    out.close = { name: e.name, isClass: e instanceof lib.WebSocketCloseError, closeCode: e.closeCode, closeReason: e.closeReason };
+  }
+  for (const o of [{ apiKey: "sk-page-secret-1", modelId: "m" }, { apiKey: "sk-page-secret-1", baseUrl: q.get("worker") }]) {
+    try { await new lib.Baseten(o).websocket(); out.keyed = "connected"; } catch (e) {
+      (out.keyed ??= []).push({ name: e.name, isClass: e instanceof lib.ConfigurationError, message: e.message });
+    }
+  }
+  window.__smoke = out;
+} catch (e) { window.__smokeError = String(e && e.stack || e); }
+</script></body></html>`;
 
 const wsUrl = (w, path = "/websocket") => w.url.replace(/^http/, "ws") + path;
 
@@ -156,4 +190,26 @@ test("a refused upstream upgrade, and an origin not allowed, are refused before 
   // A plain GET on the relay path is not a socket.
   const plain = await fetch(worker.url + "/websocket", { headers: { origin: ALLOWED } });
   assert.equal(plain.status, 404);
+});
+
+test("Chromium: the package's client.websocket() through the Worker, no key; with a key, refused", { timeout: 60_000 }, async () => {
+  const browser = await launchChromium();
+  try {
+    const r = await smokeInPage(browser, `${site.url}/page/index.html?worker=${encodeURIComponent(worker.url)}`);
+    assert.equal(r.url, wsUrl(worker, "/environments/production/websocket"));
+    assert.equal(r.text, "hello from the page");
+    assert.deepEqual(r.binary, { isUint8Array: true, bytes: [1, 2, 3] });
+    assert.deepEqual(r.close, { name: "WebSocketCloseError", isClass: true, closeCode: 4001, closeReason: "model refused" });
+    assert.equal(r.keyed.length, 2);
+    for (const k of r.keyed) {
+      assert.equal(k.name, "ConfigurationError");
+      assert.equal(k.isClass, true);
+      assert.match(k.message, /a browser cannot send the API key on a WebSocket.*proxy Worker/);
+      assert.ok(!k.message.includes("sk-page-secret-1"));
+    }
+    // What the page saw holds no key; the upstream got the Worker's.
+    assert.ok(!JSON.stringify(r).includes("test-key"));
+  } finally {
+    await browser.close();
+  }
 });
