@@ -4,6 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { WebSocket as WS } from "ws";
 import { startMock, mockGet } from "./mock.mjs";
 import * as lib from "../../pkg/node.mjs";
@@ -196,4 +198,31 @@ test("misuse is a ConfigurationError before anything is sent", async () => {
   assert.throws(() => ws.close(1006), lib.ConfigurationError);
   assert.throws(() => ws.close(1000, "é".repeat(62)), lib.ConfigurationError);
   await ws.close();
+});
+
+test("Node's own WebSocket (undici's; global from Node 22, behind --experimental-websocket on 20) sends the key", async () => {
+  const pkg = fileURLToPath(new URL("../../pkg/node.mjs", import.meta.url));
+  const script = `
+    import * as lib from ${JSON.stringify(pkg)};
+    const out = { global: typeof WebSocket };
+    const ws = await new lib.Baseten({ apiKey: "test-key", baseUrl: ${JSON.stringify(mock.url)} }).websocket();
+    ws.send("via undici");
+    ws.send(new Uint8Array([7, 8]));
+    const it = ws[Symbol.asyncIterator]();
+    out.text = (await it.next()).value;
+    out.bytes = Array.from((await it.next()).value);
+    await ws.close();
+    // undici reports a refused upgrade without its status: a connection error.
+    out.refused = await new lib.Baseten({ apiKey: "wrong-key-9", baseUrl: ${JSON.stringify(mock.url)} }).websocket()
+      .then(() => null, (e) => ({ name: e.name, leaks: e.message.includes("wrong-key-9") }));
+    console.log(JSON.stringify(out));`;
+  const stdout = await new Promise((resolve, reject) =>
+    execFile(process.execPath, ["--experimental-websocket", "--input-type=module", "-e", script], { timeout: 20_000 },
+      (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))));
+  assert.deepEqual(JSON.parse(stdout), {
+    global: "function",
+    text: "via undici",
+    bytes: [7, 8],
+    refused: { name: "APIConnectionError", leaks: false },
+  });
 });
