@@ -263,16 +263,6 @@ impl Endpoint {
     }
 }
 
-#[cfg(feature = "full")]
-/// The WebSocket equivalent of a normalised http(s) origin: `https://` becomes `wss://` and
-/// `http://` becomes `ws://` (the origins this module makes are lowercase and one of the two).
-fn websocket_scheme(origin: &str) -> String {
-    match origin.strip_prefix("http") {
-        Some(rest) => format!("ws{rest}"),
-        None => origin.to_string(),
-    }
-}
-
 /// Checks an id: 1 to [`MAX_ID_LEN`] characters of `[A-Za-z0-9_-]`. Returns it unchanged.
 pub fn check_id<'a>(field: &str, id: &'a str) -> Result<&'a str, Error> {
     if id.is_empty() {
@@ -524,4 +514,14 @@ fn hex(b: u8) -> Option<u8> {
     char::from(b)
         .to_digit(16)
         .and_then(|d| u8::try_from(d).ok())
+}
+
+#[cfg(feature = "full")]
+/// The WebSocket equivalent of a normalised http(s) origin: `https://` becomes `wss://` and
+/// `http://` becomes `ws://` (the origins this module makes are lowercase and one of the two).
+fn websocket_scheme(origin: &str) -> String {
+    match origin.strip_prefix("http") {
+        Some(rest) => format!("ws{rest}"),
+        None => origin.to_string(),
+    }
 }

@@ -236,22 +236,6 @@ impl Requester {
         errors::to_js(&err)
     }
 
-    /// `text` (a server's close reason, a runtime's message) with the API key and the secrets of
-    /// credential headers among the client's `headers` scrubbed, as [`Requester::fail`] does.
-    #[cfg(feature = "full")]
-    pub fn scrub(&self, text: String) -> String {
-        let mut text = match &self.key {
-            Some(k) => crate::core::error::scrub(&text, k.expose()),
-            None => text,
-        };
-        for (name, value) in &self.headers {
-            if let Some(secret) = header_secret(name, value) {
-                text = crate::core::error::scrub(&text, secret);
-            }
-        }
-        text
-    }
-
     fn request_headers(
         &self,
         body: bool,

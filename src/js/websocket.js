@@ -85,8 +85,10 @@ export function openWebSocket(url, pairs, signal, timeoutMs, Ctor, help) {
     let sock = null;
     let settled = false;
     const ctl = new AbortController();
-    const timer = setTimeout(() => fail(error("timeout",
-      `websocket(): the socket did not open within ${timeoutMs} ms`, "connect_timeout")), timeoutMs);
+    // A delay beyond 2^31-1 ms would fire at once: it means none, as the other timeouts' do.
+    const timer = timeoutMs <= 2147483647
+      ? setTimeout(() => fail(error("timeout", `websocket(): the socket did not open within ${timeoutMs} ms`, "connect_timeout")), timeoutMs)
+      : undefined;
     const onAbort = () => fail(error("aborted", "websocket(): aborted before the socket opened", "aborted"));
     const done = () => {
       settled = true;

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::call::Requester;
 use super::client::Baseten;
 use super::options::Opts;
+use crate::core::auth::header_secret;
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::error_response;
 use crate::core::options::websocket as ws_opts;
@@ -79,7 +80,7 @@ fn open(c: &std::rc::Rc<Requester>, options: &JsValue) -> Result<Promise> {
                 client.fail(err)
             }
             // A server's or runtime's text, scrubbed.
-            _ => client.scrub(text).into(),
+            _ => scrub(&client, text).into(),
         },
     );
     Ok(open_web_socket(
@@ -104,4 +105,19 @@ impl Baseten {
         let c = self.requester();
         open(&c, &options).unwrap_or_else(|e| Promise::reject(&c.fail(e)))
     }
+}
+
+/// `text` (a server's close reason, a runtime's message) with the API key and the secrets of
+/// credential headers among the client's `headers` scrubbed, as [`Requester::fail`] does.
+fn scrub(c: &Requester, text: String) -> String {
+    let mut text = match &c.key {
+        Some(k) => crate::core::error::scrub(&text, k.expose()),
+        None => text,
+    };
+    for (name, value) in &c.headers {
+        if let Some(secret) = header_secret(name, value) {
+            text = crate::core::error::scrub(&text, secret);
+        }
+    }
+    text
 }

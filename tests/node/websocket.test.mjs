@@ -178,6 +178,9 @@ test("connect timeout and a refused connection are typed", async () => {
   const gone = new lib.Baseten({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}` });
   const r = await gone.websocket({ WebSocket: WS }).catch((e) => e);
   assert.ok(r instanceof lib.APIConnectionError, String(r));
+  // A deadline beyond 2^31-1 ms means none (a timer that long would fire at once).
+  const far = await open({}, { connectTimeoutMs: 1e12 });
+  await far.close();
 });
 
 test("misuse is a ConfigurationError before anything is sent", async () => {
