@@ -50,6 +50,8 @@ fn ty(out: &mut String, t: &Ty) {
         Ty::Headers => ("Headers", None),
         Ty::Fetch => ("Fetch", None),
         Ty::Progress => ("Progress", None),
+        #[cfg(feature = "full")]
+        Ty::SocketClass => ("SocketClass", None),
         Ty::Time => ("Time", None),
         Ty::Table(table) => {
             let mut v = String::new();

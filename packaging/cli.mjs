@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { Baseten } from "./node.mjs";
 
 const NAME = "baseten-edge";
@@ -17,6 +18,7 @@ const EXIT_CODES = {
   unexpected: 1,
   usage: 2,
   asyncUnsuccessful: 25,
+  socketClosedWithError: 27,
   ...Object.fromEntries(ERRORS.map((e) => [e.name, e.exit])),
 };
 
@@ -26,6 +28,7 @@ ${[
   [1, "unexpected error (a bug: please report it)"],
   [2, "usage error (unknown command or option, bad JSON input, unreadable file)"],
   [25, "async request ended without success (--wait: FAILED, EXPIRED, CANCELED, WEBHOOK_FAILED)"],
+  [27, "ws: the server closed the socket with an error code (not 1000 or 1005; 1006, a dropped connection, is 20)"],
   ...ERRORS.map((e) => [e.exit, `${e.name}: ${e.summary}`]),
 ].sort((a, b) => a[0] - b[0]).map(([code, what]) => `  ${String(code).padEnd(4)} ${what}`).join("\n")}
 Ctrl-C aborts the request (AbortError).`;
@@ -97,6 +100,7 @@ const WAIT_FLAGS = flagged("wait");
 const SYNC_FLAGS = TABLES.sync.fields.filter((f) => f.flag);
 const ASYNC_FLAGS = flagged("async_predict", "retry_config");
 const WAIT_ONLY = { wait: { type: "boolean" } };
+const WS_FLAGS = flagged("websocket");
 
 const INPUT_HELP = `INPUT is JSON text, @FILE (JSON read from a file) or - (JSON read from standard input).`;
 
@@ -206,6 +210,22 @@ ${helpLines(WAIT_FLAGS)}`,
     help: `BODY is JSON text, @FILE or -; without it no body is sent.
 ${helpLines(SYNC_FLAGS)}`,
     run: sync,
+  },
+  ws: {
+    usage: "ws [MESSAGE...]",
+    summary: "a WebSocket to .../websocket: sends each MESSAGE (or each line of stdin), prints what comes back",
+    options: { ...parseSpec(WS_FLAGS), linger: { type: "string" } },
+    help: `Each MESSAGE is sent as a text message, in order; without MESSAGE, each line of standard
+input is (as it is typed or piped). Each message received is printed on a line of its own (a
+binary one base64-encoded). Once the input is sent, the socket stays open until the server
+closes it, or until nothing has come for --linger MS (default 1000); then the CLI closes it
+(1000). Exit 0 on a normal close (1000 or 1005), 27 when the server closed with another code
+(printed on stderr), 20 when the connection dropped (1006), or the error class's code when the
+upgrade is refused (11 for a bad key, ...). Node 20 and 21 need the \`ws\` package installed
+beside baseten-edge (npm install ws); Node 22 and later use their own WebSocket.
+${helpLines(WS_FLAGS)}
+  --linger MS                  wait this long for more messages after the input ends (default 1000)`,
+    run: wsCmd,
   },
   models: {
     usage: "models",
@@ -518,6 +538,56 @@ async function sync(ctx) {
   }
   const out = await ctx.client.sync(method, route, body, ctx.call);
   await write(json(out ?? null, ctx) + "\n");
+}
+
+/** The `ws` package's WebSocket class when it is installed (Node 20 and 21 have none of their
+ * own); else undefined (the runtime's is used). */
+async function wsClass() {
+  try {
+    return (await import("ws")).WebSocket;
+  } catch {
+    return undefined;
+  }
+}
+
+async function wsCmd(ctx) {
+  const v = ctx.values;
+  const linger = number(v, "linger", { min: 0 }) ?? 1000;
+  const WebSocket = await wsClass();
+  const options = { signal: ctx.signal, ...optionsFrom(v, WS_FLAGS), ...(WebSocket ? { WebSocket } : {}) };
+  const socket = await ctx.client.websocket(options);
+  let last = Date.now();
+  let inputDone = false;
+  const lingering = setInterval(() => {
+    if (inputDone && Date.now() - last >= linger) socket.close().catch(() => {});
+  }, Math.min(linger, 50) || 1);
+  const send = (async () => {
+    if (ctx.args.length) {
+      for (const m of ctx.args) socket.send(m);
+    } else {
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        if (socket.closeCode !== null) break;
+        socket.send(line);
+        last = Date.now();
+      }
+    }
+    last = Date.now();
+    inputDone = true;
+  })();
+  try {
+    for await (const m of socket) {
+      last = Date.now();
+      await write((typeof m === "string" ? m : Buffer.from(m).toString("base64")) + "\n");
+    }
+  } catch (err) {
+    if (err?.name !== "WebSocketCloseError") throw err;
+    process.stderr.write(`${NAME}: the socket closed with code ${err.closeCode}${err.closeReason ? `: ${err.closeReason}` : ""}\n`);
+    return err.closeCode === 1006 ? EXIT_CODES.APIConnectionError : EXIT_CODES.socketClosedWithError;
+  } finally {
+    clearInterval(lingering);
+    process.stdin.destroy();
+  }
+  await send.catch(() => {});
 }
 
 async function models(ctx) {

@@ -102,6 +102,7 @@ const TS = {
   Headers: () => "Record<string, string> | Headers",
   Fetch: () => "(input: string, init: RequestInit) => Promise<Response>",
   Progress: () => "(done: number, total: number) => void",
+  SocketClass: () => "new (url: string, options: { headers: Record<string, string> }) => unknown",
   Time: () => "number | Date",
   Table: (t) => t.table,
 };

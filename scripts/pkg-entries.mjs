@@ -23,11 +23,14 @@ function patch(dir, file, from, to) {
 
 /**
  * What the package exports from its JS snippets besides the wasm exports: the error classes
- * (every export of gen/errors.js but makeError) and the request-id rule of call.js.
+ * (every export of gen/errors.js but makeError), the request-id rule of call.js and the
+ * WebSocket close error (full build).
  */
 const SNIPPET_EXPORTS = [
   { file: "src/js/gen/errors.js", names: (all) => all.filter((n) => n !== "makeError") },
   { file: "src/web/call.js", names: () => ["requestIdOf"] },
+  // The full build's only (the chat build has no sockets, so no such snippet).
+  { file: "src/js/websocket.js", names: () => ["WebSocketCloseError"], fullOnly: true },
 ];
 
 /**
@@ -74,7 +77,8 @@ async function finish(pkg, name, targets) {
   const crates = readdirSync(new URL("web/snippets/", pkg));
   if (crates.length !== 1) throw new Error("pkg-entries: expected one snippets directory");
   const exports = [];
-  for (const { file, names } of SNIPPET_EXPORTS) {
+  for (const { file, names, fullOnly } of SNIPPET_EXPORTS) {
+    if (fullOnly && name !== "baseten-edge") continue;
     const path = `${crates[0]}/${file}`;
     const all = Object.keys(await import(new URL(`web/snippets/${path}`, pkg).href));
     const chosen = names(all);

@@ -24,7 +24,7 @@ const types = {
   ".ts": "text/plain; charset=utf-8",
 };
 // Strict CSP: own scripts only (no inline code, no eval; 'wasm-unsafe-eval' only lets
-// WebAssembly compile), own styles only (no inline styles), fetches to any http(s) model server
+// WebAssembly compile), own styles only (no inline styles), fetches and WebSockets to any model server
 // (the base URL is the user's choice), no plugins, workers or frames, and Trusted Types with no
 // policy: the page may not hand strings to HTML or script sinks at all (it builds DOM nodes).
 // www/index.html carries the same policy in a <meta> (less frame-ancestors, which only a header
@@ -34,7 +34,7 @@ const csp = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self' http: https:",
+  "connect-src 'self' http: https: ws: wss:",
   "object-src 'none'",
   "worker-src 'none'",
   "frame-src 'none'",

@@ -696,3 +696,106 @@ fn no_input_panics() {
         }
     }
 }
+
+/// The WebSocket forms (full build only: the chat build has no sockets).
+#[cfg(feature = "full")]
+mod websocket {
+    use super::*;
+    use baseten_edge::core::url::Route::WebSocket;
+
+    #[test]
+    fn websocket_urls_in_every_form() {
+        let regional = |t: Target, r: &str| EndpointConfig {
+            target: Some(t),
+            region: Some(r.into()),
+            ..EndpointConfig::default()
+        };
+        let based = |t: Option<Target>, env: Environment, b: &str| EndpointConfig {
+            target: t,
+            environment: env,
+            base_url: Some(b.into()),
+            region: None,
+        };
+        #[rustfmt::skip]
+        let table: &[(EndpointConfig, Want)] = &[
+            (cfg(Some(Model("abc123".into())), Default), Ok("wss://model-abc123.api.baseten.co/environments/production/websocket")),
+            (cfg(Some(Model("abc123".into())), Named("staging".into())), Ok("wss://model-abc123.api.baseten.co/environments/staging/websocket")),
+            (cfg(Some(Model("abc123".into())), Production), Ok("wss://model-abc123.api.baseten.co/production/websocket")),
+            (cfg(Some(Model("abc123".into())), Development), Ok("wss://model-abc123.api.baseten.co/development/websocket")),
+            (cfg(Some(Model("abc123".into())), Deployment("dep42".into())), Ok("wss://model-abc123.api.baseten.co/deployment/dep42/websocket")),
+            (regional(Model("abc123".into()), "staging"), Ok("wss://model-abc123-staging.api.baseten.co/websocket")),
+            (cfg(Some(Chain("ch_9-x".into())), Default), Ok("wss://chain-ch_9-x.api.baseten.co/environments/production/websocket")),
+            (cfg(Some(Chain("ch_9-x".into())), Named("staging".into())), Ok("wss://chain-ch_9-x.api.baseten.co/environments/staging/websocket")),
+            (cfg(Some(Chain("ch_9-x".into())), Production), Ok("wss://chain-ch_9-x.api.baseten.co/production/websocket")),
+            (cfg(Some(Chain("ch_9-x".into())), Development), Ok("wss://chain-ch_9-x.api.baseten.co/development/websocket")),
+            (cfg(Some(Chain("ch_9-x".into())), Deployment("dep42".into())), Ok("wss://chain-ch_9-x.api.baseten.co/deployment/dep42/websocket")),
+            (regional(Chain("ch_9-x".into()), "staging"), Ok("wss://chain-ch_9-x-staging.api.baseten.co/websocket")),
+            (based(None, Default, "http://127.0.0.1:8080"), Ok("ws://127.0.0.1:8080/environments/production/websocket")),
+            (based(None, Default, "HTTPS://Proxy.Example.com/"), Ok("wss://proxy.example.com/environments/production/websocket")),
+            (based(Some(Model("m".into())), Development, "https://proxy.example.com/base/p"), Ok("wss://proxy.example.com/base/p/development/websocket")),
+            (based(Some(Chain("c".into())), Deployment("d1".into()), "http://[::1]:9/x"), Ok("ws://[::1]:9/x/deployment/d1/websocket")),
+            (based(Some(Model("m".into())), Named("httpish".into()), "http://http.example"), Ok("ws://http.example/environments/httpish/websocket")),
+            (cfg(None, Default), Err("websocket needs a model or chain id")),
+        ];
+        for (c, want) in table {
+            let ep = Endpoint::new(c).expect("valid config");
+            check(&format!("{c:?}"), ep.url(WebSocket), *want);
+        }
+    }
+
+    #[test]
+    fn websocket_urls_refuse_every_injection() {
+        // Each id field, with every bad id: refused before a URL exists, naming the field.
+        type Build = fn(String) -> EndpointConfig;
+        let fields: &[(&str, Build)] = &[
+            ("modelId", |s| cfg(Some(Model(s)), Default)),
+            ("chainId", |s| cfg(Some(Chain(s)), Development)),
+            ("environment", |s| cfg(Some(Chain("c".into())), Named(s))),
+            ("deployment", |s| {
+                cfg(Some(Model("m".into())), Deployment(s))
+            }),
+            ("region", |s| EndpointConfig {
+                target: Some(Chain("c".into())),
+                region: Some(s),
+                ..EndpointConfig::default()
+            }),
+        ];
+        for (field, build) in fields {
+            for (id, want) in BAD_IDS {
+                let got = Endpoint::new(&build((*id).to_string())).and_then(|e| e.url(WebSocket));
+                check(&format!("{field} {id:?}"), got.clone(), Err(want));
+                assert!(got.expect_err("refused").message.starts_with(field));
+            }
+        }
+        // Base URLs that try another scheme, credentials, a query or a climb.
+        let bases: &[(&str, &str)] = &[
+            (
+                "wss://proxy.example.com",
+                "must start with http:// or https://",
+            ),
+            ("ws://127.0.0.1:8080", "must start with http:// or https://"),
+            ("javascript:alert(1)", "must start with http:// or https://"),
+            ("https://user:key@proxy.example.com", "credentials"),
+            ("https://proxy.example.com/?key=sk", "query"),
+            ("https://proxy.example.com/#x", "fragment"),
+            ("https://proxy.example.com/a/../b", "'.' or '..'"),
+            ("https://proxy.example.com/a/%2e%2e/b", "'.' or '..'"),
+            ("https://proxy.example.com\r\nX: y", "control"),
+            ("https://evil.com\\@proxy.example.com", "backslash"),
+        ];
+        for (base, want) in bases {
+            let got = Endpoint::new(&EndpointConfig {
+                target: Some(Model("m".into())),
+                base_url: Some((*base).into()),
+                ..EndpointConfig::default()
+            })
+            .and_then(|e| e.url(WebSocket));
+            check(&format!("baseUrl {base:?}"), got.clone(), Err(want));
+            let e = got.expect_err("refused");
+            assert!(
+                !e.message.contains("sk") && !e.message.contains("evil"),
+                "{e:?}"
+            );
+        }
+    }
+}

@@ -1,10 +1,11 @@
 //! The mock's own routes for tests (no auth, not recorded): `/__mock/requests`, `/__mock/last`,
-//! `/__mock/reset`, `/__mock/webhooks`, `/__mock/webhook-sink`, `/__mock/health`.
+//! `/__mock/reset`, `/__mock/webhooks`, `/__mock/webhook-sink`, `/__mock/websockets`,
+//! `/__mock/health`.
 
 use crate::reply::{baseten_error, method_not_allowed, not_found, Reply};
 use crate::req::Req;
 use crate::state::{lock, State};
-use crate::{util, webhook};
+use crate::{util, webhook, websocket};
 use hyper::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -30,14 +31,18 @@ pub fn route(state: &Arc<State>, req: &Req) -> Reply {
             lock(&state.fail_counts).clear();
             lock(&state.webhooks).clear();
             lock(&state.items).clear();
+            lock(&state.websockets).clear();
             Reply::json(StatusCode::OK, &json!({"ok": true}))
         }
         "webhooks" if get => {
             Reply::json(StatusCode::OK, &Value::Array(lock(&state.webhooks).clone()))
         }
         "webhook-sink" if post => sink(state, req),
+        "websockets" if get => websocket::sessions(state),
         "health" if get => Reply::json(StatusCode::OK, &json!({"status": "ok"})),
-        "requests" | "last" | "webhooks" | "health" => method_not_allowed("GET, OPTIONS"),
+        "requests" | "last" | "webhooks" | "websockets" | "health" => {
+            method_not_allowed("GET, OPTIONS")
+        }
         "reset" | "webhook-sink" => method_not_allowed("POST, OPTIONS"),
         _ => not_found(req.method.as_str(), &req.path),
     }

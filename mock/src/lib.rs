@@ -26,6 +26,7 @@ pub mod state;
 pub mod sync_routes;
 pub mod util;
 pub mod webhook;
+pub mod websocket;
 
 pub use state::Config;
 
@@ -88,7 +89,9 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
                 .http2()
                 .timer(TokioTimer::new())
                 .max_concurrent_streams(1024);
-            let _ = builder.serve_connection(TokioIo::new(stream), svc).await;
+            let _ = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), svc)
+                .await;
         });
     }
 }

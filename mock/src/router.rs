@@ -3,7 +3,7 @@
 use crate::reply::{method_not_allowed, not_found, Reply};
 use crate::req::Req;
 use crate::state::State;
-use crate::{async_queue, embeddings, openai, predict, sync_routes};
+use crate::{async_queue, embeddings, openai, predict, sync_routes, websocket};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 use std::sync::Arc;
@@ -46,6 +46,8 @@ pub async fn route(state: &Arc<State>, req: &Req) -> Reply {
             method_not_allowed("POST, OPTIONS")
         }
         ["async_queue_status"] => method_not_allowed("GET, OPTIONS"),
+        ["websocket"] if get => websocket::accept(req),
+        ["websocket"] => method_not_allowed("GET, OPTIONS"),
         ["sync", route @ ..] => sync_routes::route(state, req, route).await,
         ["async_request", id] if bare && get => async_queue::status(state, id),
         ["async_request", id] if bare && *m == Method::DELETE => async_queue::cancel(state, id),

@@ -4,7 +4,7 @@ use crate::faults::{self, Abort};
 use crate::reply::{bad_request, baseten_error, MockBody, Reply};
 use crate::req::Req;
 use crate::state::{lock, State};
-use crate::{auth, cors, introspect, log, router, util};
+use crate::{auth, cors, introspect, log, router, util, websocket};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::HeaderValue;
@@ -22,9 +22,11 @@ pub const SINK_PATH: &str = "/__mock/webhook-sink";
 /// Handles one request. An `Err` closes the connection without a response.
 pub async fn handle(
     state: Arc<State>,
-    request: Request<Incoming>,
+    mut request: Request<Incoming>,
 ) -> Result<Response<MockBody>, Abort> {
     let started = Instant::now();
+    let upgrade =
+        websocket::wants_upgrade(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or("").to_string();
@@ -64,6 +66,10 @@ pub async fn handle(
         log::access(req.method.as_str(), &req.path, status, started.elapsed());
     }
     let mut resp = result?.into_response();
+    if let (StatusCode::SWITCHING_PROTOCOLS, Some(upgrade)) = (resp.status(), upgrade) {
+        let session = websocket::session(state.clone(), upgrade, req.id.clone(), req.path.clone());
+        tokio::spawn(session);
+    }
     let headers = resp.headers_mut();
     cors::add_headers(headers);
     if let Ok(id) = HeaderValue::from_str(&req.id) {

@@ -47,6 +47,8 @@ pub struct State {
     pub items: Mutex<HashMap<String, Value>>,
     /// Webhooks received at `/__mock/webhook-sink`.
     pub webhooks: Mutex<Vec<Value>>,
+    /// WebSocket sessions, for `/__mock/websockets`.
+    pub websockets: Mutex<Vec<Value>>,
 }
 
 impl State {
@@ -59,6 +61,7 @@ impl State {
             jobs: Mutex::default(),
             items: Mutex::default(),
             webhooks: Mutex::default(),
+            websockets: Mutex::default(),
         }
     }
 }

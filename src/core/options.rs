@@ -39,6 +39,10 @@ pub enum Ty {
     Time,
     /// A nested options object.
     Table(&'static Table),
+    /// A WebSocket class called `new WebSocket(url, { headers })` (the `ws` package's, undici's).
+    /// Full build only, like the sockets (the chat build's option reader stays as it was).
+    #[cfg(feature = "full")]
+    SocketClass,
 }
 
 /// How the command line sets an option.
@@ -74,6 +78,8 @@ impl Ty {
             Ty::Signal => "an AbortSignal",
             Ty::Headers | Ty::Table(_) => "an object",
             Ty::Fetch | Ty::Progress => "a function",
+            #[cfg(feature = "full")]
+            Ty::SocketClass => "a function",
             Ty::Time => "a number of milliseconds or a Date",
         };
         simple.into()
@@ -375,6 +381,22 @@ table! {
     }
 }
 
+// Full build only: the chat build has no sockets.
+#[cfg(feature = "full")]
+table! {
+    /// Options of `websocket(...)`: the socket to `.../websocket` of the client's model or chain.
+    websocket: "WebSocketOptions", "options" {
+        /// Aborts the connection attempt; once open, closes the socket (code 1000) and ends its messages with an `AbortError`.
+        SIGNAL = "signal": Signal, NOT_A_FLAG;
+        /// Deadline for the socket to open (default 30000): a `TimeoutError` with code `connect_timeout`.
+        CONNECT_TIMEOUT_MS = "connectTimeoutMs": Millis, Flag("connect-timeout");
+        /// Extra headers of the upgrade request (they replace the client's of the same name); never in a browser.
+        HEADERS = "headers": Headers, ON_THE_CLIENT;
+        /// A WebSocket class to use, called `new WebSocket(url, { headers })`: the `ws` package's (Node 20 and 21 have no WebSocket of their own) or undici's.
+        WEB_SOCKET = "WebSocket": SocketClass, Absent("the CLI uses the `ws` package when it is installed, else the runtime's WebSocket");
+    }
+}
+
 table! {
     /// Options of `verifyWebhook`.
     webhook: "VerifyWebhookOptions", "options" {
@@ -413,6 +435,8 @@ pub const TABLES: &[&Table] = &[
     rerank::TABLE,
     webhook::TABLE,
     proxy_token::TABLE,
+    #[cfg(feature = "full")]
+    websocket::TABLE,
 ];
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //! | regional | `https://model-{id}-{region}.api.baseten.co/{endpoint}` (bare path) |
 //! | base URL | `{base_url}/{prefix}/{endpoint}` |
 //! | async request | `https://model-{id}.api.baseten.co/async_request/{request_id}` (no prefix) |
+//! | WebSocket | any prefixed form above with `wss://` (`ws://` for an `http://` base URL) and the endpoint `websocket` |
 
 use crate::core::error::Error;
 
@@ -84,6 +85,11 @@ pub enum Route<'a> {
     AsyncRunRemote,
     /// The OpenAI-compatible base, `{prefix}/sync/v1` (no trailing slash); see [`join`].
     OpenAiBase,
+    /// `websocket`, for models and chains alike, with the origin's scheme turned into its
+    /// WebSocket equivalent (`https` to `wss`, `http` to `ws`). Full build only (the chat build
+    /// has no sockets, and does not carry their rule).
+    #[cfg(feature = "full")]
+    WebSocket,
 }
 
 impl Route<'_> {
@@ -99,6 +105,8 @@ impl Route<'_> {
             Route::RunRemote => "run_remote",
             Route::AsyncRunRemote => "async_run_remote",
             Route::OpenAiBase => "the OpenAI-compatible base",
+            #[cfg(feature = "full")]
+            Route::WebSocket => "websocket",
         }
     }
 }
@@ -240,6 +248,15 @@ impl Endpoint {
             Route::OpenAiBase if self.origin.is_none() => return Ok(MODEL_APIS_BASE.to_string()),
             Route::OpenAiBase => "sync/v1".to_string(),
             Route::Sync(route) => format!("sync/{}", encode_route(route)?),
+            #[cfg(feature = "full")]
+            Route::WebSocket => {
+                let origin = self.origin.as_deref().ok_or_else(missing)?;
+                return Ok(format!(
+                    "{}{}/websocket",
+                    websocket_scheme(origin),
+                    self.prefix
+                ));
+            }
         };
         let origin = self.origin.as_deref().ok_or_else(missing)?;
         Ok(format!("{origin}{}/{endpoint}", self.prefix))
@@ -497,4 +514,14 @@ fn hex(b: u8) -> Option<u8> {
     char::from(b)
         .to_digit(16)
         .and_then(|d| u8::try_from(d).ok())
+}
+
+#[cfg(feature = "full")]
+/// The WebSocket equivalent of a normalised http(s) origin: `https://` becomes `wss://` and
+/// `http://` becomes `ws://` (the origins this module makes are lowercase and one of the two).
+fn websocket_scheme(origin: &str) -> String {
+    match origin.strip_prefix("http") {
+        Some(rest) => format!("ws{rest}"),
+        None => origin.to_string(),
+    }
 }

@@ -23,3 +23,5 @@ pub mod streams;
 mod types;
 #[cfg(feature = "full")]
 pub mod webhook;
+#[cfg(feature = "full")]
+mod websocket;

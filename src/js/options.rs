@@ -25,6 +25,8 @@ fn has_type(v: &JsValue, ty: &Ty) -> bool {
         Ty::Signal => looks_like_signal(v),
         Ty::Headers | Ty::Table(_) => v.is_object(),
         Ty::Fetch | Ty::Progress => v.is_function(),
+        #[cfg(feature = "full")]
+        Ty::SocketClass => v.is_function(),
         Ty::Time => v.as_f64().is_some_and(f64::is_finite) || v.is_instance_of::<js_sys::Date>(),
     }
 }

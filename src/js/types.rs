@@ -18,6 +18,10 @@ const TS_ERRORS: &'static str = include_str!("gen/errors.d.ts");
 #[cfg(feature = "full")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES_FULL: &'static str = include_str!("types_full.d.ts");
+/// The declarations of `client.websocket()`'s socket and its close error (full build).
+#[cfg(feature = "full")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WEBSOCKET: &'static str = include_str!("types_websocket.d.ts");
 #[cfg(feature = "full")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OPTIONS_FULL: &'static str = include_str!("gen/options_full.d.ts");
@@ -63,4 +67,8 @@ extern "C" {
     #[cfg(feature = "full")]
     #[wasm_bindgen(typescript_type = "WaitOptions")]
     pub type WaitOptionsArg;
+    /// An optional `WebSocketOptions` argument (typed in the `.d.ts`, read with `Opts`).
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(typescript_type = "WebSocketOptions")]
+    pub type WebSocketOptionsArg;
 }

@@ -4,6 +4,9 @@
 // Worker's does; it checks no token, and never forwards the browser's Authorization.
 //
 //   POST /v1/chat/completions, POST /environments/production/predict: forwarded, streamed back
+//   GET /environments/production/websocket (Upgrade): relayed to the mock's socket with the key,
+//     message by message both ways, each side closed when the other closes (as the Worker's
+//     src/websocket.js does; the Worker itself is tested in tests/package/worker-websocket.test.mjs)
 //   OPTIONS *: 204 with the CORS headers for any origin
 //   anything else: 404 JSON
 //
@@ -11,6 +14,7 @@
 // reached it ({ method, path, headers }), preflights included.
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
 
 const ROUTES = new Set(["/v1/chat/completions", "/environments/production/predict"]);
 
@@ -42,6 +46,23 @@ export function startFakeProxy(upstream, key) {
     res.writeHead(up.status, headers);
     if (up.body) Readable.fromWeb(up.body).pipe(res);
     else res.end();
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url, "http://proxy").pathname;
+    requests.push({ method: "UPGRADE", path, headers: { ...req.headers } });
+    if (path !== "/environments/production/websocket") return socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+    const up = new WebSocket(upstream.replace(/^http/, "ws") + path, { headers: { authorization: `Bearer ${key}` } });
+    up.on("error", () => socket.destroy());
+    up.on("open", () => {
+      wss.handleUpgrade(req, socket, head, (browser) => {
+        const sendable = (c) => (c === 1000 || (c >= 3000 && c <= 4999) ? c : 1000);
+        browser.on("message", (data, isBinary) => up.send(data, { binary: isBinary }));
+        up.on("message", (data, isBinary) => browser.send(data, { binary: isBinary }));
+        browser.on("close", (code, reason) => up.close(sendable(code), reason));
+        up.on("close", (code, reason) => browser.close(sendable(code), reason));
+      });
+    });
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {

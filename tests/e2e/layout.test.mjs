@@ -31,7 +31,7 @@ pageTest("keyboard and labels: every control is labelled, tabs work with arrows,
   assert.ok(await page.isVisible("#panel-predict"));
   assert.ok(await page.isHidden("#panel-chat"));
   await page.keyboard.press("End");
-  assert.equal(await focusedId(page), "tab-batch");
+  assert.equal(await focusedId(page), "tab-websocket");
   await page.keyboard.press("Home");
   assert.equal(await focusedId(page), "tab-chat");
   assert.equal(await page.getAttribute("#tab-predict", "tabindex"), "-1");

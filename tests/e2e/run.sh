@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The playground's end-to-end tests (tests/e2e/*.test.mjs, one file per panel or concern, their
 # shared setup in helpers.mjs): installs this folder's npm dependencies if missing
-# (playwright-core only, pinned; no browser is downloaded) and runs the node:test files one after
+# (playwright-core, pinned, no browser is downloaded; ws for the proxy stand-in's WebSockets) and runs the node:test files one after
 # the other (each starts its own mock, server and Debian's Chromium), against the mock model server.
 # Assumes pkg/ is built (scripts/build.sh) and the mock too (cargo build --release -p
 # baseten-mock). MOCK_BIN or CARGO_TARGET_DIR point at another build; CHROMIUM at another browser.
@@ -20,7 +20,7 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 cd "$here"
 installed=$(node -p 'try { require("./node_modules/playwright-core/package.json").version } catch { "" }')
 wanted=$(node -p 'require("./package.json").devDependencies["playwright-core"]')
-if [ "$installed" != "$wanted" ]; then
+if [ "$installed" != "$wanted" ] || [ ! -d node_modules/ws ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -48,12 +48,13 @@ const CALLS = {
   classify: [["classify", (o) => client.classify(["a"], o)], ["predictTokens", (o) => client.predictTokens(["a"], o)]],
   webhook: [["verifyWebhook", (o) => lib.verifyWebhook(body, "v1=00", "s", o)]],
   proxy_token: [["verifyProxyToken", (o) => lib.verifyProxyToken("a.b", "s", o)]],
+  websocket: [["websocket", (o) => client.websocket(o).then((ws) => ws.close())]],
 };
 
 /** A value of the wrong type for each option type. */
 const WRONG = {
   Str: 12, OneOf: "neither", Num: "1", Ints: "1", Millis: -1, Limit: "1", Bool: "yes", Signal: {},
-  Headers: 7, Fetch: "fetch", Progress: 1, Time: "now", Table: 3,
+  Headers: 7, Fetch: "fetch", Progress: 1, Time: "now", Table: 3, SocketClass: "WebSocket",
 };
 
 /** The error `call(options)` fails with (thrown or rejected), or null. */

@@ -36,7 +36,7 @@ const parse = (res) => {
 test("help: the command list, each command's --help, the exit-code table; usage errors exit 2", { timeout: 60_000 }, async () => {
   const main = await cli(["--help"], { mockUrl: false });
   assert.equal(main.code, 0);
-  for (const cmd of ["predict", "stream", "chat", "responses", "async", "status", "cancel", "wake", "sync", "queue", "models"]) {
+  for (const cmd of ["predict", "stream", "chat", "responses", "async", "status", "cancel", "wake", "sync", "queue", "models", "ws"]) {
     assert.match(main.stdout, new RegExp(`^  ${cmd}\\b`, "m"), `${cmd} listed`);
     const help = await cli([cmd, "--help"], { mockUrl: false });
     assert.equal(help.code, 0, `${cmd} --help`);
@@ -306,7 +306,7 @@ test("flags and options agree: every option has a flag or a reason, every flag a
   const cliOnly = new Set([
     "compact", "help", "version", "wait", "no-stream", "json",
     "model", "system", "messages", "max-tokens", "temperature",
-    "instructions", "input", "max-output-tokens",
+    "instructions", "input", "max-output-tokens", "linger",
   ]);
   const optionFlags = new Set();
   for (const [id, table] of Object.entries(TABLES)) {
@@ -360,4 +360,37 @@ test("a reply cut by a stream error ends its line; the error goes to stderr", { 
   assert.equal(res.code, 24, res.stderr);
   assert.ok(res.stdout.length > 1 && res.stdout.endsWith("\n"), JSON.stringify(res.stdout));
   assert.match(res.stderr, /StreamError: boom/);
+});
+
+test("ws: sends each MESSAGE or stdin line, prints what comes back; the exit code says how it closed", { timeout: 120_000 }, async () => {
+  // Node 20 has no WebSocket: without the `ws` package the command says what to install.
+  const none = await cli(["ws", "hi"]);
+  assert.equal(none.code, 3, none.stderr);
+  assert.match(none.stderr, /ConfigurationError: .*`ws` package/);
+  const p = await makeProject("cli-ws", { tools: ["ws"] });
+  try {
+    const ws = (args, o = {}) => run(p.path("node_modules/.bin/baseten-edge"), ["ws", ...args, "--base-url", mock.url, "--linger", "300"],
+      { cwd: p.dir, env: { BASETEN_API_KEY: KEY, ...(o.env ?? {}) }, input: o.input, timeout: 30_000 });
+    const echo = await ws(["hello", "wörld", JSON.stringify({ mock: "stream", n: 2, interval_ms: 5, text: "a b" })]);
+    assert.equal(echo.code, 0, echo.stderr);
+    assert.deepEqual(echo.stdout.trim().split("\n").map((l) => (l.startsWith("{") ? JSON.parse(l) : l)), [
+      "hello", "wörld",
+      { type: "token", index: 0, text: "a " }, { type: "token", index: 1, text: "b " }, { type: "done", tokens: 2 },
+    ]);
+    const lines = await ws([], { input: "one\ntwo\n" });
+    assert.equal(lines.code, 0, lines.stderr);
+    assert.equal(lines.stdout, "one\ntwo\n");
+    const closed = await ws([], { input: `first\n${JSON.stringify({ mock: "close", code: 4003, reason: "nope" })}\n` });
+    assert.equal(closed.code, 27, closed.stderr);
+    assert.equal(closed.stdout, "first\n");
+    assert.match(closed.stderr, /closed with code 4003: nope/);
+    const normal = await ws([JSON.stringify({ mock: "close", code: 1000 })]);
+    assert.equal(normal.code, 0, normal.stderr);
+    const refused = await ws(["hi"], { env: { BASETEN_API_KEY: "wrong-key-42" } });
+    assert.equal(refused.code, 11, refused.stderr);
+    assert.match(refused.stderr, /AuthenticationError/);
+    assert.ok(!refused.stderr.includes("wrong-key-42"));
+  } finally {
+    p.cleanup();
+  }
 });

@@ -23,6 +23,10 @@ import {
   type RerankResponse,
   type ClassifyResponse,
   type BatchPostResponse,
+  type BasetenWebSocket,
+  type WebSocketMessage,
+  type WebSocketOptions,
+  WebSocketCloseError,
   verifyWebhook,
 } from "baseten-edge";
 
@@ -186,6 +190,30 @@ export async function main(): Promise<void> {
   same<BasetenWebhook>(hook);
   precise<string>(hook.request_id);
   verifyWebhook("{}", null, "secret", {});
+
+  // WebSockets
+  const wsOptions: WebSocketOptions = { signal: new AbortController().signal, connectTimeoutMs: 5000, headers: { "x-a": "b" } };
+  const socket = precise(await client.websocket(wsOptions));
+  same<BasetenWebSocket>(socket);
+  socket.send("text");
+  socket.send(new Uint8Array([1]));
+  socket.send(new ArrayBuffer(1));
+  for await (const m of socket) {
+    same<WebSocketMessage>(precise(m));
+    if (typeof m !== "string") precise<Uint8Array>(m);
+  }
+  precise<number | null>(socket.closeCode);
+  precise<string | null>(socket.closeReason);
+  same<{ code: number; reason: string }>(precise(await socket.close(4000, "bye")));
+  same<{ code: number; reason: string }>(precise(await socket.closed));
+  try {
+    await client.websocket();
+  } catch (e) {
+    if (e instanceof WebSocketCloseError) {
+      precise<number>(e.closeCode);
+      precise<string>(e.closeReason);
+    }
+  }
 
   // Errors
   try {

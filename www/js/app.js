@@ -11,6 +11,7 @@ import * as asyncPanel from "./async.js";
 import * as sync from "./sync.js";
 import * as embeddings from "./embeddings.js";
 import * as batch from "./batch.js";
+import * as websocket from "./websocket.js";
 
 // `start`: what the header suggests once the page is ready, for the open tab.
 const panels = {
@@ -21,6 +22,7 @@ const panels = {
   sync: { module: sync, title: "the sync route", start: "Press Send to call a route of the model's own server." },
   embeddings: { module: embeddings, title: "embeddings", openai: true, start: "Press Embed to compare the lines' vectors." },
   batch: { module: batch, title: "the batch call", openai: () => batch.usesOpenai(), start: "Press Run batch to send many inputs at once." },
+  websocket: { module: websocket, title: "the WebSocket", start: "Press Connect (through the proxy Worker: browsers cannot send the key on a WebSocket)." },
 };
 
 /** The header's line once the page is ready: what to press on this tab. */

@@ -15,6 +15,8 @@
 //   GET  /async/:requestId/result  the result /webhook received (needs the RESULTS KV binding)
 //   POST /webhook               Baseten's async webhook: X-BASETEN-SIGNATURE checked, then stored
 //   GET  /health                { "ok": true }, no upstream call
+//   GET  /websocket             (Upgrade: websocket) a relay to the model's WebSocket (websocket.js);
+//                               also at /environments/production/websocket, the package's path
 // The paths the package's own client uses are accepted too (/environments/production/predict,
 // /environments/production/async_predict, /async_request/:id), so that a browser can call the
 // proxy with `new Baseten({ baseUrl: PROXY, openaiBaseUrl: PROXY + "/v1", apiKey: proxyToken })`.
@@ -31,13 +33,15 @@
 // request (request.signal, compatibility flag enable_request_signal, and the stream's cancel).
 //
 // Modules: gate.js (origin + auth + rate limit), auth.js, cors.js, limits.js, models.js (MODELS),
-// upstream.js (the package's clients), openai.js and baseten.js (the routes), webhook.js, http.js.
+// upstream.js (the package's clients), openai.js and baseten.js (the routes), websocket.js (the
+// WebSocket relay), webhook.js, http.js.
 import { basetenRoute } from "./baseten.js";
 import { preflight, corsHeaders } from "./cors.js";
 import { gate, refusalHeaders } from "./gate.js";
 import { errorResponse, httpError, json } from "./http.js";
 import { isOpenAiRoute, openAiRoute } from "./openai.js";
 import { webhook } from "./webhook.js";
+import { isWebSocketRoute, websocketRoute } from "./websocket-route.js";
 
 export default {
   /** @param {Request} request @param {Record<string, any>} env */
@@ -51,6 +55,7 @@ export default {
     if (request.method === "OPTIONS") return preflight(request, corsHeaders(request.headers.get("Origin"), env));
     try {
       if (path === "/health" && request.method === "GET") return json({ ok: true }, 200, refusalHeaders(request, env));
+      if (isWebSocketRoute(request, path)) return await websocketRoute(request, env);
       const admitted = await gate(request, env);
       if (isOpenAiRoute(path)) return await openAiRoute(request, env, path, admitted);
       const answer = await basetenRoute(request, env, url, admitted);

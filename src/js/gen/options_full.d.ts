@@ -113,3 +113,15 @@ export interface VerifyProxyTokenOptions {
   /** Clock skew allowed on the token's `exp`, in seconds (default 30). */
   skewSeconds?: number;
 }
+
+/** Options of `websocket(...)`: the socket to `.../websocket` of the client's model or chain. */
+export interface WebSocketOptions {
+  /** Aborts the connection attempt; once open, closes the socket (code 1000) and ends its messages with an `AbortError`. */
+  signal?: AbortSignal;
+  /** Deadline for the socket to open (default 30000): a `TimeoutError` with code `connect_timeout`. */
+  connectTimeoutMs?: number;
+  /** Extra headers of the upgrade request (they replace the client's of the same name); never in a browser. */
+  headers?: Record<string, string> | Headers;
+  /** A WebSocket class to use, called `new WebSocket(url, { headers })`: the `ws` package's (Node 20 and 21 have no WebSocket of their own) or undici's. */
+  WebSocket?: new (url: string, options: { headers: Record<string, string> }) => unknown;
+}

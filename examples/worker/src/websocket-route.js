@@ -1,0 +1,25 @@
+// The WebSocket route: `GET /websocket` (and `/environments/production/websocket`, where the
+// package's own `client.websocket()` goes when its baseUrl is this proxy) with `Upgrade:
+// websocket`. It passes the gate like every other route (origin, proxy token, rate limit), then
+// relays to the single model's (or chain's) socket, opened with the key (websocket.js).
+import { checkModel } from "./auth.js";
+import { gate } from "./gate.js";
+import { limitOf } from "./http.js";
+import { singleClient } from "./upstream.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, isWebSocketUpgrade, relayWebSocket } from "./websocket.js";
+
+/** Whether the request is a WebSocket upgrade on the relay's paths.
+ * @param {Request} request @param {string} path */
+export function isWebSocketRoute(request, path) {
+  return (path === "/websocket" || path === "/environments/production/websocket") && isWebSocketUpgrade(request);
+}
+
+/** The relay's 101 answer, or a thrown httpError (the gate's refusal, the upstream's).
+ * @param {Request} request @param {Record<string, any>} env */
+export async function websocketRoute(request, env) {
+  const { claims } = await gate(request, env);
+  // A token scoped to some models opens only the /v1 routes, which name their model.
+  if (claims?.models) checkModel(claims, null);
+  const maxMessageBytes = limitOf(env.MAX_WS_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
+  return relayWebSocket(request, () => singleClient(env).websocket(), { maxMessageBytes });
+}
