@@ -30,7 +30,7 @@ const SNIPPET_EXPORTS = [
   { file: "src/js/gen/errors.js", names: (all) => all.filter((n) => n !== "makeError") },
   { file: "src/web/call.js", names: () => ["requestIdOf"] },
   // The full build's only (the chat build has no sockets, so no such snippet).
-  { file: "src/js/websocket.js", names: () => ["WebSocketCloseError"], fullOnly: true },
+  { file: "src/js/websocket.js", names: () => ["WebSocketCloseError", "proxyTokenFromProtocols"], fullOnly: true },
 ];
 
 /**

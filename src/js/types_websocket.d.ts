@@ -27,3 +27,10 @@ export class WebSocketCloseError extends StreamError {
   /** The close reason, with the key scrubbed. */
   closeReason: string;
 }
+
+/**
+ * The proxy token a browser offered as WebSocket subprotocols (the `Sec-WebSocket-Protocol`
+ * header's value, as `client.websocket({ proxyToken })` sends it), and the subprotocol to answer
+ * with; null when none was offered. For the proxy Worker: verify the token with verifyProxyToken.
+ */
+export function proxyTokenFromProtocols(header: string | null | undefined): { token: string; protocol: string } | null;

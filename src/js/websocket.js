@@ -14,11 +14,18 @@
 import { BasetenError } from "./error_base.js";
 import { requestIdOf } from "../web/call.js";
 
-/** A socket closed with a code that is not a normal end (not 1000 or 1005). Its `kind` is
- * `stream`: the server ended the stream with an error. */
-export class WebSocketCloseError extends BasetenError {
-  static errorName = "WebSocketCloseError";
+/** StreamError's place in the chain of names that `instanceof` reads (error_base.js's brand):
+ * an error of the class below is a `StreamError` and a `BasetenError` for the package's own
+ * classes, without importing the generated ones here. */
+class StreamErrorName extends BasetenError {
+  static errorName = "StreamError";
   static kind = "stream";
+}
+
+/** A socket closed with a code that is not a normal end (not 1000 or 1005): a `StreamError`
+ * (`instanceof StreamError` holds) whose `closeCode` and `closeReason` say how it closed. */
+export class WebSocketCloseError extends StreamErrorName {
+  static errorName = "WebSocketCloseError";
 }
 
 /**
@@ -31,6 +38,32 @@ export class WebSocketCloseError extends BasetenError {
 
 
 const NORMAL = [1000, 1005];
+
+/** The subprotocol a browser's socket through the proxy Worker offers, and the Worker answers with. */
+const PROXY_PROTOCOL = "baseten-proxy";
+/** The prefix of the subprotocol that carries the proxy token (a browser cannot send Authorization). */
+const TOKEN_PREFIX = "baseten-proxy-token.";
+/** What a subprotocol can carry, and a minted token is made of. */
+const TOKEN = /^[A-Za-z0-9._~-]+$/;
+
+/**
+ * The proxy token a browser offered as subprotocols (the value of `Sec-WebSocket-Protocol`, as
+ * `client.websocket({ proxyToken })` sends it), and the subprotocol to answer with; null when none
+ * was offered. For the proxy Worker; the token is not verified here (`verifyProxyToken` does).
+ * @param {string | null | undefined} header
+ * @returns {{ token: string, protocol: string } | null}
+ */
+export function proxyTokenFromProtocols(header) {
+  let ours = false;
+  /** @type {string | null} */
+  let token = null;
+  for (const offered of String(header ?? "").split(",")) {
+    const p = offered.trim();
+    if (p === PROXY_PROTOCOL) ours = true;
+    else if (token === null && p.startsWith(TOKEN_PREFIX)) token = p.slice(TOKEN_PREFIX.length);
+  }
+  return ours && token ? { token, protocol: PROXY_PROTOCOL } : null;
+}
 
 /** The status in a runtime's refusal message (Deno: "Invalid status code: 401", Bun: "Expected
  * 101 status code: 401", ws: "Unexpected server response: 401"), else 0.
@@ -53,13 +86,15 @@ function runtime() {
  * Opens the socket; resolves once it is open.
  * @param {string} url
  * @param {string[][]} pairs the upgrade's headers, `[name, value]`
+ * @param {string | undefined} proxyToken a proxy token: `pairs` holds it as `Authorization:
+ *   Bearer`, which a browser sends as subprotocols instead (`proxyTokenProtocols`)
  * @param {AbortSignal | undefined} signal
  * @param {number} timeoutMs
  * @param {any} Ctor an injected WebSocket class, or undefined
  * @param {(op: number, status: number, text: string, a?: string | null, b?: string | null) => any} help
  * @returns {Promise<BasetenWebSocket>}
  */
-export function openWebSocket(url, pairs, signal, timeoutMs, Ctor, help) {
+export function openWebSocket(url, pairs, proxyToken, signal, timeoutMs, Ctor, help) {
   /** @type {Refuse} */
   const refuse = (status, requestId, body, code) => help(0, status, body, requestId, code);
   /** @type {MakeError} */
@@ -69,6 +104,16 @@ export function openWebSocket(url, pairs, signal, timeoutMs, Ctor, help) {
   /** @type {Record<string, string>} */
   const headers = Object.fromEntries(pairs);
   const how = Ctor ? "injected" : runtime();
+  /** @type {string[]} */
+  let protocols = [];
+  if (how === "browser" && proxyToken !== undefined) {
+    // The proxy token's Authorization travels as the subprotocols instead.
+    if (!TOKEN.test(proxyToken)) {
+      return Promise.reject(error("configuration", "websocket(): proxyToken is not a token that mintProxyToken made (base64url and a dot)"));
+    }
+    protocols = [PROXY_PROTOCOL, TOKEN_PREFIX + proxyToken];
+    pairs = pairs.filter(([n]) => n.toLowerCase() !== "authorization");
+  }
   if (how === "browser" && pairs.length) {
     const what = pairs.some(([n]) => n.toLowerCase() === "authorization") ? "the API key" : "headers";
     return Promise.reject(error("configuration",
@@ -142,7 +187,9 @@ export function openWebSocket(url, pairs, signal, timeoutMs, Ctor, help) {
     }
     try {
       const C = Ctor ?? WebSocket;
-      sock = /** @type {Sock} */ (pairs.length ? new C(url, { headers }) : new C(url));
+      sock = /** @type {Sock} */ (
+        how === "browser" && protocols.length ? new C(url, protocols) : pairs.length ? new C(url, { headers }) : new C(url)
+      );
     } catch (e) {
       return fail(error("configuration", `websocket(): ${/** @type {any} */ (e)?.message ?? e}`));
     }

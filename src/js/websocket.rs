@@ -31,6 +31,7 @@ extern "C" {
     fn open_web_socket(
         url: &str,
         headers: Array,
+        proxy_token: Option<String>,
         signal: JsValue,
         timeout_ms: f64,
         class: JsValue,
@@ -49,6 +50,17 @@ fn open(c: &std::rc::Rc<Requester>, options: &JsValue) -> Result<Promise> {
     let mut headers: Vec<(String, String)> = Vec::new();
     if let Some(key) = &c.key {
         headers.push(("authorization".into(), key.header_value(c.scheme)));
+    }
+    // A proxy token: the Authorization header where the runtime sends headers, subprotocols in
+    // a browser (websocket.js, which holds that rule); never beside the key, which the proxy holds.
+    let token = o.string(ws_opts::PROXY_TOKEN);
+    if let Some(token) = &token {
+        if c.key.is_some() {
+            return Err(Error::config(
+                "websocket(): apiKey or proxyToken, not both (the proxy holds the key)",
+            ));
+        }
+        headers.push(("authorization".into(), format!("Bearer {token}")));
     }
     for (name, value) in c.headers.iter().chain(call_headers.iter()) {
         headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
@@ -86,6 +98,7 @@ fn open(c: &std::rc::Rc<Requester>, options: &JsValue) -> Result<Promise> {
     Ok(open_web_socket(
         &url,
         pairs,
+        token,
         signal.unwrap_or_default(),
         timeout,
         class.unwrap_or_default(),

@@ -52,6 +52,31 @@ pageTest("websocket: through the proxy, connect, send, messages with their times
     const up = proxy.requests.filter((r) => r.method === "UPGRADE");
     assert.equal(up.length, 1);
     assert.equal(up[0].headers.authorization, undefined);
+    assert.equal(up[0].headers["sec-websocket-protocol"], undefined, "no proxy token: no subprotocols");
+  } finally {
+    await proxy.close();
+  }
+});
+
+pageTest("websocket: the settings' proxy token goes as subprotocols, never as a key", async ({ page }) => {
+  const proxy = await startFakeProxy((await import("./helpers.mjs")).mock.url, "test-key");
+  try {
+    await page.fill("#baseUrl", proxy.url);
+    await page.fill("#proxyToken", "eyJzdWIiOiJ1In0.c2lnbmF0dXJl");
+    await openTab(page, "websocket");
+    assert.match(await text(page, "#code"), /client\.websocket\(\{ proxyToken \}\)/);
+    await page.click("#ws-connect");
+    await page.waitForSelector("#ws-state[data-state=streaming]");
+    await page.fill("#ws-message", "with a token");
+    await page.click("#ws-send");
+    await page.waitForSelector("#ws-log li.ws-received");
+    assert.equal(await text(page, "#ws-log li.ws-received .ws-text"), "with a token");
+    const up = proxy.requests.filter((r) => r.method === "UPGRADE");
+    assert.equal(up.length, 1);
+    assert.equal(up[0].headers.authorization, undefined);
+    assert.equal(up[0].headers["sec-websocket-protocol"], "baseten-proxy, baseten-proxy-token.eyJzdWIiOiJ1In0.c2lnbmF0dXJl");
+    await page.click("#ws-disconnect");
+    await page.waitForSelector("#ws-state[data-state=done]");
   } finally {
     await proxy.close();
   }

@@ -126,6 +126,7 @@ test("a close with an error code ends the messages with a WebSocketCloseError", 
   const { messages, error } = await drain(ws);
   assert.deepEqual(messages, ["first"]);
   assert.ok(error instanceof lib.WebSocketCloseError);
+  assert.ok(error instanceof lib.StreamError, "a WebSocketCloseError is a StreamError");
   assert.ok(error instanceof lib.BasetenError);
   assert.equal(error.closeCode, 4001);
   assert.equal(error.closeReason, "model says no");

@@ -21,7 +21,10 @@ let project;
 let built;
 let worker;
 let badKeyWorker;
+let authWorker;
+let pkg;
 let site;
+const SECRET = "ws-proxy-secret";
 before(async () => {
   mock = await startMock(["--token-rate", "0"]);
   project = await makeProject("worker-ws", { files: { "page/index.html": PAGE } });
@@ -33,10 +36,17 @@ before(async () => {
   const bindings = { BASETEN_API_KEY: "test-key", BASETEN_BASE_URL: mock.url, ALLOWED_ORIGINS: origins, MAX_WS_MESSAGE_BYTES: String(LIMIT) };
   worker = await startWorker({ ...built, bindings });
   badKeyWorker = await startWorker({ ...built, bindings: { ...bindings, BASETEN_API_KEY: "not-the-key" } });
+  authWorker = await startWorker({ ...built, bindings: { ...bindings, PROXY_AUTH_SECRET: SECRET } });
+  pkg = await import(project.path("node_modules/baseten-edge/node.mjs"));
 }, { timeout: 150_000 });
+
+/** A proxy token for the auth Worker, as your backend mints it (valid 10 min). */
+const token = (claims = {}, secret = SECRET) =>
+  pkg.mintProxyToken({ sub: "ws-user", exp: Math.floor(Date.now() / 1000) + 600, ...claims }, secret);
 after(async () => {
   await worker?.mf.dispose();
   await badKeyWorker?.mf.dispose();
+  await authWorker?.mf.dispose();
   await site?.close();
   await mock?.stop();
   project?.cleanup();
@@ -62,6 +72,16 @@ try {
   try { await it.next(); } catch (e) {
     out.close = { name: e.name, isClass: e instanceof lib.WebSocketCloseError, closeCode: e.closeCode, closeReason: e.closeReason };
   }
+  if (q.get("authWorker")) {
+    // Behind PROXY_AUTH_SECRET: with the proxy token (sent as subprotocols), and without.
+    const authed = await new lib.Baseten({ baseUrl: q.get("authWorker") }).websocket({ proxyToken: q.get("token") });
+    authed.send("with a token");
+    out.authed = { text: (await authed[Symbol.asyncIterator]().next()).value };
+    await authed.close();
+    try { await new lib.Baseten({ baseUrl: q.get("authWorker") }).websocket({ connectTimeoutMs: 5000 }); out.noToken = "connected"; } catch (e) {
+      out.noToken = { name: e.name, isBaseten: e instanceof lib.BasetenError };
+    }
+  }
   for (const o of [{ apiKey: "sk-page-secret-1", modelId: "m" }, { apiKey: "sk-page-secret-1", baseUrl: q.get("worker") }]) {
     try { await new lib.Baseten(o).websocket(); out.keyed = "connected"; } catch (e) {
       (out.keyed ??= []).push({ name: e.name, isClass: e instanceof lib.ConfigurationError, message: e.message });
@@ -74,9 +94,9 @@ try {
 const wsUrl = (w, path = "/websocket") => w.url.replace(/^http/, "ws") + path;
 
 /** A browser-like client: resolves once open to `{ ws, next, closed }`, or rejects with the HTTP refusal. */
-function connect(w, { path, origin = ALLOWED } = {}) {
+function connect(w, { path, origin = ALLOWED, protocols = [], headers = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(w, path), { headers: origin ? { origin } : {}, maxPayload: 8 << 20 });
+    const ws = new WebSocket(wsUrl(w, path), protocols, { headers: { ...(origin ? { origin } : {}), ...headers }, maxPayload: 8 << 20 });
     const queue = [];
     const waiters = [];
     ws.on("message", (data, isBinary) => {
@@ -192,10 +212,14 @@ test("a refused upstream upgrade, and an origin not allowed, are refused before 
   assert.equal(plain.status, 404);
 });
 
-test("Chromium: the package's client.websocket() through the Worker, no key; with a key, refused", { timeout: 60_000 }, async () => {
+test("Chromium: the package's client.websocket() through the Worker, no key; with a proxy token behind PROXY_AUTH_SECRET; with a key, refused", { timeout: 60_000 }, async () => {
   const browser = await launchChromium();
   try {
-    const r = await smokeInPage(browser, `${site.url}/page/index.html?worker=${encodeURIComponent(worker.url)}`);
+    const tok = token();
+    const query = `worker=${encodeURIComponent(worker.url)}&authWorker=${encodeURIComponent(authWorker.url)}&token=${encodeURIComponent(tok)}`;
+    const r = await smokeInPage(browser, `${site.url}/page/index.html?${query}`);
+    assert.deepEqual(r.authed, { text: "with a token" }, "through PROXY_AUTH_SECRET with the token as subprotocols");
+    assert.equal(r.noToken?.isBaseten, true, `without a token the page's socket is refused: ${JSON.stringify(r.noToken)}`);
     assert.equal(r.url, wsUrl(worker, "/environments/production/websocket"));
     assert.equal(r.text, "hello from the page");
     assert.deepEqual(r.binary, { isUint8Array: true, bytes: [1, 2, 3] });
@@ -212,4 +236,49 @@ test("Chromium: the package's client.websocket() through the Worker, no key; wit
   } finally {
     await browser.close();
   }
+});
+
+test("behind PROXY_AUTH_SECRET: the token as Authorization or as subprotocols; none, forged or expired refused before any socket", { timeout: 60_000 }, async () => {
+  const before = (await (await fetch(mock.url + "/__mock/websockets")).json()).length;
+  for (const [what, opts, status] of [
+    ["no token", {}, 401],
+    ["a forged token as subprotocols", { protocols: ["baseten-proxy", "baseten-proxy-token." + token({}, "not-the-secret")] }, 401],
+    ["an expired token", { headers: { authorization: `Bearer ${token({ exp: 1_000_000 })}` } }, 401],
+    ["the token without the proxy's own subprotocol", { protocols: ["baseten-proxy-token." + token()] }, 401],
+    ["a token scoped to models (the relay names none)", { headers: { authorization: `Bearer ${token({ models: ["acme/x"] })}` } }, 403],
+  ]) {
+    const refused = await connect(authWorker, opts).then(() => null, (e) => e);
+    assert.equal(refused?.status, status, what);
+    assert.ok(!refused.body.includes("baseten-proxy-token."), `${what}: the token is not echoed`);
+  }
+  assert.equal((await (await fetch(mock.url + "/__mock/websockets")).json()).length, before, "no upstream session was opened");
+
+  // A browser's way: subprotocols; the Worker answers with `baseten-proxy`.
+  const tok = token();
+  const b = await connect(authWorker, { protocols: ["baseten-proxy", "baseten-proxy-token." + tok] });
+  assert.equal(b.ws.protocol, "baseten-proxy");
+  b.ws.send("via subprotocols");
+  assert.equal(await b.next(), "via subprotocols");
+  b.ws.close(1000);
+  await b.closed;
+
+  // A server's way: the package's client with proxyToken sends it as Authorization (the `ws` class).
+  const ws = await new pkg.Baseten({ baseUrl: authWorker.url }).websocket({ proxyToken: tok, WebSocket });
+  ws.send("via the header");
+  assert.equal((await ws[Symbol.asyncIterator]().next()).value, "via the header");
+  await ws.close();
+  const s = await lastSession();
+  assert.equal(s.path, "/environments/production/websocket");
+  // The upstream never sees the proxy token: the Worker sends its own key.
+  assert.ok(!JSON.stringify(s).includes(tok));
+
+  // apiKey and proxyToken together: a ConfigurationError, before any connection.
+  await assert.rejects(
+    new pkg.Baseten({ baseUrl: authWorker.url, apiKey: "k" }).websocket({ proxyToken: tok, WebSocket }),
+    (e) => e instanceof pkg.ConfigurationError && /apiKey or proxyToken/.test(e.message),
+  );
+  // The Worker's reading of the header.
+  assert.deepEqual(pkg.proxyTokenFromProtocols(`chat, baseten-proxy-token.${tok} ,baseten-proxy`), { token: tok, protocol: "baseten-proxy" });
+  assert.equal(pkg.proxyTokenFromProtocols("baseten-proxy"), null);
+  assert.equal(pkg.proxyTokenFromProtocols(null), null);
 });

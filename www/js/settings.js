@@ -163,6 +163,16 @@ export function createClient(trace = {}) {
   return new Baseten(opts);
 }
 
+/** The client of `client.websocket()` and that call's options: a proxy token is not the key
+ * there but `proxyToken` (a browser cannot send Authorization on a WebSocket: the package sends
+ * the token as subprotocols, which the proxy Worker reads). */
+export function createSocketClient() {
+  const opts = clientOptions();
+  const token = current().proxyToken;
+  if (token) delete opts.apiKey;
+  return { client: new Baseten(opts), options: token ? { proxyToken: token } : {} };
+}
+
 /** One line describing where calls go, for the header. */
 export function describeBackend() {
   const s = current();

@@ -1,9 +1,10 @@
 // WebSocket: `client.websocket()`: connect, send text messages, and every message (sent and
 // received) listed with its time since the socket opened. A browser cannot send the API key on a
 // WebSocket: with a key in the settings the call is refused with a ConfigurationError that says
-// so; through the proxy Worker (its URL as the base URL, no key) it connects.
+// so; through the proxy Worker (its URL as the base URL, no key) it connects, with the settings'
+// proxy token when the Worker asks for one (sent as subprotocols).
 import { $, h, onSubmit, guardButton, showError, hideError, formatMs, disableKeepingFocus } from "./ui.js";
-import { createClient } from "./settings.js";
+import { createSocketClient, current } from "./settings.js";
 
 let socket = null; // the open BasetenWebSocket
 let openedAt = 0;
@@ -41,7 +42,8 @@ const connect = guardButton("ws-connect", async () => {
   setState("waiting", "Connecting…");
   let ws;
   try {
-    ws = await createClient().websocket({ connectTimeoutMs: 10_000 });
+    const { client, options } = createSocketClient();
+    ws = await client.websocket({ ...options, connectTimeoutMs: 10_000 });
   } catch (e) {
     setState("error", `Not connected: ${e?.name ?? "Error"}`);
     showError($("ws-error"), e);
@@ -86,7 +88,9 @@ export function code() {
   return [
     "// Browsers cannot send the API key on a WebSocket: connect through the proxy Worker",
     "// (baseUrl: its URL, no apiKey). Node 20/21: pass { WebSocket } from the \"ws\" package.",
-    "const ws = await client.websocket();",
+    current().proxyToken
+      ? "const ws = await client.websocket({ proxyToken }); // a client with baseUrl and no apiKey"
+      : "const ws = await client.websocket();",
     `ws.send(${JSON.stringify(text)});`,
     "for await (const message of ws) console.log(message); // a string, or a Uint8Array",
     "console.log(ws.closeCode, ws.closeReason);",

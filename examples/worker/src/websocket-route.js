@@ -2,6 +2,10 @@
 // package's own `client.websocket()` goes when its baseUrl is this proxy) with `Upgrade:
 // websocket`. It passes the gate like every other route (origin, proxy token, rate limit), then
 // relays to the single model's (or chain's) socket, opened with the key (websocket.js).
+// A browser cannot send `Authorization` on a WebSocket: it offers its proxy token as the
+// subprotocols `baseten-proxy` and `baseten-proxy-token.<token>` (the package's
+// `client.websocket({ proxyToken })` does), and the answer names `baseten-proxy`.
+import { proxyTokenFromProtocols } from "baseten-edge";
 import { checkModel } from "./auth.js";
 import { gate } from "./gate.js";
 import { limitOf } from "./http.js";
@@ -17,9 +21,10 @@ export function isWebSocketRoute(request, path) {
 /** The relay's 101 answer, or a thrown httpError (the gate's refusal, the upstream's).
  * @param {Request} request @param {Record<string, any>} env */
 export async function websocketRoute(request, env) {
-  const { claims } = await gate(request, env);
+  const offered = proxyTokenFromProtocols(request.headers.get("Sec-WebSocket-Protocol"));
+  const { claims } = await gate(request, env, { token: offered?.token ?? null });
   // A token scoped to some models opens only the /v1 routes, which name their model.
   if (claims?.models) checkModel(claims, null);
   const maxMessageBytes = limitOf(env.MAX_WS_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
-  return relayWebSocket(request, () => singleClient(env).websocket(), { maxMessageBytes });
+  return relayWebSocket(request, () => singleClient(env).websocket(), { maxMessageBytes, protocol: offered?.protocol });
 }

@@ -48,9 +48,10 @@ function towardsBrowser(code) {
  * refuses or cannot be reached.
  * @param {Request} request
  * @param {() => Promise<any>} openUpstream
- * @param {{ maxMessageBytes?: number }} [options]
+ * @param {{ maxMessageBytes?: number, protocol?: string | null }} [options] `protocol`: the
+ *   subprotocol to answer with (the browser offered it: it fails the socket without one)
  */
-export async function relayWebSocket(request, openUpstream, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES } = {}) {
+export async function relayWebSocket(request, openUpstream, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, protocol = null } = {}) {
   if (!isWebSocketUpgrade(request)) {
     return new Response("expected a WebSocket upgrade", { status: 426, headers: { upgrade: "websocket" } });
   }
@@ -101,5 +102,7 @@ export async function relayWebSocket(request, openUpstream, { maxMessageBytes = 
     }
   })();
 
-  return new Response(null, { status: 101, webSocket: browser });
+  /** @type {Record<string, string>} */
+  const headers = protocol ? { "sec-websocket-protocol": protocol } : {};
+  return new Response(null, { status: 101, webSocket: browser, headers });
 }

@@ -122,6 +122,8 @@ export interface WebSocketOptions {
   connectTimeoutMs?: number;
   /** Extra headers of the upgrade request (they replace the client's of the same name); never in a browser. */
   headers?: Record<string, string> | Headers;
+  /** A proxy token (`mintProxyToken`) for the proxy Worker, in place of `apiKey`: sent as `Authorization: Bearer` where the runtime sends headers, and by a browser as the subprotocols `baseten-proxy` and `baseten-proxy-token.<token>`, which the Worker reads. */
+  proxyToken?: string;
   /** A WebSocket class to use, called `new WebSocket(url, { headers })`: the `ws` package's (Node 20 and 21 have no WebSocket of their own) or undici's. */
   WebSocket?: new (url: string, options: { headers: Record<string, string> }) => unknown;
 }
