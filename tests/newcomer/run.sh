@@ -84,6 +84,8 @@ worker=http://127.0.0.1:$wport
 wait_for "$work/wrangler.log" 'Ready on http://127\.0\.0\.1:[0-9]+' 120 >/dev/null || fail "wrangler dev did not start"
 node "$here/worker.mjs" "$worker" "$page" >"$work/worker-check.log" 2>&1 || fail "the Worker in front of the mock"
 cat "$work/worker-check.log" >&2
+node "$here/ws-panel.mjs" "$page" "$worker" >"$work/ws-panel.log" 2>&1 || { cat "$work/ws-panel.log" >&2; fail "the playground's WebSocket panel through the Worker"; }
+cat "$work/ws-panel.log" >&2
 # Open (no PROXY_AUTH_SECRET under dev:mock): it warned once, not once per request.
 [ "$(grep -c 'PROXY_AUTH_SECRET is not set' "$work/wrangler.log")" = 1 ] || fail "the Worker did not warn exactly once that it is open"
 
