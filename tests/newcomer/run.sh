@@ -78,7 +78,11 @@ done <"$work/commands.sh"
 say "4. the Worker: npm install, then npm run dev:mock"
 (cd examples/worker && npm install --no-audit --no-fund --loglevel=error) >"$work/npm.log" 2>&1 || fail "npm install in examples/worker"
 wport=$(free_port)
-MOCK_URL=$mock PORT=$wport setsid bash -c 'cd examples/worker && exec npm run dev:mock' >"$work/wrangler.log" 2>&1 &
+# The playground's own origin is allowed too (the README's `ALLOWED_ORIGINS=... npm run dev:mock`),
+# for its WebSocket panel through the Worker.
+page_origin=$(node -e 'console.log(new URL(process.argv[1]).origin)' "$page")
+MOCK_URL=$mock PORT=$wport ALLOWED_ORIGINS="$page_origin,http://127.0.0.1:8080" \
+  setsid bash -c 'cd examples/worker && exec npm run dev:mock' >"$work/wrangler.log" 2>&1 &
 pids+=($!)
 worker=http://127.0.0.1:$wport
 wait_for "$work/wrangler.log" 'Ready on http://127\.0\.0\.1:[0-9]+' 120 >/dev/null || fail "wrangler dev did not start"

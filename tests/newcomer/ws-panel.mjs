@@ -27,7 +27,7 @@ try {
   assert.equal(await page.textContent("#ws-log li.ws-received .ws-text"), "hello through the Worker");
   await page.click("#ws-disconnect");
   await page.waitForSelector("#ws-state[data-state=done]");
-  assert.equal(await page.textContent("#ws-close"), "1000");
+  assert.equal(await page.textContent("#ws-close"), "1000 (closed from the playground)");
   assert.deepEqual(errors, []);
   console.log(`WebSocket panel through the Worker: echo received, closed ${await page.textContent("#ws-close")}`);
 } finally {
