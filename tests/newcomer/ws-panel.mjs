@@ -15,12 +15,15 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(pageUrl);
+  await page.waitForSelector("#chat-send:not([disabled])"); // the page is ready
   await page.fill("#baseUrl", worker);
   assert.equal(await page.inputValue("#apiKey"), "", "no key in the page for the Worker");
   await page.click("#tab-websocket");
   await page.waitForSelector("#panel-websocket:not([hidden])");
   await page.click("#ws-connect");
-  await page.waitForSelector("#ws-state[data-state=streaming]", { timeout: 30_000 });
+  await page.waitForSelector("#ws-state[data-state=streaming], #ws-state[data-state=error]", { timeout: 30_000 });
+  const state = await page.getAttribute("#ws-state", "data-state");
+  assert.equal(state, "streaming", `not connected: ${await page.textContent("#ws-error")}`);
   await page.fill("#ws-message", "hello through the Worker");
   await page.click("#ws-send");
   await page.waitForSelector("#ws-log li.ws-received", { timeout: 30_000 });
