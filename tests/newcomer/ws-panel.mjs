@@ -15,7 +15,7 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(pageUrl);
-  await page.waitForSelector("#chat-send:not([disabled])"); // the page is ready
+  await page.waitForSelector("body[data-ready=true]"); // the tabs are set up too
   await page.fill("#baseUrl", worker);
   assert.equal(await page.inputValue("#apiKey"), "", "no key in the page for the Worker");
   await page.click("#tab-websocket");
@@ -33,6 +33,9 @@ try {
   assert.equal(await page.textContent("#ws-close"), "1000 (closed from the playground)");
   assert.deepEqual(errors, []);
   console.log(`WebSocket panel through the Worker: echo received, closed ${await page.textContent("#ws-close")}`);
+} catch (e) {
+  if (process.env.WS_PANEL_SHOT) await (await browser.contexts()[0]?.pages()[0])?.screenshot({ path: process.env.WS_PANEL_SHOT });
+  throw e;
 } finally {
   await browser.close();
 }
