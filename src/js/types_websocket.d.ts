@@ -16,7 +16,7 @@ export interface BasetenWebSocket extends AsyncIterable<WebSocketMessage> {
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Sends a text (string) or binary message. Throws a ConfigurationError once closed. */
   send(data: string | Uint8Array | ArrayBuffer): void;
-  /** Closes with code 1000 (default) or 3000-4999 and a reason of at most 123 bytes; resolves once closed. */
+  /** Closes with code 1000 (default) or 3000-4999 and a reason of at most 123 bytes; resolves once closed (rejects with a ConfigurationError for another code or a longer reason). */
   close(code?: number, reason?: string): Promise<{ code: number; reason: string }>;
 }
 

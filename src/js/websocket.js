@@ -245,7 +245,9 @@ function toMessage(data) {
 export class BasetenWebSocket {
   /** @type {Sock} */ #sock;
   /** @type {(string | Uint8Array)[]} */ #queue = [];
-  /** @type {((r: IteratorResult<string | Uint8Array>) => void) | null} */ #wake = null;
+  /** Readers waiting for a message, oldest first (two loops over one socket each get their turn).
+   * @type {{ resolve: (r: IteratorResult<string | Uint8Array>) => void, reject: (e: unknown) => void }[]} */
+  #waiters = [];
   /** @type {Error | null} */ #end = null;
   /** @type {MakeError} */ #make;
   #ended = false;
@@ -303,18 +305,14 @@ export class BasetenWebSocket {
 
   /** @param {string | Uint8Array} m */
   #push(m) {
-    if (this.#wake) {
-      const w = this.#wake;
-      this.#wake = null;
-      w({ value: m, done: false });
-    } else this.#queue.push(m);
+    const w = this.#waiters.shift();
+    if (w) w.resolve({ value: m, done: false });
+    else this.#queue.push(m);
   }
 
+  /** Once closed: every waiting reader gets the end (the first one the close error, if any). */
   #flush() {
-    if (!this.#wake) return;
-    const w = this.#wake;
-    this.#wake = null;
-    this.#next().then(w, (e) => w(/** @type {any} */ (Promise.reject(e))));
+    for (const w of this.#waiters.splice(0)) this.#next().then(w.resolve, w.reject);
   }
 
   /** @returns {Promise<IteratorResult<string | Uint8Array>>} */
@@ -326,7 +324,7 @@ export class BasetenWebSocket {
       this.#end = null;
       return e ? Promise.reject(e) : Promise.resolve({ value: undefined, done: true });
     }
-    return new Promise((r) => (this.#wake = /** @type {any} */ (r)));
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   /**
@@ -344,15 +342,16 @@ export class BasetenWebSocket {
   }
 
   /**
-   * Closes the socket (code 1000 or 3000-4999, reason at most 123 bytes); resolves once closed.
+   * Closes the socket (code 1000 or 3000-4999, reason at most 123 bytes); resolves once closed,
+   * rejects with a ConfigurationError for a code or reason a close frame cannot carry.
    * @param {number} [code] @param {string} [reason]
    */
   close(code = 1000, reason = "") {
     if (!(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
-      throw this.#make("configuration", "websocket: close() takes the code 1000 or one from 3000 to 4999");
+      return Promise.reject(this.#make("configuration", "websocket: close() takes the code 1000 or one from 3000 to 4999"));
     }
     if (typeof reason !== "string" || new TextEncoder().encode(reason).length > 123) {
-      throw this.#make("configuration", "websocket: close() takes a reason of at most 123 bytes of UTF-8");
+      return Promise.reject(this.#make("configuration", "websocket: close() takes a reason of at most 123 bytes of UTF-8"));
     }
     if (!this.#ended && !this.#closing) {
       this.#closing = true;

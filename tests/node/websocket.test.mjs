@@ -119,6 +119,24 @@ test("a refused upgrade is the status's typed error, with the request id", async
   }
 });
 
+test("two readers at once each get a message in turn, and both end when the socket closes", { timeout: 10_000 }, async () => {
+  const ws = await open();
+  const it = ws[Symbol.asyncIterator]();
+  const first = it.next();
+  const second = it.next();
+  const third = it.next();
+  ws.send("one");
+  ws.send("two");
+  assert.deepEqual(await first, { value: "one", done: false });
+  assert.deepEqual(await second, { value: "two", done: false });
+  ws.send(text({ mock: "close", code: 4002, reason: "both" }));
+  const waiting = [third, it.next()];
+  const [a, b] = await Promise.allSettled(waiting);
+  assert.equal(a.status, "rejected", "the first waiting reader gets the close error");
+  assert.ok(a.reason instanceof lib.WebSocketCloseError);
+  assert.deepEqual(b, { status: "fulfilled", value: { value: undefined, done: true } });
+});
+
 test("a close with an error code ends the messages with a WebSocketCloseError", async () => {
   const ws = await open();
   ws.send("first");
@@ -199,8 +217,8 @@ test("misuse is a ConfigurationError before anything is sent", async () => {
   assert.match(e.message, /websocket needs a model or chain id/);
   const ws = await open();
   assert.throws(() => ws.send(42), lib.ConfigurationError);
-  assert.throws(() => ws.close(1006), lib.ConfigurationError);
-  assert.throws(() => ws.close(1000, "é".repeat(62)), lib.ConfigurationError);
+  await assert.rejects(ws.close(1006), lib.ConfigurationError);
+  await assert.rejects(ws.close(1000, "é".repeat(62)), lib.ConfigurationError);
   await ws.close();
 });
 

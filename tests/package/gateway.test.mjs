@@ -82,6 +82,16 @@ test("auth: every refusal is a JSON 401/403 before any upstream call, never echo
   });
   assert.equal(pre.status, 204);
   assert.match(pre.headers.get("access-control-allow-headers"), /\bAuthorization\b/i);
+  // What openai-node asks for from a browser (its x-stainless-* headers); nothing else is allowed.
+  const stainless = "authorization, content-type, x-stainless-arch, x-stainless-lang, x-stainless-os, x-stainless-package-version, x-stainless-retry-count, x-stainless-runtime, x-stainless-runtime-version, x-stainless-timeout";
+  const pre2 = await call("/v1/chat/completions", {
+    method: "OPTIONS",
+    headers: { origin: ALLOWED, "access-control-request-method": "POST", "access-control-request-headers": `${stainless}, x-evil` },
+  });
+  assert.equal(pre2.status, 204);
+  const allowed = pre2.headers.get("access-control-allow-headers").toLowerCase().split(/,\s*/);
+  for (const h of stainless.split(", ")) assert.ok(allowed.includes(h), `${h} allowed`);
+  assert.ok(!allowed.includes("x-evil"));
   assert.equal((await call("/health")).status, 200);
   const hook = await call("/webhook", { method: "POST", body: "{}" });
   assert.equal(hook.status, 401);
@@ -152,6 +162,36 @@ test("rate limit: a burst past the limit gets 429 + Retry-After, per token sub, 
   assert.equal((await upstream()).length, chats.filter((s) => s === 200).length);
 });
 
+test("rate limit: WebSocket upgrades count too (a burst of them gets 429 + Retry-After before any upstream socket)", { timeout: 60_000 }, async () => {
+  const { WebSocket } = await import("ws");
+  const token = gw.token();
+  /** The HTTP status of one upgrade attempt on the relay (101 when it opened). */
+  const upgrade = () =>
+    new Promise((resolve) => {
+      const ws = new WebSocket(gw.worker.url.replace(/^http/, "ws") + "/websocket", { headers: bearer(token) });
+      ws.on("unexpected-response", (_req, res) => {
+        resolve({ status: res.statusCode, retryAfter: res.headers["retry-after"] });
+        res.resume();
+        ws.terminate();
+      });
+      ws.on("open", () => {
+        resolve({ status: 101 });
+        ws.close();
+      });
+      ws.on("error", (e) => resolve({ status: "error", message: e.message }));
+      setTimeout(() => {
+        resolve({ status: "pending" });
+        ws.terminate();
+      }, 3000);
+    });
+  // All at once, inside one window: the gate counts each before it opens anything upstream (this
+  // gateway's upstream, the recorder, does not answer upgrades: those that pass stay pending).
+  const outcomes = await inOneWindow(() => Promise.all(Array.from({ length: LIMIT + 1 }, upgrade)));
+  const limited = outcomes.filter((o) => o.status === 429);
+  assert.equal(limited.length, 1, JSON.stringify(outcomes));
+  assert.equal(limited[0].retryAfter, String(PERIOD));
+});
+
 test("rate limit: the package's own client, given the token as apiKey, waits for the 429's Retry-After", { timeout: 60_000 }, async () => {
   const token = gw.token();
   const attempts = [];
@@ -193,6 +233,11 @@ test("MAX_OUTPUT_TOKENS caps every chat, completion and responses request (the m
   const resp = await send("/v1/responses", { input: "cap", max_output_tokens: 500 });
   await send("/v1/responses", { input: "cap" });
   await send("/v1/chat/completions", { messages, max_tokens: 100, max_output_tokens: 9000, stream: true });
+  // Another route's field, which the server ignores, does not stand in for the route's own.
+  await send("/v1/chat/completions", { messages, max_output_tokens: 1 });
+  await send("/v1/completions", { prompt: "cap", max_completion_tokens: 1 });
+  await send("/v1/responses", { input: "cap", max_tokens: 1 });
+  await send("/v1/chat/completions", { messages, n: 1 });
   const pick = ({ max_tokens, max_completion_tokens, max_output_tokens }) => ({ max_tokens, max_completion_tokens, max_output_tokens });
   const got = (await upstream()).map((r) => ({ path: r.path.replace(/^.*\/v1/, "/v1"), ...pick(JSON.parse(r.body)) }));
   const c = MAX_OUTPUT;
@@ -206,10 +251,33 @@ test("MAX_OUTPUT_TOKENS caps every chat, completion and responses request (the m
     { path: "/v1/responses", max_tokens: undefined, max_completion_tokens: undefined, max_output_tokens: c },
     { path: "/v1/responses", max_tokens: undefined, max_completion_tokens: undefined, max_output_tokens: c },
     { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: c },
+    { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: 1 },
+    { path: "/v1/completions", max_tokens: c, max_completion_tokens: 1, max_output_tokens: undefined },
+    { path: "/v1/responses", max_tokens: 1, max_completion_tokens: undefined, max_output_tokens: c },
+    { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: undefined },
   ]);
   assert.equal(resp.usage.output_tokens, c, "the model stopped at the cap");
   const bad = await post("/v1/chat/completions", chat("acme/fast", { max_tokens: "100000" }), bearer(gw.token()));
   assert.equal(bad.status, 400, "a cap field that is not a number is refused, not passed on");
+  // n and best_of would multiply the cap: refused before any upstream call.
+  const before = (await upstream()).length;
+  for (const more of [{ n: 2 }, { best_of: 3 }, { n: "2" }]) {
+    const res = await post("/v1/chat/completions", chat("acme/fast", more), bearer(gw.token()));
+    assert.equal(res.status, 400, JSON.stringify(more));
+  }
+  const completions = await post("/v1/completions", JSON.stringify({ model: "acme/fast", prompt: "x", n: 4 }), bearer(gw.token()));
+  assert.equal(completions.status, 400);
+  assert.equal((await upstream()).length, before, "nothing reached the upstream");
+  // /predict: the model's own body, so the fields are lowered where present, never added (the
+  // mock's predict echoes what it received).
+  const predicted = async (body) => {
+    const res = await post("/predict", JSON.stringify(body), { ...bearer(gw.token()), accept: "application/json" });
+    assert.equal(res.status, 200);
+    return res.json();
+  };
+  assert.deepEqual(await predicted({ prompt: "x", max_tokens: 100000 }), { prompt: "x", max_tokens: c });
+  assert.deepEqual(await predicted({ prompt: "x", max_tokens: 2 }), { prompt: "x", max_tokens: 2 });
+  assert.deepEqual(await predicted({ prompt: "x" }), { prompt: "x" });
 });
 
 test("openai-node through the gateway with a token: chat, streamed chat, models, refusals as its own errors", { timeout: 60_000 }, async () => {
@@ -248,7 +316,7 @@ test("the package's own client with the token as apiKey: predict, chat and async
   await assert.rejects(legacy.predict({ a: 1 }), (e) => e.name === "AuthenticationError" && e.status === 401 && !e.message.includes(token));
 });
 
-test("in Chromium: the package's client with the token as apiKey passes the preflight; the page reads refusals and Retry-After", { timeout: 90_000 }, async () => {
+test("in Chromium: the package's client and openai-node with the token as apiKey pass the preflight; the page reads refusals and Retry-After", { timeout: 90_000 }, async () => {
   // The page's origin must be allowed: the Worker restarted with it added (its last test).
   const site = await serveStatic(gw.project.dir);
   const browser = await launchChromium();
@@ -256,9 +324,10 @@ test("in Chromium: the package's client with the token as apiKey passes the pref
     const { mf, options } = gw.worker;
     await mf.setOptions({ ...options, bindings: { ...options.bindings, ALLOWED_ORIGINS: `${ALLOWED}, ${site.url}` } });
     const worker = (await mf.ready).origin;
-    const page = `<!doctype html><script type="importmap">{ "imports": { "baseten-edge": "./node_modules/baseten-edge/browser.mjs" } }</script>
+    const page = `<!doctype html><script type="importmap">{ "imports": { "baseten-edge": "./node_modules/baseten-edge/browser.mjs", "openai": "./node_modules/openai/index.mjs" } }</script>
 <script type="module">
 import { Baseten } from "baseten-edge";
+import OpenAI from "openai";
 const W = ${JSON.stringify(worker)};
 const options = (apiKey) => ({ baseUrl: W, openaiBaseUrl: W + "/v1", apiKey, maxRetries: 0 });
 try {
@@ -267,6 +336,12 @@ try {
   let text = "";
   for await (const t of stream.textStream()) text += t;
   const predicted = await client.predict({ from: "the page" });
+  // openai-node in the page, as the Worker's README shows it (its x-stainless-* headers pass the preflight).
+  const openai = new OpenAI({ apiKey: ${JSON.stringify(gw.token())}, baseURL: W + "/v1", dangerouslyAllowBrowser: true, maxRetries: 0 });
+  let openaiText = "";
+  for await (const chunk of await openai.chat.completions.create({ model: "acme/fast", messages: [{ role: "user", content: "openai-node" }], max_tokens: 4, stream: true })) {
+    openaiText += chunk.choices[0]?.delta?.content ?? "";
+  }
   let refused = null;
   try {
     await new Baseten(options(${JSON.stringify(gw.token({}, "forged"))})).predict({ a: 1 });
@@ -279,7 +354,7 @@ try {
     const r = await fetch(W + "/v1/models", { headers: { authorization: "Bearer " + ${JSON.stringify(gw.token())} } });
     if (r.status === 429) limited.push(r.headers.get("retry-after"));
   }
-  window.__smoke = { text, predicted, refused, retryAfter: limited[0] ?? null };
+  window.__smoke = { text, predicted, openaiText, refused, retryAfter: limited[0] ?? null };
 } catch (e) {
   window.__smokeError = String((e && e.stack) || e);
 }
@@ -289,6 +364,7 @@ try {
     assert.deepEqual(result, {
       text: "Hello! You said: browser",
       predicted: { from: "the page" },
+      openaiText: "Hello! You said: openai-node",
       refused: { name: "AuthenticationError", status: 401 },
       retryAfter: String(PERIOD),
     });

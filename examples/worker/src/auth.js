@@ -3,7 +3,7 @@
 // verifyProxyToken against PROXY_AUTH_SECRET (several, comma-separated, during a rotation).
 // Without PROXY_AUTH_SECRET anyone may call it: one warning per isolate, and `x-proxy-auth: off`.
 import { verifyProxyToken } from "baseten-edge";
-import { httpError } from "./http.js";
+import { httpError, secretList } from "./http.js";
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 let warned = false;
@@ -15,7 +15,7 @@ let warned = false;
  */
 export function authSecrets(env) {
   if (env.PROXY_AUTH_SECRET === undefined || env.PROXY_AUTH_SECRET === "") return null;
-  const secrets = String(env.PROXY_AUTH_SECRET).split(",").map((s) => s.trim()).filter(Boolean);
+  const secrets = secretList(env.PROXY_AUTH_SECRET);
   if (secrets.length === 0) throw httpError(500, "the proxy's PROXY_AUTH_SECRET holds no secret", { type: "proxy_configuration_error" });
   return secrets;
 }

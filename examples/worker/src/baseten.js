@@ -3,6 +3,7 @@
 // paths the package's own client uses (/environments/production/predict, ...). They call the
 // single model of BASETEN_MODEL_ID (or BASETEN_CHAIN_ID); MODELS is for the /v1 routes.
 import { checkModel } from "./auth.js";
+import { capOutputTokens } from "./limits.js";
 import { REQUEST_ID, httpError, json, jsonWithId, readJson, streamResponse } from "./http.js";
 import { singleClient } from "./upstream.js";
 
@@ -26,6 +27,8 @@ export async function basetenRoute(request, env, url, { claims, headers }) {
   // other streams the bytes through.
   if (isPredict) {
     const body = await readJson(request, env);
+    // An OpenAI-shaped body (vLLM, TRT-LLM behind predict) is capped too; the fields are not added.
+    if (body && typeof body === "object" && !Array.isArray(body)) capOutputTokens(body, env, []);
     if (request.headers.get("Accept") === "application/json") {
       return jsonWithId(await singleClient(env).predict(body, call), headers);
     }

@@ -17,6 +17,21 @@ export function corsHeaders(origin, env) {
   };
 }
 
+/** The request headers a page may send: the body's type, the proxy token, and the `x-stainless-*`
+ * headers that openai-node sends from a browser (its platform and retry count). */
+const ALLOWED_HEADERS = "Content-Type, Authorization";
+const STAINLESS = /^x-stainless-[a-z0-9-]+$/;
+
+/** The Access-Control-Allow-Headers of a preflight: ALLOWED_HEADERS and the `x-stainless-*`
+ * headers the page asks for (no others). @param {string | null} requested */
+function allowHeaders(requested) {
+  const extra = String(requested ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => STAINLESS.test(h));
+  return [ALLOWED_HEADERS, ...new Set(extra)].join(", ");
+}
+
 /** OPTIONS: 204 for an allowed origin (Authorization allowed, for the proxy token), else 403. */
 export function preflight(request, cors) {
   const method = request.headers.get("Access-Control-Request-Method");
@@ -26,7 +41,7 @@ export function preflight(request, cors) {
     headers: {
       ...cors,
       "access-control-allow-methods": "GET, POST, OPTIONS",
-      "access-control-allow-headers": "Content-Type, Authorization",
+      "access-control-allow-headers": allowHeaders(request.headers.get("Access-Control-Request-Headers")),
       "access-control-max-age": "600",
       vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
     },

@@ -15,6 +15,13 @@ export function httpError(status, message, more = {}) {
   return Object.assign(new Error(message), { httpStatus: status, ...more });
 }
 
+/** The secrets of a variable that holds one, or several comma-separated during a rotation
+ * (PROXY_AUTH_SECRET, BASETEN_WEBHOOK_SECRET); empty when it holds none.
+ * @param {unknown} value @returns {string[]} */
+export function secretList(value) {
+  return String(value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
 /** A byte limit from a variable: a positive whole number, else `fallback` (never "no limit"). */
 export function limitOf(value, fallback) {
   const n = Number(value);

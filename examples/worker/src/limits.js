@@ -4,6 +4,8 @@ import { httpError } from "./http.js";
 
 const DEFAULT_PERIOD_SECONDS = 60;
 const TOKEN_FIELDS = ["max_tokens", "max_completion_tokens", "max_output_tokens"];
+/** Fields that multiply what one request generates. */
+const CHOICE_FIELDS = ["n", "best_of"];
 
 /**
  * Counts one request against RATE_LIMITER (when bound) under `key`; 429 with Retry-After beyond
@@ -46,25 +48,34 @@ export function rateKey(request, claims) {
 }
 
 /**
- * Applies MAX_OUTPUT_TOKENS to a chat, completion or responses body, in place: each of
- * max_tokens, max_completion_tokens and max_output_tokens present and above the cap is lowered
- * to it (lower values pass unchanged); when none is present, `field` (the route's own: max_tokens
- * for chat and completions, max_output_tokens for responses) is set to the cap.
- * @param {Record<string, any>} body @param {Record<string, any>} env @param {string} field
+ * Applies MAX_OUTPUT_TOKENS to a request body, in place:
+ * - each of max_tokens, max_completion_tokens and max_output_tokens that is present and above the
+ *   cap is lowered to it (lower values pass unchanged; a value that is not a number is a 400);
+ * - when none of `fields`, the route's own (chat: max_tokens or max_completion_tokens;
+ *   completions: max_tokens; responses: max_output_tokens), is present, the first is set to the
+ *   cap: another route's field, which the server ignores, does not count;
+ * - `n` and `best_of` above 1 are refused (400): each choice would generate up to the cap.
+ * `/predict` passes `fields` empty: its body is the model's own, so the fields are lowered where
+ * present, never added.
+ * @param {Record<string, any>} body @param {Record<string, any>} env @param {string[]} fields
  */
-export function capOutputTokens(body, env, field) {
+export function capOutputTokens(body, env, fields) {
   if (env.MAX_OUTPUT_TOKENS === undefined || env.MAX_OUTPUT_TOKENS === "") return;
   const cap = Number(env.MAX_OUTPUT_TOKENS);
   if (!Number.isSafeInteger(cap) || cap <= 0) {
     throw httpError(500, "the proxy's MAX_OUTPUT_TOKENS is not a positive whole number", { type: "proxy_configuration_error" });
   }
-  let present = false;
-  for (const name of TOKEN_FIELDS) {
+  for (const name of [...TOKEN_FIELDS, ...CHOICE_FIELDS]) {
     const value = body[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== "number" || !Number.isFinite(value)) throw httpError(400, `${name} must be a number`, { type: "invalid_request_error" });
-    present = true;
-    if (value > cap) body[name] = cap;
+    if (CHOICE_FIELDS.includes(name) && value > 1) {
+      throw httpError(400, `${name} above 1 is refused by this proxy (it caps what each request may generate: MAX_OUTPUT_TOKENS)`, {
+        type: "invalid_request_error",
+        code: "choices_capped",
+      });
+    }
+    if (TOKEN_FIELDS.includes(name) && value > cap) body[name] = cap;
   }
-  if (!present) body[field] = cap;
+  if (fields.length && !fields.some((name) => body[name] !== undefined && body[name] !== null)) body[fields[0]] = cap;
 }

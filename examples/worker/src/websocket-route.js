@@ -22,9 +22,21 @@ export function isWebSocketRoute(request, path) {
  * @param {Request} request @param {Record<string, any>} env */
 export async function websocketRoute(request, env) {
   const offered = proxyTokenFromProtocols(request.headers.get("Sec-WebSocket-Protocol"));
-  const { claims } = await gate(request, env, { token: offered?.token ?? null });
+  const { claims, headers } = await gate(request, env, { token: offered?.token ?? null });
   // A token scoped to some models opens only the /v1 routes, which name their model.
   if (claims?.models) checkModel(claims, null);
   const maxMessageBytes = limitOf(env.MAX_WS_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
-  return relayWebSocket(request, () => singleClient(env).websocket(), { maxMessageBytes, protocol: offered?.protocol });
+  // A browser that goes away while the upstream connects aborts it (request.signal); once open,
+  // the relay closes each side when the other closes.
+  const open = async () => {
+    const connecting = new AbortController();
+    const onAbort = () => connecting.abort();
+    request.signal?.addEventListener("abort", onAbort);
+    try {
+      return await singleClient(env).websocket({ signal: connecting.signal });
+    } finally {
+      request.signal?.removeEventListener("abort", onAbort);
+    }
+  };
+  return relayWebSocket(request, open, { maxMessageBytes, protocol: offered?.protocol, headers });
 }

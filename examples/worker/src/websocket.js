@@ -48,10 +48,11 @@ function towardsBrowser(code) {
  * refuses or cannot be reached.
  * @param {Request} request
  * @param {() => Promise<any>} openUpstream
- * @param {{ maxMessageBytes?: number, protocol?: string | null }} [options] `protocol`: the
- *   subprotocol to answer with (the browser offered it: it fails the socket without one)
+ * @param {{ maxMessageBytes?: number, protocol?: string | null, headers?: Record<string, string> }} [options]
+ *   `protocol`: the subprotocol to answer with (the browser offered it: it fails the socket
+ *   without one); `headers`: more headers of the 101 answer (the gate's)
  */
-export async function relayWebSocket(request, openUpstream, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, protocol = null } = {}) {
+export async function relayWebSocket(request, openUpstream, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, protocol = null, headers = {} } = {}) {
   if (!isWebSocketUpgrade(request)) {
     return new Response("expected a WebSocket upgrade", { status: 426, headers: { upgrade: "websocket" } });
   }
@@ -103,6 +104,6 @@ export async function relayWebSocket(request, openUpstream, { maxMessageBytes = 
   })();
 
   /** @type {Record<string, string>} */
-  const headers = protocol ? { "sec-websocket-protocol": protocol } : {};
-  return new Response(null, { status: 101, webSocket: browser, headers });
+  const answer = { ...headers, ...(protocol ? { "sec-websocket-protocol": protocol } : {}) };
+  return new Response(null, { status: 101, webSocket: browser, headers: answer });
 }
