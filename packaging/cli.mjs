@@ -253,7 +253,8 @@ Run '${NAME} <command> --help' for a command's options.
 ${CLIENT_HELP}
 
 Environment: BASETEN_API_KEY, BASETEN_MODEL_ID, BASETEN_CHAIN_ID, BASETEN_BASE_URL,
-BASETEN_OPENAI_BASE_URL, BASETEN_CHAT_MODEL.
+BASETEN_OPENAI_BASE_URL, BASETEN_CHAT_MODEL; for ws, BASETEN_PROXY_TOKEN (a proxy token for the
+proxy Worker, in place of the key).
 
 ${EXIT_TABLE}`;
 }
@@ -554,7 +555,9 @@ async function wsCmd(ctx) {
   const v = ctx.values;
   const linger = number(v, "linger", { min: 0 }) ?? 1000;
   const WebSocket = await wsClass();
-  const options = { signal: ctx.signal, ...optionsFrom(v, WS_FLAGS), ...(WebSocket ? { WebSocket } : {}) };
+  // A proxy token (for the proxy Worker behind PROXY_AUTH_SECRET) comes from the environment only.
+  const proxyToken = process.env.BASETEN_PROXY_TOKEN || undefined;
+  const options = { signal: ctx.signal, ...optionsFrom(v, WS_FLAGS), ...(WebSocket ? { WebSocket } : {}), ...(proxyToken ? { proxyToken } : {}) };
   const socket = await ctx.client.websocket(options);
   let last = Date.now();
   let inputDone = false;
@@ -616,7 +619,7 @@ function negativeValues(args, spec) {
 }
 
 function asFlags(message) {
-  const names = new Map([["apiKey", "BASETEN_API_KEY"]]);
+  const names = new Map([["apiKey", "BASETEN_API_KEY"], ["proxyToken", "BASETEN_PROXY_TOKEN"]]);
   for (const id of Object.keys(TABLES)) for (const f of TABLES[id].fields) if (f.flag && !names.has(f.key)) names.set(f.key, `--${f.flag}`);
   // `options.region` and camelCase names (`modelId`); plain words stay words.
   return message

@@ -393,7 +393,7 @@ table! {
         /// Extra headers of the upgrade request (they replace the client's of the same name); never in a browser.
         HEADERS = "headers": Headers, ON_THE_CLIENT;
         /// A proxy token (`mintProxyToken`) for the proxy Worker, in place of `apiKey`: sent as `Authorization: Bearer` where the runtime sends headers, and by a browser as the subprotocols `baseten-proxy` and `baseten-proxy-token.<token>`, which the Worker reads.
-        PROXY_TOKEN = "proxyToken": Str, Flag("proxy-token");
+        PROXY_TOKEN = "proxyToken": Str, Absent("the CLI reads it from $BASETEN_PROXY_TOKEN, never from the command line (where process listings show it)");
         /// A WebSocket class to use, called `new WebSocket(url, { headers })`: the `ws` package's (Node 20 and 21 have no WebSocket of their own) or undici's.
         WEB_SOCKET = "WebSocket": SocketClass, Absent("the CLI uses the `ws` package when it is installed, else the runtime's WebSocket");
     }

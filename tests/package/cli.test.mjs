@@ -390,6 +390,15 @@ test("ws: sends each MESSAGE or stdin line, prints what comes back; the exit cod
     assert.equal(refused.code, 11, refused.stderr);
     assert.match(refused.stderr, /AuthenticationError/);
     assert.ok(!refused.stderr.includes("wrong-key-42"));
+    // BASETEN_PROXY_TOKEN goes as the Authorization header (the mock takes its key as one, so
+    // it lets the socket in); beside a key it is a ConfigurationError.
+    const token = await ws(["via the token"], { env: { BASETEN_API_KEY: "", BASETEN_PROXY_TOKEN: KEY } });
+    assert.equal(token.code, 0, token.stderr);
+    assert.equal(token.stdout, "via the token\n");
+    const both = await ws(["x"], { env: { BASETEN_PROXY_TOKEN: "tok.en" } });
+    assert.notEqual(both.code, 0);
+    assert.match(both.stderr, /ConfigurationError: .*BASETEN_API_KEY or BASETEN_PROXY_TOKEN, not both/);
+    assert.ok(!both.stderr.includes("tok.en"));
   } finally {
     p.cleanup();
   }
