@@ -123,15 +123,9 @@ fn read_options(options: &JsValue) -> Result<Requester> {
 /// given `fetch`) does not have.
 fn check_transport(o: &Opts) -> Result<()> {
     let node = o.string(client::TRANSPORT).is_some_and(|t| t == "node");
-    if node {
+    if node || o.boolean(client::H2C).is_some() || o.string(client::CA).is_some() {
         return Err(Error::config(
-            "transport \"node\" needs Node (the package's Node entry) and no fetch option: \
-             this runtime sends requests with fetch",
-        ));
-    }
-    if o.boolean(client::H2C).is_some() || o.string(client::CA).is_some() {
-        return Err(Error::config(
-            "h2c and ca apply to transport \"node\" (Node only, without a fetch option)",
+            "transport \"node\" (and h2c, ca) needs Node and no fetch option",
         ));
     }
     Ok(())

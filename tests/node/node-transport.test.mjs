@@ -188,5 +188,5 @@ test("backpressure: a body nobody reads stops the server (HTTP/2 flow control), 
 
 test("transport: \"node\" with a fetch of one's own is refused, h2c needs the node transport", () => {
   assert.throws(() => new Baseten({ apiKey: KEY, transport: "node", fetch }), /transport "node"/);
-  assert.throws(() => new Baseten({ apiKey: KEY, transport: "fetch", h2c: true }), /h2c and ca apply/);
+  assert.throws(() => new Baseten({ apiKey: KEY, transport: "fetch", h2c: true }), /transport "node" \(and h2c, ca\) needs Node/);
 });
