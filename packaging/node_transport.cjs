@@ -46,11 +46,13 @@ function closedEarly(code) {
 
 /** One HTTP/2 session and how many streams it carries. */
 class Session {
-  constructor(origin) {
+  /** @param {Origin} origin @param {import("node:tls").TLSSocket} [socket] one connected already */
+  constructor(origin, socket) {
     this.active = 0;
     this.usable = true;
     const o = origin;
     const opts = o.tlsOptions ? { ...o.tlsOptions } : {};
+    if (socket) opts.createConnection = () => socket;
     this.s = http2.connect(o.authority, opts);
     this.s.setTimeout(IDLE_MS, () => {
       if (this.active === 0) this.s.close();
@@ -119,8 +121,13 @@ class Origin {
         if (!/^[\d.]+$|:/.test(this.host)) opts.servername = this.host;
         const sock = tls.connect(opts, () => {
           this.mode = sock.alpnProtocol === "h2" ? "h2" : "h1";
-          if (this.mode === "h1") this.agent = new https.Agent({ keepAlive: true, maxSockets: 256, ...this.tlsOptions });
-          sock.destroy();
+          if (this.mode === "h2") {
+            // The connection that asked becomes the first session.
+            this.sessions.push(new Session(this, sock));
+          } else {
+            this.agent = new https.Agent({ keepAlive: true, maxSockets: 256, ...this.tlsOptions });
+            sock.destroy();
+          }
           resolve();
         });
         sock.on("error", (e) => {
