@@ -6,7 +6,7 @@
 //   deno                                     deno/: wasm-bindgen's Deno target
 //   bun                                      node.mjs
 //   node     import                          node.mjs: web build + initSync(readFileSync(.wasm))
-//            require                         nodejs/: wasm-bindgen's CommonJS target
+//            require                         node.cjs: wasm-bindgen's CommonJS target (nodejs/) with the Node transport
 //   default  (bundlers, browsers)            browser.mjs: web glue (browser/) + the .wasm inlined, initSync
 // Each branch names its own `types` (CommonJS types for `require`); the type entry files add
 // `/// <reference lib="esnext.disposable" />` for the generated `[Symbol.dispose]` members.
@@ -23,7 +23,7 @@ const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
 const version = /^version = "(.+)"/m.exec(cargo)[1];
 
 const esm = (file, dir = ".") => ({ types: `${dir}/index.d.ts`, default: `${dir}/${file}` });
-const cjs = (dir = ".") => ({ types: `${dir}/nodejs.d.cts`, default: `${dir}/nodejs/baseten_edge.js` });
+const cjs = (dir = ".") => ({ types: `${dir}/nodejs.d.cts`, default: `${dir}/node.cjs` });
 const deno = { types: "./deno/baseten_edge.d.ts", default: "./deno/baseten_edge.js" };
 const node = (dir = ".") => ({ import: esm("node.mjs", dir), require: cjs(dir) });
 
@@ -34,7 +34,7 @@ const pkg = {
   license: "MIT OR Apache-2.0",
   keywords: ["baseten", "openai", "inference", "llm", "wasm", "cloudflare-workers", "deno", "bun"],
   type: "module",
-  main: "./nodejs/baseten_edge.js",
+  main: "./node.cjs",
   module: "./browser.mjs",
   types: "./index.d.ts",
   bin: { "baseten-edge": "cli.mjs" },
@@ -65,14 +65,14 @@ const pkg = {
     "./package.json": "./package.json"
   },
   files: [
-    "web/", "browser/", "nodejs/", "deno/", "node.mjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
+    "web/", "browser/", "nodejs/", "deno/", "node.mjs", "node.cjs", "node_transport.cjs", "node_response.cjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
     "nodejs.d.cts", "wasm.d.ts", "chat/",
     "cli.mjs", "cli-tables.json", "docs/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"
   ],
   engines: { node: ">=18.3" },
   sideEffects: [
-    "./node.mjs", "./workerd.mjs", "./browser.mjs", "./web/snippets/*", "./browser/snippets/*", "./nodejs/*", "./deno/*",
-    "./chat/node.mjs", "./chat/workerd.mjs", "./chat/browser.mjs", "./chat/web/snippets/*", "./chat/browser/snippets/*",
+    "./node.mjs", "./node.cjs", "./workerd.mjs", "./browser.mjs", "./web/snippets/*", "./browser/snippets/*", "./nodejs/*", "./deno/*",
+    "./chat/node.mjs", "./chat/node.cjs", "./chat/workerd.mjs", "./chat/browser.mjs", "./chat/web/snippets/*", "./chat/browser/snippets/*",
     "./chat/nodejs/*"
   ]
 };

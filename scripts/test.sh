@@ -62,6 +62,8 @@ BASETEN_MOCK_URL=$MOCK_URL CHROMEDRIVER=/usr/bin/chromedriver \
 
 step "package tests: node --test against the mock"
 node --test tests/node/
+# chat and hardening again on the global fetch (the run above uses the Node transport, Node's default)
+BASETEN_TEST_TRANSPORT=fetch node --test tests/node/chat.test.mjs tests/node/hardening.test.mjs
 
 step "playground end to end in Chromium (Playwright)"
 MOCK_BIN=$MOCK_BIN tests/e2e/run.sh

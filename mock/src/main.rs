@@ -1,6 +1,8 @@
 //! `baseten-mock --port N --api-key KEY --webhook-secret S --token-rate TPS --quiet`
 //!
-//! Prints exactly one line, `listening on http://127.0.0.1:PORT`, then serves until SIGTERM
+//! With `--tls-cert-out FILE` it serves TLS (h2 and http/1.1 by ALPN) with a self-signed
+//! certificate made at start, written to FILE. Prints exactly one line,
+//! `listening on http(s)://127.0.0.1:PORT`, then serves until SIGTERM
 //! or SIGINT.
 
 use baseten_mock::Config;
@@ -9,7 +11,7 @@ use std::process::ExitCode;
 
 /// The usage text.
 const USAGE: &str = "usage: baseten-mock [--port N] [--api-key KEY] [--webhook-secret S] \
-[--token-rate TOKENS_PER_SEC] [--quiet]";
+[--token-rate TOKENS_PER_SEC] [--tls-cert-out FILE] [--quiet]";
 
 /// Parses the command line into a configuration.
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
@@ -35,6 +37,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> 
         match name.as_str() {
             "--port" => cfg.port = value.parse().map_err(|_| bad())?,
             "--api-key" => cfg.api_key = value.clone(),
+            "--tls-cert-out" => cfg.tls_cert_out = Some(value.clone().into()),
             "--webhook-secret" => cfg.webhook_secret = value.clone(),
             "--token-rate" => {
                 cfg.token_rate = value

@@ -28,6 +28,7 @@ pub async fn handle(
     let upgrade =
         websocket::wants_upgrade(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
+    let version = parts.version;
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or("").to_string();
     let body = match Limited::new(body, MAX_BODY).collect().await {
@@ -72,6 +73,15 @@ pub async fn handle(
     }
     let headers = resp.headers_mut();
     cors::add_headers(headers);
+    // Which protocol the request came on (the HTTP/2 tests check it).
+    headers.insert(
+        "x-mock-http-version",
+        HeaderValue::from_static(match version {
+            hyper::Version::HTTP_2 => "HTTP/2.0",
+            hyper::Version::HTTP_10 => "HTTP/1.0",
+            _ => "HTTP/1.1",
+        }),
+    );
     if let Ok(id) = HeaderValue::from_str(&req.id) {
         headers.insert("x-baseten-request-id", id.clone());
         headers.entry("x-request-id").or_insert(id);

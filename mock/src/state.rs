@@ -19,6 +19,9 @@ pub struct Config {
     pub token_rate: f64,
     /// No access log on stderr.
     pub quiet: bool,
+    /// Serve TLS (h2 and http/1.1 by ALPN) with a self-signed certificate for 127.0.0.1 and
+    /// localhost made at start, its PEM written to this file (for the client's `ca`).
+    pub tls_cert_out: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -29,6 +32,7 @@ impl Default for Config {
             webhook_secret: "whsec-test".into(),
             token_rate: 50.0,
             quiet: false,
+            tls_cert_out: None,
         }
     }
 }

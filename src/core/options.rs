@@ -234,6 +234,18 @@ table! {
         HEADERS = "headers": Headers, Flag("header");
         /// A fetch-compatible function to use instead of the global `fetch`.
         FETCH = "fetch": Fetch, Absent("a JavaScript function");
+        /// How requests are sent: `"fetch"` (the global `fetch`, or the `fetch` given), or `"node"`:
+        /// Node's own `node:http2` (h2 over TLS by ALPN, several sessions, many streams each) with
+        /// `node:http(s)` keep-alive where the server has no HTTP/2. Default: `"node"` when the
+        /// package is imported in Node and no `fetch` is given, `"fetch"` everywhere else (browsers,
+        /// workers, Deno, Bun); `"node"` exists only in Node.
+        TRANSPORT = "transport": OneOf(&["fetch", "node"]), Flag("transport");
+        /// With `transport: "node"`: HTTP/2 without TLS for `http://` URLs, by prior knowledge (h2c),
+        /// for a local server that speaks it (otherwise `http://` goes over HTTP/1.1).
+        H2C = "h2c": Bool, Flag("h2c");
+        /// With `transport: "node"`: certificate authorities (PEM) trusted for `https://` besides
+        /// Node's own (a self-signed test server; `NODE_EXTRA_CA_CERTS` works too).
+        CA = "ca": Str, Absent("PEM text: give the CLI a certificate authority by NODE_EXTRA_CA_CERTS=<file>");
         /// Overall deadline of a call (default 600000 for non-streaming calls).
         TIMEOUT_MS = "timeoutMs": Millis, Flag("timeout");
         /// Deadline for the response headers of streaming calls.

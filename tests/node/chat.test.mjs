@@ -7,7 +7,7 @@ let mock;
 let Baseten;
 before(async () => {
   mock = await startMock(["--token-rate", "0"]);
-  ({ Baseten } = await import("../../pkg/node.mjs"));
+  ({ Baseten } = await import("./client.mjs"));
 });
 after(async () => {
   await mock?.stop();

@@ -1,6 +1,8 @@
 // The fault matrix (tests/fault_matrix.json) through the built package in Node: each row's
 // fault meets its call and must give exactly the listed outcome, attempts, waits and time taken.
-// Each row has its own time limit, so a hang fails that row and the suite goes on.
+// Each row has its own time limit, so a hang fails that row and the suite goes on. Every row
+// runs on each transport: the global fetch, the Node transport over HTTP/1.1 keep-alive, and
+// the Node transport over HTTP/2 (h2c: the mock speaks both on one port).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -32,10 +34,16 @@ async function run(client, call, opts) {
   throw new Error(`unknown call ${call}`);
 }
 
-rows.forEach((row, i) => {
-  test(`row ${i}: ${row.fault} / ${row.call}`, { timeout: ROW_LIMIT_MS }, async () => {
-    const key = `n${process.pid}-${Date.now()}-${i}`;
-    const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url, openaiBaseUrl: `${mock.url}/v1`, ...row.clientOptions });
+const TRANSPORTS = {
+  fetch: { transport: "fetch" },
+  "node http/1.1": { transport: "node" },
+  "node h2c": { transport: "node", h2c: true },
+};
+
+for (const [name, transport] of Object.entries(TRANSPORTS)) rows.forEach((row, i) => {
+  test(`${name} row ${i}: ${row.fault} / ${row.call}`, { timeout: ROW_LIMIT_MS }, async () => {
+    const key = `n${process.pid}-${Date.now()}-${name.replace(/\W/g, "")}-${i}`;
+    const client = new Baseten({ apiKey: "test-key", baseUrl: mock.url, openaiBaseUrl: `${mock.url}/v1`, ...transport, ...row.clientOptions });
     const opts = {
       headers: { "x-mock-fault": row.fault, "x-mock-fault-key": key, "x-mock-token-rate": "0" },
       ...row.options,

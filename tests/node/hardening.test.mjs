@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { Baseten, verifyWebhook } from "../../pkg/node.mjs";
+import { Baseten, verifyWebhook } from "./client.mjs";
 
 /** A server answering every request with `handler`; `hits` counts requests, `closed` the
  * requests whose connection went away before the handler ended them. */

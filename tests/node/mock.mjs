@@ -17,7 +17,7 @@ export async function startMock(args = []) {
     child.on("exit", (code) => reject(new Error(`mock exited with ${code}`)));
     child.stdout.on("data", (d) => {
       buffered += d;
-      const m = /listening on (http:\/\/\S+)/.exec(buffered);
+      const m = /listening on (https?:\/\/\S+)/.exec(buffered);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

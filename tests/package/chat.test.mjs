@@ -53,7 +53,7 @@ test("Node ESM: baseten-edge/chat resolves chat/node.mjs", { timeout: 60_000 }, 
   assert.match(r.resolved, /\/node_modules\/baseten-edge\/chat\/node\.mjs$/);
 });
 
-test("Node CommonJS: require resolves the chat nodejs build", { timeout: 60_000 }, async () => {
+test("Node CommonJS: require resolves chat/node.cjs (the chat nodejs build with the Node transport)", { timeout: 60_000 }, async () => {
   const smoke = `const lib = require("baseten-edge/chat");
 import("./smoke-chat.mjs").then(async ({ runChatSmoke }) => {
   const result = await runChatSmoke(lib, ${JSON.stringify(mock.url)});
@@ -64,7 +64,7 @@ import("./smoke-chat.mjs").then(async ({ runChatSmoke }) => {
   const p = await project("chat-cjs", "commonjs", { "smoke.js": smoke });
   const r = parseSmoke(ok(await run("node", ["smoke.js"], { cwd: p.dir, timeout: 30_000 }), "node smoke.js").stdout);
   await assertChat(r);
-  assert.match(r.resolved, /\/node_modules\/baseten-edge\/chat\/nodejs\/baseten_edge\.js$/);
+  assert.match(r.resolved, /\/node_modules\/baseten-edge\/chat\/node\.cjs$/);
 });
 
 test("Deno (npm package deno): baseten-edge/chat through its node branch", { timeout: 90_000 }, async () => {

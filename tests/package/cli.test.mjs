@@ -293,7 +293,7 @@ async function helpFlags() {
   for (const cmd of commands) {
     const res = await cli([cmd, "--help"], { mockUrl: false });
     assert.equal(res.code, 0, `${cmd} --help`);
-    for (const m of res.stdout.matchAll(/(?:^|\s|, )--([a-z][a-z-]*)/gm)) flags.add(m[1]);
+    for (const m of res.stdout.matchAll(/(?:^|\s|, )--([a-z][a-z0-9-]*)/gm)) flags.add(m[1]);
   }
   return flags;
 }

@@ -45,11 +45,11 @@ test("Node ESM: import resolves node.mjs", { timeout: 60_000 }, async () => {
   assert.match(r.resolved, /\/node_modules\/baseten-edge\/node\.mjs$/);
 });
 
-test("Node CommonJS: require resolves the nodejs build", { timeout: 60_000 }, async () => {
+test("Node CommonJS: require resolves node.cjs (the nodejs build with the Node transport)", { timeout: 60_000 }, async () => {
   const p = await project("node-cjs", "commonjs", { "smoke.js": cjsSmoke(mock.url) });
   const r = parseSmoke(ok(await run("node", ["smoke.js"], { cwd: p.dir, timeout: 30_000 }), "node smoke.js").stdout);
   assertSmoke(r);
-  assert.match(r.resolved, /\/node_modules\/baseten-edge\/nodejs\/baseten_edge\.js$/);
+  assert.match(r.resolved, /\/node_modules\/baseten-edge\/node\.cjs$/);
 });
 
 test("Deno (npm package deno): import resolves the deno build", { timeout: 90_000 }, async () => {

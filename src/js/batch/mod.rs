@@ -123,9 +123,9 @@ fn reassemble(
     items_of: impl Fn(&JsValue) -> JsValue,
 ) -> Result<Array> {
     let out = Array::new_with_length(n as u32);
-    for i in 0..n {
-        out.set(i as u32, JsValue::NULL);
-    }
+    out.fill(&JsValue::NULL, 0, n as u32);
+    // One JS string for the key, not one per item.
+    let index = JsValue::from_str("index");
     let mut places = Reassembly::new(n);
     let mut complete = true;
     for (job, outcome) in jobs.iter().zip(outcomes) {
@@ -141,10 +141,13 @@ fn reassemble(
             ));
         }
         for (pos, item) in Array::from(&items).iter().enumerate() {
-            let local = get(&item, "index").as_f64().unwrap_or(pos as f64);
+            let local = js_sys::Reflect::get(&item, &index)
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(pos as f64);
             let global = places.place(&job.inputs, local)?;
             if item.is_object() {
-                set(item.unchecked_ref(), "index", &JsValue::from(global as u32));
+                let _ = js_sys::Reflect::set(&item, &index, &JsValue::from(global as u32));
             }
             out.set(global as u32, item);
         }
