@@ -8,6 +8,7 @@ import http from "node:http";
 import { inspect } from "node:util";
 import { WebSocket as WS, WebSocketServer } from "ws";
 import * as lib from "../../pkg/node.mjs";
+import { drain } from "./websocket-drain.mjs";
 
 const KEY = "sk-live-0123456789abcdefSECRET";
 const PATH = "/environments/production/websocket";
@@ -49,15 +50,6 @@ const open = (o) => client(o).websocket({ WebSocket: WS });
 /** Everything a caller can print of `v`. */
 const shown = (v) => [String(v), inspect(v, { depth: 5, showHidden: true }), JSON.stringify(v) ?? "", v?.message ?? "", v?.body ?? ""].join("\n");
 
-async function drain(ws) {
-  const messages = [];
-  try {
-    for await (const m of ws) messages.push(m);
-    return { messages, error: null };
-  } catch (error) {
-    return { messages, error };
-  }
-}
 
 test("bad auth is refused at the upgrade: AuthenticationError, request id, no key in sight", async () => {
   const e = await client({ apiKey: KEY + "x" }).websocket({ WebSocket: WS }).catch((e) => e);

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocket as WS } from "ws";
 import { startMock, mockGet } from "./mock.mjs";
 import * as lib from "../../pkg/node.mjs";
+import { drain } from "./websocket-drain.mjs";
 
 let mock;
 before(async () => {
@@ -22,16 +23,6 @@ const client = (o = {}) => new lib.Baseten({ apiKey: "test-key", baseUrl: mock.u
 const open = (o = {}, w = {}) => client(o).websocket({ WebSocket: WS, ...w });
 const text = (o) => JSON.stringify(o);
 
-/** Reads every message until the socket ends; `{ messages, error }`. */
-async function drain(ws) {
-  const messages = [];
-  try {
-    for await (const m of ws) messages.push(m);
-    return { messages, error: null };
-  } catch (error) {
-    return { messages, error };
-  }
-}
 
 /** The mock's record of the session whose upgrade had this path, once it has closed. */
 async function session(path) {
