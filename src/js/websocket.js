@@ -310,9 +310,17 @@ export class BasetenWebSocket {
     else this.#queue.push(m);
   }
 
-  /** Once closed: every waiting reader gets the end (the first one the close error, if any). */
+  /** Once closed: every reader waiting then gets the end, the close error if there is one (a
+   * cut socket is never a normal end to any of them); later reads get `done`. */
   #flush() {
-    for (const w of this.#waiters.splice(0)) this.#next().then(w.resolve, w.reject);
+    const waiting = this.#waiters.splice(0);
+    if (!waiting.length) return;
+    const e = this.#end;
+    this.#end = null;
+    for (const w of waiting) {
+      if (e) w.reject(e);
+      else w.resolve({ value: undefined, done: true });
+    }
   }
 
   /** @returns {Promise<IteratorResult<string | Uint8Array>>} */

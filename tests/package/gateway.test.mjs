@@ -233,7 +233,8 @@ test("MAX_OUTPUT_TOKENS caps every chat, completion and responses request (the m
   const resp = await send("/v1/responses", { input: "cap", max_output_tokens: 500 });
   await send("/v1/responses", { input: "cap" });
   await send("/v1/chat/completions", { messages, max_tokens: 100, max_output_tokens: 9000, stream: true });
-  // Another route's field, which the server ignores, does not stand in for the route's own.
+  // The route's own field is always set (to the smallest asked for): another field, which the
+  // server may ignore, never stands in for it.
   await send("/v1/chat/completions", { messages, max_output_tokens: 1 });
   await send("/v1/completions", { prompt: "cap", max_completion_tokens: 1 });
   await send("/v1/responses", { input: "cap", max_tokens: 1 });
@@ -243,7 +244,7 @@ test("MAX_OUTPUT_TOKENS caps every chat, completion and responses request (the m
   const c = MAX_OUTPUT;
   assert.deepEqual(got, [
     { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: undefined },
-    { path: "/v1/chat/completions", max_tokens: undefined, max_completion_tokens: c, max_output_tokens: undefined },
+    { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: c, max_output_tokens: undefined },
     { path: "/v1/chat/completions", max_tokens: 3, max_completion_tokens: undefined, max_output_tokens: undefined },
     { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: undefined },
     { path: "/v1/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: undefined },
@@ -251,9 +252,9 @@ test("MAX_OUTPUT_TOKENS caps every chat, completion and responses request (the m
     { path: "/v1/responses", max_tokens: undefined, max_completion_tokens: undefined, max_output_tokens: c },
     { path: "/v1/responses", max_tokens: undefined, max_completion_tokens: undefined, max_output_tokens: c },
     { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: c },
-    { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: 1 },
-    { path: "/v1/completions", max_tokens: c, max_completion_tokens: 1, max_output_tokens: undefined },
-    { path: "/v1/responses", max_tokens: 1, max_completion_tokens: undefined, max_output_tokens: c },
+    { path: "/v1/chat/completions", max_tokens: 1, max_completion_tokens: undefined, max_output_tokens: 1 },
+    { path: "/v1/completions", max_tokens: 1, max_completion_tokens: 1, max_output_tokens: undefined },
+    { path: "/v1/responses", max_tokens: 1, max_completion_tokens: undefined, max_output_tokens: 1 },
     { path: "/v1/chat/completions", max_tokens: c, max_completion_tokens: undefined, max_output_tokens: undefined },
   ]);
   assert.equal(resp.usage.output_tokens, c, "the model stopped at the cap");
@@ -278,6 +279,14 @@ test("MAX_OUTPUT_TOKENS caps every chat, completion and responses request (the m
   assert.deepEqual(await predicted({ prompt: "x", max_tokens: 100000 }), { prompt: "x", max_tokens: c });
   assert.deepEqual(await predicted({ prompt: "x", max_tokens: 2 }), { prompt: "x", max_tokens: 2 });
   assert.deepEqual(await predicted({ prompt: "x" }), { prompt: "x" });
+  // A model's own input is not refused for its own fields (a custom `n`, a string max_tokens).
+  assert.deepEqual(await predicted({ n: 4, max_tokens: "many" }), { n: 4, max_tokens: "many" });
+  // /async: the model input is capped as predict's is.
+  const asyncUp = tagUpstream(gw);
+  const started = await post("/async", JSON.stringify({ prompt: "x", max_tokens: 100000 }), bearer(gw.token()));
+  assert.equal(started.status, 201, await started.clone().text());
+  const sent = (await asyncUp()).map((r) => JSON.parse(r.body));
+  assert.deepEqual(sent.map((b) => b.model_input), [{ prompt: "x", max_tokens: c }]);
 });
 
 test("openai-node through the gateway with a token: chat, streamed chat, models, refusals as its own errors", { timeout: 60_000 }, async () => {

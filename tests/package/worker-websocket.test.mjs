@@ -112,9 +112,12 @@ function connect(w, { path, origin = ALLOWED, protocols = [], headers = {} } = {
       res.on("end", () => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode, body })));
     });
     ws.on("error", reject);
+    let upgrade = {};
+    ws.on("upgrade", (res) => (upgrade = res.headers));
     ws.on("open", () =>
       resolve({
         ws,
+        upgrade,
         closed,
         next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiters.push(r))),
       }));
@@ -135,6 +138,9 @@ async function lastSession() {
 test("text, binary and 1 MiB messages, both ways, in order, message by message", { timeout: 60_000 }, async () => {
   for (const path of ["/websocket", "/environments/production/websocket"]) {
     const c = await connect(worker, { path });
+    // The 101 carries the gate's headers: this Worker is open, and says so.
+    assert.equal(c.upgrade["x-proxy-auth"], "off");
+    assert.equal(c.upgrade["access-control-allow-origin"], ALLOWED);
     c.ws.send("hello");
     assert.equal(await c.next(), "hello");
     c.ws.send(new Uint8Array([0, 1, 2, 255]));
@@ -257,6 +263,7 @@ test("behind PROXY_AUTH_SECRET: the token as Authorization or as subprotocols; n
   const tok = token();
   const b = await connect(authWorker, { protocols: ["baseten-proxy", "baseten-proxy-token." + tok] });
   assert.equal(b.ws.protocol, "baseten-proxy");
+  assert.equal(b.upgrade["x-proxy-auth"], undefined, "auth is on");
   b.ws.send("via subprotocols");
   assert.equal(await b.next(), "via subprotocols");
   b.ws.close(1000);

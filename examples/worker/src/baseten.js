@@ -28,7 +28,7 @@ export async function basetenRoute(request, env, url, { claims, headers }) {
   if (isPredict) {
     const body = await readJson(request, env);
     // An OpenAI-shaped body (vLLM, TRT-LLM behind predict) is capped too; the fields are not added.
-    if (body && typeof body === "object" && !Array.isArray(body)) capOutputTokens(body, env, []);
+    if (body && typeof body === "object" && !Array.isArray(body)) capOutputTokens(body, env, null);
     if (request.headers.get("Accept") === "application/json") {
       return jsonWithId(await singleClient(env).predict(body, call), headers);
     }
@@ -46,7 +46,10 @@ export async function basetenRoute(request, env, url, { claims, headers }) {
     const options = { ...call, webhookEndpoint: new URL("/webhook", env.PUBLIC_URL || url).href };
     if (packageShape && body.priority !== undefined) options.priority = body.priority;
     if (packageShape && body.max_time_in_queue_seconds !== undefined) options.maxTimeInQueueSeconds = body.max_time_in_queue_seconds;
-    const { requestId } = await singleClient(env).asyncPredict(packageShape ? body.model_input : body, options);
+    const input = packageShape ? body.model_input : body;
+    // The model's input is capped as predict's is (lowered where present).
+    if (input && typeof input === "object" && !Array.isArray(input)) capOutputTokens(input, env, null);
+    const { requestId } = await singleClient(env).asyncPredict(input, options);
     return json(packageShape ? { request_id: requestId } : { requestId }, 201, headers);
   }
   const id = /** @type {RegExpExecArray} */ (asyncMatch)[1];

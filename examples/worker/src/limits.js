@@ -50,32 +50,44 @@ export function rateKey(request, claims) {
 /**
  * Applies MAX_OUTPUT_TOKENS to a request body, in place:
  * - each of max_tokens, max_completion_tokens and max_output_tokens that is present and above the
- *   cap is lowered to it (lower values pass unchanged; a value that is not a number is a 400);
- * - when none of `fields`, the route's own (chat: max_tokens or max_completion_tokens;
- *   completions: max_tokens; responses: max_output_tokens), is present, the first is set to the
- *   cap: another route's field, which the server ignores, does not count;
- * - `n` and `best_of` above 1 are refused (400): each choice would generate up to the cap.
- * `/predict` passes `fields` empty: its body is the model's own, so the fields are lowered where
- * present, never added.
- * @param {Record<string, any>} body @param {Record<string, any>} env @param {string[]} fields
+ *   cap is lowered to it (lower values pass unchanged);
+ * - `field`, the route's own (chat and completions: max_tokens, which every OpenAI-compatible
+ *   server reads; responses: max_output_tokens), is always set: to the smallest of the cap and
+ *   the token fields present, so another field (which the server may ignore) never stands in;
+ * - on these routes a token field that is not a number is a 400, and `n` and `best_of` above 1
+ *   are refused (400): each choice would generate up to the cap.
+ * Model inputs (`/predict`, `/async`: `field` null) are the model's own: numeric token fields are
+ * lowered where present, nothing is added or refused.
+ * @param {Record<string, any>} body @param {Record<string, any>} env @param {string | null} field
  */
-export function capOutputTokens(body, env, fields) {
+export function capOutputTokens(body, env, field) {
   if (env.MAX_OUTPUT_TOKENS === undefined || env.MAX_OUTPUT_TOKENS === "") return;
   const cap = Number(env.MAX_OUTPUT_TOKENS);
   if (!Number.isSafeInteger(cap) || cap <= 0) {
     throw httpError(500, "the proxy's MAX_OUTPUT_TOKENS is not a positive whole number", { type: "proxy_configuration_error" });
   }
-  for (const name of [...TOKEN_FIELDS, ...CHOICE_FIELDS]) {
+  let smallest = cap;
+  for (const name of TOKEN_FIELDS) {
+    const value = body[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      if (field === null) continue;
+      throw httpError(400, `${name} must be a number`, { type: "invalid_request_error" });
+    }
+    if (value > cap) body[name] = cap;
+    smallest = Math.min(smallest, body[name]);
+  }
+  if (field === null) return;
+  body[field] = smallest;
+  for (const name of CHOICE_FIELDS) {
     const value = body[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== "number" || !Number.isFinite(value)) throw httpError(400, `${name} must be a number`, { type: "invalid_request_error" });
-    if (CHOICE_FIELDS.includes(name) && value > 1) {
+    if (value > 1) {
       throw httpError(400, `${name} above 1 is refused by this proxy (it caps what each request may generate: MAX_OUTPUT_TOKENS)`, {
         type: "invalid_request_error",
         code: "choices_capped",
       });
     }
-    if (TOKEN_FIELDS.includes(name) && value > cap) body[name] = cap;
   }
-  if (fields.length && !fields.some((name) => body[name] !== undefined && body[name] !== null)) body[fields[0]] = cap;
 }

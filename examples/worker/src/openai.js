@@ -7,12 +7,12 @@ import { capOutputTokens } from "./limits.js";
 import { modelRoutes, routesFor } from "./models.js";
 import { routeClient, singleClient } from "./upstream.js";
 
-/** Each POST route: the package's API that calls it, and its own output-token fields (MAX_OUTPUT_TOKENS sets the first when the body has none of them). */
+/** Each POST route: the package's API that calls it, and the output-token field MAX_OUTPUT_TOKENS always sets. */
 const POST_ROUTES = {
-  "/v1/chat/completions": { api: (c) => c.chat.completions, capFields: ["max_tokens", "max_completion_tokens"] },
-  "/v1/completions": { api: (c) => c.completions, capFields: ["max_tokens"] },
-  "/v1/responses": { api: (c) => c.responses, capFields: ["max_output_tokens"] },
-  "/v1/embeddings": { api: (c) => c.embeddings, capFields: null },
+  "/v1/chat/completions": { api: (c) => c.chat.completions, capField: "max_tokens" },
+  "/v1/completions": { api: (c) => c.completions, capField: "max_tokens" },
+  "/v1/responses": { api: (c) => c.responses, capField: "max_output_tokens" },
+  "/v1/embeddings": { api: (c) => c.embeddings, capField: null },
 };
 
 /** Whether `path` is one of these routes. */
@@ -32,10 +32,10 @@ export async function openAiRoute(request, env, path, { claims, headers }) {
     return listModels(env, routes, claims, headers, request.signal);
   }
   if (request.method !== "POST") throw httpError(405, "POST only");
-  const { api, capFields } = POST_ROUTES[/** @type {keyof POST_ROUTES} */ (path)];
+  const { api, capField } = POST_ROUTES[/** @type {keyof POST_ROUTES} */ (path)];
   const body = await readJsonObject(request, env);
   if (body.model === undefined && env.CHAT_MODEL) body.model = env.CHAT_MODEL;
-  if (capFields) capOutputTokens(body, env, capFields);
+  if (capField) capOutputTokens(body, env, capField);
 
   // The attempts: the single model, or the MODELS route and its fallbacks.
   let chain;

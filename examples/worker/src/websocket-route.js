@@ -31,6 +31,7 @@ export async function websocketRoute(request, env) {
   const open = async () => {
     const connecting = new AbortController();
     const onAbort = () => connecting.abort();
+    if (request.signal?.aborted) connecting.abort(); // gone while the gate awaited
     request.signal?.addEventListener("abort", onAbort);
     try {
       return await singleClient(env).websocket({ signal: connecting.signal });
