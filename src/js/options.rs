@@ -183,6 +183,27 @@ impl<'a> Opts<'a> {
 /// A string argument of a method, or a configuration error naming it. Methods take such
 /// arguments as `JsString` (an unchecked JS value typed `string`): wasm-bindgen's own
 /// conversion of a non-string to `String` traps.
+/// A string, or an array of strings, read as a list (`secrets`, a token's `models`); else a
+/// `ConfigurationError` naming `what`.
+#[cfg(feature = "full")]
+pub fn string_or_strings(v: &JsValue, what: &str) -> Result<Vec<String>> {
+    if let Some(s) = v.as_string() {
+        return Ok(vec![s]);
+    }
+    if js_sys::Array::is_array(v) {
+        return js_sys::Array::from(v)
+            .iter()
+            .map(|s| {
+                s.as_string()
+                    .ok_or_else(|| Error::config(format!("{what} must be strings")))
+            })
+            .collect();
+    }
+    Err(Error::config(format!(
+        "{what} must be a string or an array of strings"
+    )))
+}
+
 #[cfg(feature = "full")]
 pub fn string_arg(value: &JsValue, what: &str) -> Result<String> {
     value

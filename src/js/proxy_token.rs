@@ -7,7 +7,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::errors;
-use super::options::{string_arg, Opts};
+use super::options::{string_arg, string_or_strings, Opts};
 use crate::core::error::{Error, Result};
 use crate::core::options::proxy_token as table;
 use crate::core::proxy_token::{mint, verify, ProxyClaims, DEFAULT_SKEW_SECONDS};
@@ -15,24 +15,6 @@ use crate::web::timer::now_ms;
 
 fn field(o: &JsValue, k: &str) -> JsValue {
     Reflect::get(o, &k.into()).unwrap_or_default()
-}
-
-fn strings(v: &JsValue, what: &str) -> Result<Vec<String>> {
-    if let Some(s) = v.as_string() {
-        return Ok(vec![s]);
-    }
-    if Array::is_array(v) {
-        return Array::from(v)
-            .iter()
-            .map(|s| {
-                s.as_string()
-                    .ok_or_else(|| Error::config(format!("{what} must be strings")))
-            })
-            .collect();
-    }
-    Err(Error::config(format!(
-        "{what} must be a string or an array of strings"
-    )))
 }
 
 fn claims_of(v: &JsValue) -> Result<ProxyClaims> {
@@ -52,7 +34,7 @@ fn claims_of(v: &JsValue) -> Result<ProxyClaims> {
     let models = if models.is_undefined() || models.is_null() {
         None
     } else if Array::is_array(&models) {
-        Some(strings(&models, "claims.models")?)
+        Some(string_or_strings(&models, "claims.models")?)
     } else {
         return Err(Error::config(
             "claims.models must be an array of model names",
@@ -104,7 +86,7 @@ pub fn verify_proxy_token(
         if skew.is_nan() || skew < 0.0 {
             return Err(Error::config("options.skewSeconds must be 0 or more"));
         }
-        let secrets = strings(&secrets, "secrets")?;
+        let secrets = string_or_strings(&secrets, "secrets")?;
         let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
         let claims = verify(&string_arg(&token, "token")?, &refs, now_s, skew as u64)?;
         let out = Object::new();

@@ -3,11 +3,11 @@
 //! Synchronous and pure (RustCrypto's hmac and sha2 run in the wasm, not WebCrypto), so it
 //! works the same in workerd, Node, Deno and browsers.
 
-use js_sys::{Array, Uint8Array};
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 use super::errors;
-use super::options::{string_arg, Opts};
+use super::options::{string_arg, string_or_strings, Opts};
 use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::options::webhook;
 use crate::core::webhook::{
@@ -40,24 +40,6 @@ fn body_bytes(raw: &JsValue) -> Result<Vec<u8>> {
     ))
 }
 
-fn secret_list(secrets: &JsValue) -> Result<Vec<String>> {
-    if let Some(s) = secrets.as_string() {
-        return Ok(vec![s]);
-    }
-    if Array::is_array(secrets) {
-        return Array::from(secrets)
-            .iter()
-            .map(|v| {
-                v.as_string()
-                    .ok_or_else(|| Error::config("secrets must be strings"))
-            })
-            .collect();
-    }
-    Err(Error::config(
-        "secrets must be a string or an array of strings",
-    ))
-}
-
 fn run(
     raw_body: &JsValue,
     header: Option<String>,
@@ -84,7 +66,7 @@ fn run(
         tolerance_seconds,
         now_ms: now.unwrap_or_else(now_ms),
     };
-    let secrets = secret_list(secrets)?;
+    let secrets = string_or_strings(secrets, "secrets")?;
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     let body = body_bytes(raw_body)?;
     let text = verify(&body, header.as_deref().unwrap_or(""), &refs, &opts)?;
