@@ -600,7 +600,6 @@ async function models(ctx) {
 
 // ---- main ----
 
-/** The library's option names in `message` as the CLI's flags (`modelId` -> `--model-id`). */
 /** `--temperature -0.1` as `--temperature=-0.1`: parseArgs takes a value that starts with a dash
  * for an option, so a negative number would get its "ambiguous" message instead of the range
  * check's. */
@@ -618,6 +617,7 @@ function negativeValues(args, spec) {
   return out;
 }
 
+/** The library's option names in `message` as the CLI's flags (`modelId` -> `--model-id`). */
 function asFlags(message) {
   const names = new Map([["apiKey", "BASETEN_API_KEY"], ["proxyToken", "BASETEN_PROXY_TOKEN"]]);
   for (const id of Object.keys(TABLES)) for (const f of TABLES[id].fields) if (f.flag && !names.has(f.key)) names.set(f.key, `--${f.flag}`);

@@ -325,7 +325,7 @@ function sharedFetch(h2c, ca) {
 function withTransport(options) {
   if (options === null || typeof options !== "object") return options;
   const t = options.transport;
-  const wanted = t === "node" || (t === undefined && options.fetch === undefined && isNode());
+  const wanted = t === "node" || (t === undefined && isNode());
   if (!wanted || options.fetch !== undefined) return options;
   const { transport: _t, h2c, ca, ...rest } = options;
   if (h2c !== undefined && typeof h2c !== "boolean") return options;

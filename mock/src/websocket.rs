@@ -72,7 +72,7 @@ pub async fn session(state: Arc<State>, upgrade: OnUpgrade, id: String, path: St
     config.max_frame_size = Some(MAX_MESSAGE);
     let mut ws =
         WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-    let index = {
+    {
         let mut sessions = lock(&state.websockets);
         if sessions.len() >= MAX_SESSIONS {
             sessions.remove(0);
@@ -81,8 +81,7 @@ pub async fn session(state: Arc<State>, upgrade: OnUpgrade, id: String, path: St
             "id": id, "path": path, "opened_at_ms": util::now_ms(), "open": true,
             "received": 0, "sent": 0, "close_code": null, "close_reason": null, "closed_by": null,
         }));
-        id
-    };
+    }
     let (mut received, mut sent) = (0u64, 0u64);
     let mut tokens: Option<Tokens> = None;
     let (code, reason, by) = loop {
@@ -143,7 +142,7 @@ pub async fn session(state: Arc<State>, upgrade: OnUpgrade, id: String, path: St
         }
     };
     let mut sessions = lock(&state.websockets);
-    if let Some(s) = sessions.iter_mut().find(|s| s["id"] == index.as_str()) {
+    if let Some(s) = sessions.iter_mut().find(|s| s["id"] == id.as_str()) {
         s["open"] = json!(false);
         s["received"] = json!(received);
         s["sent"] = json!(sent);

@@ -71,14 +71,7 @@ pub fn verify_proxy_token(
     let run = || -> Result<JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         let o = Opts::new(&options, table::TABLE)?;
-        let now = match o
-            .get(table::NOW)
-            .and_then(|v| v.dyn_into::<js_sys::Date>().ok())
-        {
-            Some(date) if date.get_time().is_finite() => Some(date.get_time()),
-            Some(_) => return Err(Error::config("options.now is an invalid Date")),
-            None => o.number(table::NOW),
-        };
+        let now = super::webhook::read_now(&o, table::NOW)?;
         let now_s = (now.unwrap_or_else(now_ms) / 1000.0).floor().max(0.0) as u64;
         let skew = o
             .number(table::SKEW_SECONDS)

@@ -40,6 +40,16 @@ fn body_bytes(raw: &JsValue) -> Result<Vec<u8>> {
     ))
 }
 
+/// `options.now` (a `Date` or epoch milliseconds), when given; an invalid `Date` is refused.
+/// Shared by verifyWebhook and verifyProxyToken.
+pub(super) fn read_now(o: &Opts, field: &crate::core::options::Field) -> Result<Option<f64>> {
+    match o.get(field).and_then(|v| v.dyn_into::<js_sys::Date>().ok()) {
+        Some(date) if date.get_time().is_finite() => Ok(Some(date.get_time())),
+        Some(_) => Err(Error::config("options.now is an invalid Date")),
+        None => Ok(o.number(field)),
+    }
+}
+
 fn run(
     raw_body: &JsValue,
     header: Option<String>,
@@ -54,14 +64,7 @@ fn run(
             .number(webhook::TOLERANCE_SECONDS)
             .unwrap_or(DEFAULT_TOLERANCE_SECONDS),
     };
-    let now = match o
-        .get(webhook::NOW)
-        .and_then(|v| v.dyn_into::<js_sys::Date>().ok())
-    {
-        Some(date) if date.get_time().is_finite() => Some(date.get_time()),
-        Some(_) => return Err(Error::config("options.now is an invalid Date")),
-        None => o.number(webhook::NOW),
-    };
+    let now = read_now(&o, webhook::NOW)?;
     let opts = VerifyOptions {
         tolerance_seconds,
         now_ms: now.unwrap_or_else(now_ms),

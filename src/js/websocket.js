@@ -208,7 +208,7 @@ export function openWebSocket(url, pairs, proxyToken, signal, timeoutMs, Ctor, h
         res.on("end", () => {
           const body = new TextDecoder().decode(concat(chunks));
           const h = res.headers;
-          const rid = h["x-baseten-request-id"] || h["x-request-id"] || null;
+          const rid = requestIdOf({ get: (/** @type {string} */ n) => h[n] ?? null });
           fail(refuse(res.statusCode, rid, body, h["x-baseten-error-code"] || null));
         });
       });

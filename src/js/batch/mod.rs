@@ -173,7 +173,7 @@ impl Baseten {
         let options: JsValue = options.map(Into::into).unwrap_or_default();
         self.spawn(|c| async move {
             let route = string_arg(&route, "route")?;
-            let config = read_config(&options, batch::TABLE, &c)?;
+            let config = read_config(&Opts::new(&options, batch::TABLE)?, &c)?;
             let url = c.endpoint.url(Route::Sync(&route))?;
             if !Array::is_array(&payloads) {
                 return Err(Error::config("payloads must be an array"));
@@ -379,11 +379,12 @@ async fn text_batch(
     url: String,
     head: &dyn Fn(&mut json::ObjectWriter, &str),
 ) -> Result<TextBatch> {
-    let extra = members(&Opts::new(options, table)?, table)?;
-    if let Some(n) = Opts::new(options, table)?.number(batch::BATCH_SIZE) {
+    let o = Opts::new(options, table)?;
+    let extra = members(&o, table)?;
+    if let Some(n) = o.number(batch::BATCH_SIZE) {
         BatchOptions::check_embedding_server(call, n)?;
     }
-    let config = read_config(options, table, client)?;
+    let config = read_config(&o, client)?;
     let texts = strings(texts, "texts")?;
     let jobs = text_jobs(&texts, shape, &config, &url, &|input| {
         let mut body = String::with_capacity(input.len() + 64);

@@ -12,7 +12,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::core::batch::{BatchOptions, Budget};
 use crate::core::error::{Error, ErrorKind, Result};
-use crate::core::options::{batch, Field, Table};
+use crate::core::options::{batch, Field};
 use crate::js::call::{CallOpts, Requester, Timeouts};
 use crate::js::options::Opts;
 use crate::web::abort::{stop_error, CallGuard, StopReason};
@@ -49,28 +49,23 @@ fn whole(o: &Opts, field: &Field, default: usize) -> Result<usize> {
 }
 
 /// The batch options; `maxRetries` defaults to the client's.
-pub(super) fn read_config(
-    value: &JsValue,
-    table: &'static Table,
-    client: &Requester,
-) -> Result<Config> {
-    let o = Opts::new(value, table)?;
+pub(super) fn read_config(o: &Opts, client: &Requester) -> Result<Config> {
     let d = BatchOptions {
         max_retries: client.retry.max_retries,
         ..BatchOptions::default()
     };
     let opts = BatchOptions {
-        batch_size: whole(&o, batch::BATCH_SIZE, d.batch_size)?,
+        batch_size: whole(o, batch::BATCH_SIZE, d.batch_size)?,
         max_chars_per_request: match o.number(batch::MAX_CHARS_PER_REQUEST) {
             None => None,
-            Some(_) => Some(whole(&o, batch::MAX_CHARS_PER_REQUEST, 0)?),
+            Some(_) => Some(whole(o, batch::MAX_CHARS_PER_REQUEST, 0)?),
         },
         max_concurrent_requests: whole(
-            &o,
+            o,
             batch::MAX_CONCURRENT_REQUESTS,
             d.max_concurrent_requests,
         )?,
-        max_retries: whole(&o, batch::MAX_RETRIES, d.max_retries as usize)? as u32,
+        max_retries: whole(o, batch::MAX_RETRIES, d.max_retries as usize)? as u32,
         retry_budget: o.number(batch::RETRY_BUDGET).unwrap_or(d.retry_budget),
         hedge_delay_ms: o.number(batch::HEDGE_DELAY_MS),
         hedge_budget: o.number(batch::HEDGE_BUDGET).unwrap_or(d.hedge_budget),
