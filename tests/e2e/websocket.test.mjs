@@ -5,7 +5,7 @@
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
 import { startFakeProxy } from "./fake-proxy.mjs";
-import { pageTest, text, shot, openTab } from "./helpers.mjs";
+import { pageTest, text, shot, openTab, mock } from "./helpers.mjs";
 
 pageTest("websocket: directly against the mock, the key cannot go on a socket: a ConfigurationError says why", async ({ page }) => {
   await openTab(page, "websocket");
@@ -21,7 +21,7 @@ pageTest("websocket: directly against the mock, the key cannot go on a socket: a
 });
 
 pageTest("websocket: through the proxy, connect, send, messages with their times, the server's close code", async ({ page }) => {
-  const proxy = await startFakeProxy((await import("./helpers.mjs")).mock.url, "test-key");
+  const proxy = await startFakeProxy(mock.url, "test-key");
   try {
     await page.fill("#baseUrl", proxy.url);
     assert.equal(await page.inputValue("#apiKey"), "", "the mock's key is cleared for another server");
@@ -59,7 +59,7 @@ pageTest("websocket: through the proxy, connect, send, messages with their times
 });
 
 pageTest("websocket: the settings' proxy token goes as subprotocols, never as a key", async ({ page }) => {
-  const proxy = await startFakeProxy((await import("./helpers.mjs")).mock.url, "test-key");
+  const proxy = await startFakeProxy(mock.url, "test-key");
   try {
     await page.fill("#baseUrl", proxy.url);
     await page.fill("#proxyToken", "eyJzdWIiOiJ1In0.c2lnbmF0dXJl");

@@ -85,6 +85,7 @@ test("ALPN answers http/1.1: the transport falls back to HTTPS keep-alive", asyn
   const port = await listen(server);
   const client = new Baseten({ apiKey: KEY, baseUrl: `https://127.0.0.1:${port}`, transport: "node", ca: cert });
   const { data } = await client.batchPost("items/h1", payloads(50), { batchSize: 1, maxConcurrentRequests: 8 });
+  assert.equal(data.length, 50);
   data.forEach((d, i) => {
     assert.equal(d.item.i, i);
     assert.equal(d.protocol, "1.1");
@@ -96,7 +97,11 @@ test("h2c by prior knowledge (h2c: true) against a server that speaks only HTTP/
   const port = await listen(server);
   const client = new Baseten({ apiKey: KEY, baseUrl: `http://127.0.0.1:${port}`, transport: "node", h2c: true });
   const { data } = await client.batchPost("items/h2c", payloads(100), { batchSize: 1, maxConcurrentRequests: 16 });
-  data.forEach((d, i) => assert.equal(d.protocol, "2.0") || assert.equal(d.item.i, i));
+  assert.equal(data.length, 100);
+  data.forEach((d, i) => {
+    assert.equal(d.protocol, "2.0");
+    assert.equal(d.item.i, i);
+  });
 });
 
 test("resets and GOAWAY in the middle of a batch: every item comes back, in order, by retries", { timeout: 60_000 }, async () => {

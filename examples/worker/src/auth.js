@@ -3,7 +3,7 @@
 // verifyProxyToken against PROXY_AUTH_SECRET (several, comma-separated, during a rotation).
 // Without PROXY_AUTH_SECRET anyone may call it: one warning per isolate, and `x-proxy-auth: off`.
 import { verifyProxyToken } from "baseten-edge";
-import { httpError, secretList } from "./http.js";
+import { httpError, secretsOf } from "./http.js";
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 let warned = false;
@@ -14,10 +14,7 @@ let warned = false;
  * @returns {string[] | null}
  */
 export function authSecrets(env) {
-  if (env.PROXY_AUTH_SECRET === undefined || env.PROXY_AUTH_SECRET === "") return null;
-  const secrets = secretList(env.PROXY_AUTH_SECRET);
-  if (secrets.length === 0) throw httpError(500, "the proxy's PROXY_AUTH_SECRET holds no secret", { type: "proxy_configuration_error" });
-  return secrets;
+  return secretsOf(env, "PROXY_AUTH_SECRET");
 }
 
 /** Logs, once per isolate, that the proxy is open to anyone (called when auth is off). */

@@ -21,7 +21,7 @@ export async function basetenRoute(request, env, url, { claims, headers }) {
   const asyncMatch = /^\/(?:async|async_request)\/([^/]+)(\/result)?$/.exec(path);
   if (!((isPredict || isAsync) && method === "POST") && !(asyncMatch && method === "GET")) return null;
   // A token scoped to some models opens only the /v1 routes, which name their model.
-  if (claims?.models) checkModel(claims, null);
+  checkModel(claims, null);
 
   // As Truss does, a request that accepts exactly application/json gets the JSON answer; any
   // other streams the bytes through.

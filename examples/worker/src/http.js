@@ -18,14 +18,24 @@ export function httpError(status, message, more = {}) {
 /** The secrets of a variable that holds one, or several comma-separated during a rotation
  * (PROXY_AUTH_SECRET, BASETEN_WEBHOOK_SECRET); empty when it holds none.
  * @param {unknown} value @returns {string[]} */
-export function secretList(value) {
+function secretList(value) {
   return String(value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-/** A byte limit from a variable: a positive whole number, else `fallback` (never "no limit"). */
+/** The secrets of the variable `name`, or null when it is not set; one that holds no secret
+ * (only commas or spaces) is a configuration error (500), never read as unset.
+ * @param {Record<string, any>} env @param {string} name @returns {string[] | null} */
+export function secretsOf(env, name) {
+  if (env[name] === undefined || env[name] === "") return null;
+  const secrets = secretList(env[name]);
+  if (secrets.length === 0) throw httpError(500, `the proxy's ${name} holds no secret`, { type: "proxy_configuration_error" });
+  return secrets;
+}
+
+/** A limit from a variable (bytes, seconds): a positive whole number, else `fallback` (never "no limit"). */
 export function limitOf(value, fallback) {
   const n = Number(value);
-  return value !== undefined && Number.isSafeInteger(n) && n > 0 ? n : fallback;
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
 /** The request body, at most `limit` bytes (413 beyond, whether or not Content-Length says so). */

@@ -1,6 +1,6 @@
 // Rate limits (the RATE_LIMITER binding, per token `sub` or per client IP) and the output-token
 // cap (MAX_OUTPUT_TOKENS) on chat, completion and responses requests.
-import { httpError } from "./http.js";
+import { httpError, limitOf } from "./http.js";
 
 const DEFAULT_PERIOD_SECONDS = 60;
 const TOKEN_FIELDS = ["max_tokens", "max_completion_tokens", "max_output_tokens"];
@@ -34,8 +34,7 @@ export async function rateLimit(env, key) {
 }
 
 function periodOf(env) {
-  const n = Number(env.RATE_LIMIT_PERIOD);
-  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_PERIOD_SECONDS;
+  return limitOf(env.RATE_LIMIT_PERIOD, DEFAULT_PERIOD_SECONDS);
 }
 
 /**

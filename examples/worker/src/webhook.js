@@ -1,7 +1,7 @@
 // POST /webhook: Baseten's async results, signed with BASETEN_WEBHOOK_SECRET (its own check, not
 // the proxy token's), stored in RESULTS (when bound) for GET /async/:id/result.
 import { verifyWebhook } from "baseten-edge";
-import { REQUEST_ID, httpError, json, limitOf, readBody, secretList } from "./http.js";
+import { REQUEST_ID, httpError, json, limitOf, readBody, secretsOf } from "./http.js";
 
 // Webhook deliveries carry the model's output, so they get more room than browser requests, but
 // stay well inside a Worker's 128 MB (verifying parses the body) and KV's 25 MiB per value.
@@ -12,10 +12,9 @@ export const RESULT_TTL_SECONDS = 24 * 60 * 60;
 /** @param {Request} request @param {Record<string, any>} env */
 export async function webhook(request, env) {
   if (request.method !== "POST") throw httpError(405, "POST only");
-  if (!env.BASETEN_WEBHOOK_SECRET) throw httpError(500, "the proxy has no BASETEN_WEBHOOK_SECRET secret");
   // While a secret is rotated, BASETEN_WEBHOOK_SECRET may hold several, comma-separated.
-  const secrets = secretList(env.BASETEN_WEBHOOK_SECRET);
-  if (secrets.length === 0) throw httpError(500, "the proxy's BASETEN_WEBHOOK_SECRET holds no secret");
+  const secrets = secretsOf(env, "BASETEN_WEBHOOK_SECRET");
+  if (!secrets) throw httpError(500, "the proxy has no BASETEN_WEBHOOK_SECRET secret");
   const raw = await readBody(request, limitOf(env.WEBHOOK_MAX_BODY_BYTES, DEFAULT_WEBHOOK_MAX_BODY_BYTES));
   let payload;
   try {

@@ -24,7 +24,7 @@ export async function websocketRoute(request, env) {
   const offered = proxyTokenFromProtocols(request.headers.get("Sec-WebSocket-Protocol"));
   const { claims, headers } = await gate(request, env, { token: offered?.token ?? null });
   // A token scoped to some models opens only the /v1 routes, which name their model.
-  if (claims?.models) checkModel(claims, null);
+  checkModel(claims, null);
   const maxMessageBytes = limitOf(env.MAX_WS_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES);
   // A browser that goes away while the upstream connects aborts it (request.signal); once open,
   // the relay closes each side when the other closes.
@@ -39,5 +39,5 @@ export async function websocketRoute(request, env) {
       request.signal?.removeEventListener("abort", onAbort);
     }
   };
-  return relayWebSocket(request, open, { maxMessageBytes, protocol: offered?.protocol, headers });
+  return relayWebSocket(open, { maxMessageBytes, protocol: offered?.protocol, headers });
 }

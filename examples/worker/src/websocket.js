@@ -46,16 +46,12 @@ function towardsBrowser(code) {
  * Answers a browser's WebSocket upgrade with a relay to the upstream socket `openUpstream()`
  * resolves to (a BasetenWebSocket). Resolves to the 101 response; rejects if the upstream
  * refuses or cannot be reached.
- * @param {Request} request
  * @param {() => Promise<any>} openUpstream
  * @param {{ maxMessageBytes?: number, protocol?: string | null, headers?: Record<string, string> }} [options]
  *   `protocol`: the subprotocol to answer with (the browser offered it: it fails the socket
  *   without one); `headers`: more headers of the 101 answer (the gate's)
  */
-export async function relayWebSocket(request, openUpstream, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, protocol = null, headers = {} } = {}) {
-  if (!isWebSocketUpgrade(request)) {
-    return new Response("expected a WebSocket upgrade", { status: 426, headers: { upgrade: "websocket" } });
-  }
+export async function relayWebSocket(openUpstream, { maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, protocol = null, headers = {} } = {}) {
   const upstream = await openUpstream();
   const [browser, server] = Object.values(new WebSocketPair());
   server.accept();
