@@ -167,6 +167,15 @@ try {
       row(area, `predict req/s, concurrency ${conc}: ours / raw fetch`, spread(s["predict: ours"]), spread(s["predict: raw fetch"]), `${rp.toFixed(2)}x`, ">= 0.9x (within 10%)", rp >= 0.9);
       const rc = ratio(s["chat: ours"].median, s["chat: openai"].median);
       row(area, `chat req/s, concurrency ${conc}: ours / openai`, spread(s["chat: ours"]), spread(s["chat: openai"]), `${rc.toFixed(2)}x`, "-", null);
+      // The same calls on each transport of ours (the Node transport is the default on Node).
+      for (const call of ["predict", "chat"]) {
+        for (const t of ["node h2c", "fetch"]) {
+          const x = s[`${call}: ours (${t})`];
+          if (!x) continue;
+          const rt = ratio(x.median, s[`${call}: ours`].median);
+          row(area, `${call} req/s, concurrency ${conc}: ours (${t}) / ours (node http/1.1, the default)`, spread(x), spread(s[`${call}: ours`]), `${rt.toFixed(2)}x`, "-", null);
+        }
+      }
     }
   }
   if (SECTIONS.includes("batch")) {

@@ -1,28 +1,31 @@
-// The Node transport: a fetch-compatible function over Node's own node:http2 (several sessions
-// per origin, many streams each, h2 over TLS by ALPN; h2c with prior knowledge when asked for)
-// and node:http/node:https keep-alive agents where the server does not speak HTTP/2. The
-// package's Node entry (node.mjs, node.cjs) injects it as `fetch` (option `transport`); the
-// request path above it (call.js and the Rust retry policy) is the same as with `fetch`.
+// The Node transport: a fetch-compatible function over HTTP/2 (our own client connection,
+// h2_connection.cjs, on node:net / node:tls sockets: up to 4 connections per origin, many
+// streams each, h2 over TLS by ALPN; h2c with prior knowledge when asked for) and node:http /
+// node:https keep-alive agents where the server does not speak HTTP/2. The package's Node entry
+// (node.mjs, node.cjs) injects it as `fetch` (option `transport`); the request path above it
+// (call.js and the Rust retry policy) is the same as with `fetch`.
 //
-// Failures look like fetch's: no response -> a TypeError "fetch failed" whose `cause` is Node's
-// error (its code, host or address are what the package's messages name; the retry policy
-// treats it as a connection error, retryable); a body that breaks off -> TypeError
-// "terminated"; an aborted signal -> a DOMException "AbortError".
+// Failures look like fetch's: no response -> a TypeError "fetch failed" whose `cause` is the
+// underlying error (its code, host or address are what the package's messages name; the retry
+// policy treats it as a connection error, retryable); a body that breaks off -> TypeError
+// "terminated"; an aborted signal -> a DOMException "AbortError". A request the server did not
+// process (refused by RST_STREAM REFUSED_STREAM, or above a GOAWAY's last stream) is sent again
+// here, up to RESEND times, as browsers do.
 "use strict";
 
 const http = require("node:http");
 const https = require("node:https");
-const http2 = require("node:http2");
+const net = require("node:net");
 const tls = require("node:tls");
+const { H2Connection } = require("./h2_connection.cjs");
 const { NodeResponse } = require("./node_response.cjs");
 
-const { NGHTTP2_CANCEL } = http2.constants;
 /** HTTP/1.1-only headers HTTP/2 forbids. */
 const H2_FORBIDDEN = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "te"]);
-/** Sessions per origin at most, and the streams a session takes before another is opened. */
+/** Connections per origin at most, and the streams one takes before another is opened. */
 const MAX_SESSIONS = 4;
 const STREAMS_PER_SESSION = 32;
-/** An idle session (no stream for this long) is closed. */
+/** An idle connection (no stream for this long) is closed. */
 const IDLE_MS = 30_000;
 
 /** fetch's error when no response came: a TypeError with the real reason in `cause`. */
@@ -37,169 +40,189 @@ function abortError(signal) {
   return r instanceof Error ? r : new DOMException("This operation was aborted", "AbortError");
 }
 
-/** `fetch failed` for a stream that closed before its headers, with its RST code. */
-function closedEarly(code) {
-  const e = new Error(`the HTTP/2 stream closed before its response (code ${code})`);
-  /** @type {any} */ (e).code = "ERR_HTTP2_STREAM_CLOSED";
-  return e;
+/** A request body as bytes, or null for none; undefined for a kind this transport cannot send. */
+function bodyBytes(body) {
+  if (body === undefined || body === null) return null;
+  if (typeof body === "string") return Buffer.from(body, "utf8");
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  return undefined;
 }
 
-/** One HTTP/2 session and how many streams it carries. */
-class Session {
-  /** @param {Origin} origin @param {import("node:tls").TLSSocket} [socket] one connected already */
-  constructor(origin, socket) {
-    this.active = 0;
-    this.usable = true;
-    const o = origin;
-    const opts = o.tlsOptions ? { ...o.tlsOptions } : {};
-    if (socket) opts.createConnection = () => socket;
-    this.s = http2.connect(o.authority, opts);
-    this.s.setTimeout(IDLE_MS, () => {
-      if (this.active === 0) this.s.close();
-    });
-    const retire = () => {
-      this.usable = false;
-      o.drop(this);
-    };
-    // A GOAWAY: no new stream here; the ones it let through finish.
-    this.s.on("goaway", retire);
-    this.s.on("close", retire);
-    this.s.on("error", retire);
-    this.s.unref();
-  }
-  /** The cap of this session: the server's SETTINGS_MAX_CONCURRENT_STREAMS once known. */
-  cap() {
-    const m = this.s.remoteSettings && this.s.remoteSettings.maxConcurrentStreams;
-    return typeof m === "number" && m > 0 ? m : 100;
-  }
-  open() {
-    if (this.active++ === 0) this.s.ref();
-  }
-  release() {
-    if (--this.active === 0 && !this.s.destroyed) this.s.unref();
-  }
-}
-
-/** What is known of an origin: how to talk to it, and its sessions or agent. */
+/** What is known of an origin: how to talk to it, and its connections or agent. */
 class Origin {
   constructor(url, h2c, tlsOptions) {
     this.secure = url.protocol === "https:";
-    this.authority = url.origin;
-    this.host = url.hostname;
+    this.authority = url.host;
+    this.scheme = this.secure ? "https" : "http";
+    this.host = url.hostname.replace(/^\[|\]$/g, "");
     this.port = Number(url.port) || (this.secure ? 443 : 80);
     this.tlsOptions = this.secure ? tlsOptions : null;
     /** "h2", "h1", or null while an https origin's ALPN answer is awaited */
     this.mode = this.secure ? null : h2c ? "h2" : "h1";
     /** @type {Promise<void> | null} */
     this.probe = null;
-    /** @type {Session[]} */
-    this.sessions = [];
+    /** @type {H2Connection[]} */
+    this.conns = [];
     this.agent = this.mode === "h1" ? new http.Agent({ keepAlive: true, maxSockets: 256 }) : null;
+    /** @type {Array<() => void>} requests waiting for room on a connection */
+    this.waiting = [];
+    this.drop = (/** @type {H2Connection} */ c) => {
+      const i = this.conns.indexOf(c);
+      if (i >= 0) this.conns.splice(i, 1);
+      this.free();
+    };
+    this.free = () => {
+      while (this.waiting.length > 0) {
+        const c = this.connection();
+        if (c === null) return;
+        /** @type {(c: H2Connection) => void} */ (this.waiting.shift())(c);
+      }
+    };
   }
-  drop(session) {
-    const i = this.sessions.indexOf(session);
-    if (i >= 0) this.sessions.splice(i, 1);
+  /** TLS options for a connection that asks for `protocols` by ALPN. */
+  tlsConnectOptions(protocols) {
+    const opts = { ...this.tlsOptions, host: this.host, port: this.port, ALPNProtocols: protocols };
+    if (net.isIP(this.host) === 0) opts.servername = this.host;
+    return opts;
   }
-  /** The least busy session, or a new one when all carry their share. */
-  session() {
+  /** A new HTTP/2 connection (`socket`: one connected already). */
+  open(socket) {
+    let sock = socket;
+    if (sock === undefined) {
+      if (this.secure) {
+        const s = tls.connect(this.tlsConnectOptions(["h2"]));
+        s.once("secureConnect", () => {
+          if (s.alpnProtocol !== "h2") s.destroy(new Error(`the server no longer offers HTTP/2 (ALPN: ${s.alpnProtocol || "none"})`));
+        });
+        sock = s;
+      } else {
+        sock = net.connect(this.port, this.host);
+      }
+    }
+    const c = new H2Connection(sock, { authority: this.authority, scheme: this.scheme, onRetire: this.drop, onFree: this.free, idleMs: IDLE_MS });
+    this.conns.push(c);
+    return c;
+  }
+  /**
+   * The least busy connection that can take a stream, or a new one when all carry their share;
+   * null when MAX_SESSIONS are open and full (the server's SETTINGS_MAX_CONCURRENT_STREAMS).
+   * @returns {H2Connection | null}
+   */
+  connection() {
     let best = null;
-    for (const s of this.sessions) {
-      if (s.usable && (best === null || s.active < best.active)) best = s;
+    for (const c of this.conns) {
+      if (c.canTake() && (best === null || c.active < best.active)) best = c;
     }
-    if (best === null || (best.active >= Math.min(STREAMS_PER_SESSION, best.cap()) && this.sessions.length < MAX_SESSIONS)) {
-      best = new Session(this);
-      this.sessions.push(best);
-    }
+    if ((best === null || best.active >= STREAMS_PER_SESSION) && this.conns.length < MAX_SESSIONS) best = this.open();
     return best;
+  }
+  /** Calls `go` with a connection that has room, now or when one frees up. */
+  withConnection(go) {
+    const c = this.waiting.length === 0 ? this.connection() : null;
+    if (c !== null) go(c);
+    else this.waiting.push(go);
   }
   /** For https: asks the server by ALPN whether it speaks h2 (once). */
   ready() {
     if (this.mode !== null) return null;
     if (this.probe === null) {
       this.probe = new Promise((resolve, reject) => {
-        const opts = { ...this.tlsOptions, host: this.host, port: this.port, ALPNProtocols: ["h2", "http/1.1"] };
-        if (!/^[\d.]+$|:/.test(this.host)) opts.servername = this.host;
-        const sock = tls.connect(opts, () => {
+        const sock = tls.connect(this.tlsConnectOptions(["h2", "http/1.1"]), () => {
+          sock.removeListener("error", failed);
           this.mode = sock.alpnProtocol === "h2" ? "h2" : "h1";
           if (this.mode === "h2") {
-            // The connection that asked becomes the first session.
-            this.sessions.push(new Session(this, sock));
+            // The connection that asked becomes the first HTTP/2 connection.
+            this.open(sock);
           } else {
             this.agent = new https.Agent({ keepAlive: true, maxSockets: 256, ...this.tlsOptions });
             sock.destroy();
           }
           resolve();
         });
-        sock.on("error", (e) => {
+        const failed = (e) => {
           this.probe = null;
           reject(e);
-        });
+        };
+        sock.on("error", failed);
       });
     }
     return this.probe;
   }
 }
 
+/** A failure that says the server did not process the request: safe to send again. */
+function unprocessed(e) {
+  return e.code === "ERR_HTTP2_GOAWAY_SESSION" || e.rstCode === 7;
+}
+/** How many times a request the server did not process is sent again before it fails. */
+const RESEND = 3;
+
 /** Sends one request on HTTP/2. */
 function h2send(origin, url, path, init, resolve, reject) {
   const signal = init.signal;
-  const session = origin.session();
-  /** @type {Record<string, any>} */
-  const headers = { ":method": init.method || "GET", ":path": path };
+  const body = bodyBytes(init.body);
+  if (body === undefined) return reject(new TypeError("fetch failed: the Node transport sends string, Uint8Array or ArrayBuffer bodies"));
+  /** @type {string[]} */
+  const fields = [];
   const given = init.headers;
   if (given) {
-    for (const k in given) {
-      const lower = k.toLowerCase();
-      if (!H2_FORBIDDEN.has(lower)) headers[lower] = given[k];
-    }
+    const add = (v, k) => {
+      const lower = String(k).toLowerCase();
+      if (!H2_FORBIDDEN.has(lower) && lower !== "content-length") fields.push(lower, String(v));
+    };
+    if (typeof given.forEach === "function" && !Array.isArray(given)) given.forEach(add);
+    else if (Array.isArray(given)) for (const [k, v] of given) add(v, k);
+    else for (const k in given) add(given[k], k);
   }
-  const body = init.body;
-  if (body !== undefined && body !== null) headers["content-length"] = Buffer.byteLength(body);
-  let stream;
-  try {
-    stream = session.s.request(headers, { endStream: body === undefined || body === null });
-  } catch (e) {
-    session.usable = false;
-    origin.drop(session);
-    reject(fetchFailed(e));
-    return;
-  }
-  session.open();
-  let responded = false;
-  let ended = false;
+  if (body !== null) fields.push("content-length", String(body.length));
+  const method = init.method || "GET";
+  /** @type {import("./h2_connection.cjs").H2Stream | null} */
+  let stream = null;
+  let aborted = false;
   let onAbort = null;
-  const cancel = () => {
-    if (!stream.closed) stream.close(NGHTTP2_CANCEL);
+  const unlink = () => {
+    if (onAbort !== null) {
+      signal.removeEventListener("abort", onAbort);
+      onAbort = null;
+    }
   };
-  const broken = (e) => {
-    if (!responded) reject(fetchFailed(e));
-    else if (!ended) stream.emit("_broken", e);
+  let sends = 0;
+  const go = (conn) => {
+    if (aborted) return;
+    sends += 1;
+    const st = (stream = conn.request(method, path, fields, body));
+    st.onFail = (e) => {
+      if (unprocessed(e) && sends <= RESEND && !aborted) return origin.withConnection(go);
+      unlink();
+      reject(fetchFailed(e));
+    };
+    st.onResponse = (status, raw) => {
+      resolve(new NodeResponse(status, "", raw, st, url, () => st.cancel()));
+    };
+    if (onAbort !== null) {
+      st.once("end", unlink);
+      st.once("_broken", unlink);
+    }
   };
-  stream.on("error", broken);
-  stream.on("end", () => {
-    // Node ends a stream closed without a response too: only an end after the headers counts.
-    if (responded) ended = true;
-  });
-  stream.on("close", () => {
-    session.release();
-    if (onAbort !== null) signal.removeEventListener("abort", onAbort);
-    if (!responded || !ended) broken(closedEarly(stream.rstCode));
-  });
   if (signal) {
     onAbort = () => {
+      unlink();
+      aborted = true;
       const e = abortError(signal);
-      if (!responded) reject(e);
-      else if (!ended) stream.emit("_broken", e);
-      cancel();
+      const st = stream;
+      if (st === null || !st.responded) {
+        if (st !== null) {
+          st.onFail = null;
+          st.onResponse = null;
+        }
+        reject(e);
+      } else if (!st.readableEnded) st.emit("_broken", e);
+      if (st !== null) st.cancel();
     };
     signal.addEventListener("abort", onAbort);
   }
-  stream.on("response", (h) => {
-    responded = true;
-    stream.pause();
-    resolve(new NodeResponse(h[":status"], "", h, stream, url, cancel));
-  });
-  if (body !== undefined && body !== null) stream.end(body);
+  origin.withConnection(go);
 }
 
 /** Sends one request on HTTP/1.1 (a keep-alive agent). */
@@ -256,7 +279,7 @@ function h1send(origin, url, path, init, resolve, reject) {
 }
 
 /**
- * A fetch-compatible function over node:http2 / node:http(s).
+ * A fetch-compatible function over HTTP/2 (h2_connection.cjs) / node:http(s).
  * @param {{ h2c?: boolean, ca?: string }} [options] `h2c`: HTTP/2 with prior
  *   knowledge for http:// URLs; `ca`: certificate authorities (PEM) trusted besides Node's
  * @returns {(url: string, init?: RequestInit) => Promise<NodeResponse>}

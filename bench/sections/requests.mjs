@@ -1,6 +1,8 @@
 // 2. Request overhead: 5,000 small requests against the Rust mock at concurrency 1 and 64.
 // predict: this package vs raw fetch (the floor). chat (non-streaming, /v1/chat/completions,
-// mock at --token-rate 0): this package vs openai-node. All go through Node's global fetch.
+// mock at --token-rate 0): this package vs openai-node. This package on each transport: the Node
+// transport over HTTP/1.1 (its default against an http:// URL) and over h2c, and the global fetch
+// (undici, HTTP/1.1, what raw fetch and openai-node use).
 import OpenAI from "openai";
 import { loadOurs, pool, report, RUNS, stats, within } from "../lib/common.mjs";
 
@@ -10,6 +12,8 @@ const N = Number(process.env.REQUESTS || 5000);
 const WARM = Math.min(N, 1000);
 const { Baseten } = await loadOurs();
 const ours = new Baseten({ apiKey: KEY, baseUrl: URL_, openaiBaseUrl: `${URL_}/v1` });
+const oursH2c = new Baseten({ apiKey: KEY, baseUrl: URL_, openaiBaseUrl: `${URL_}/v1`, transport: "node", h2c: true });
+const oursFetch = new Baseten({ apiKey: KEY, baseUrl: URL_, openaiBaseUrl: `${URL_}/v1`, transport: "fetch" });
 const openai = new OpenAI({ apiKey: KEY, baseURL: `${URL_}/v1`, maxRetries: 0 });
 const INPUT = { prompt: "hello", max_tokens: 8 };
 const CHAT = { model: "mock-model", messages: [{ role: "user", content: "hi" }], max_tokens: 4 };
@@ -22,8 +26,12 @@ const predictInit = () => ({
 
 const contenders = {
   "predict: ours": async () => check(await ours.predict(INPUT)),
+  "predict: ours (node h2c)": async () => check(await oursH2c.predict(INPUT)),
+  "predict: ours (fetch)": async () => check(await oursFetch.predict(INPUT)),
   "predict: raw fetch": async () => check(await (await fetch(predictUrl, predictInit())).json()),
   "chat: ours": async () => checkChat(await ours.chat.completions.create(CHAT)),
+  "chat: ours (node h2c)": async () => checkChat(await oursH2c.chat.completions.create(CHAT)),
+  "chat: ours (fetch)": async () => checkChat(await oursFetch.chat.completions.create(CHAT)),
   "chat: openai": async () => checkChat(await openai.chat.completions.create(CHAT)),
 };
 

@@ -278,8 +278,8 @@ impl Requester {
     }
 
     /// The retry loop: attempts until one succeeds (its outcome is left in the guard's JS
-    /// state) or the policy gives up. A JSON call's 2xx body is read in the attempt; a failure
-    /// from then on is final. A non-2xx response is read and classified into a typed error. A
+    /// state) or the policy gives up. A JSON call's 2xx body is read in the attempt: a body the
+    /// connection cut off is retried like a reset, one that is not JSON is final. A non-2xx response is read and classified into a typed error. A
     /// streamed answer goes on with [`Sent::started`].
     pub async fn send(
         &self,
@@ -371,7 +371,13 @@ impl Requester {
         let js = guard.js();
         match kind {
             sent::VALUE | sent::RESPONSE => Ok(kind),
-            sent::NOT_JSON | sent::BODY_FAILED => Err(Failure::Final(body_error(kind, guard))),
+            sent::NOT_JSON => Err(Failure::Final(body_error(kind, guard))),
+            // A 2xx body the connection cut off: no answer came, as with a reset before the
+            // headers, and it is retried like one (a stop of the call is never retried).
+            sent::BODY_FAILED => Err(Failure::Retry(
+                body_error(kind, guard),
+                RetryHints::default(),
+            )),
             sent::ERROR_STATUS => {
                 let get = |name: &str| glue::sent_header(js, name);
                 let hints = RetryHints {
