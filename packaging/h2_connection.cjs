@@ -212,12 +212,12 @@ class H2Connection {
     return this.usable && this.active < this.maxConcurrent;
   }
 
-  /** Queues `buf` for the end of this turn (one socket write for every frame made in it). */
+  /** Queues `buf`: the frames queued in one turn go out in one socket write, on process.nextTick (which Node runs once the promise jobs queued before it are done). */
   write(buf) {
     this.out.push(buf);
     if (!this.flushing) {
       this.flushing = true;
-      queueMicrotask(this.flushNow);
+      process.nextTick(this.flushNow);
     }
   }
   flush() {
