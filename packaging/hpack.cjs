@@ -16,7 +16,8 @@ const { huffmanDecode } = require("./hpack_huffman.cjs");
 const { STATIC_NAMES, STATIC_VALUES, STATIC_NAME_INDEX, STATIC_EXACT, STATIC_LENGTH } = require("./hpack_static.cjs");
 
 /**
- * The part of Node's Buffer used here (the project type-checks without @types/node).
+ * The part of Node's Buffer used here: latin1Slice and latin1Write are Node's (fast, undocumented
+ * in @types/node), so the type is spelled out.
  * @typedef {Uint8Array & {
  *   latin1Slice(start: number, end: number): string,
  *   latin1Write(s: string, offset: number, length: number): number,

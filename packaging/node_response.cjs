@@ -193,7 +193,7 @@ class NodeResponse {
     const init = { status: this.status, statusText: this.statusText, headers: this.headers.toHeaders() };
     if (NULL_BODY.has(this.status)) return (this._real = new Response(null, init));
     const used = this._used && this._body === null;
-    const body = this.body;
+    const body = /** @type {ReadableStream<Uint8Array>} */ (this.body);
     if (!used && !body.locked) return (this._real = new Response(body, init));
     // A body read already (text()) or being read (a stream): as fetch's Response would be,
     // used up or locked.

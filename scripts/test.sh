@@ -18,6 +18,7 @@ cargo fmt --all -- --check
 # checkJs); the files generated from the crate's tables are fresh.
 scripts/check-boundary.sh
 node_modules/.bin/tsc -p .
+node_modules/.bin/tsc -p packaging
 scripts/gen.sh --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 BASETEN_MOCK_URL=http://127.0.0.1:9 \
