@@ -92,7 +92,8 @@ pub(super) struct Outcome {
     pub(super) ms: f64,
 }
 
-/// The controllers of the requests in flight, aborted together when the batch stops.
+/// The controllers of the workers and of the hedged requests in flight, aborted together when
+/// the batch stops.
 #[derive(Clone, Default)]
 struct Active {
     list: Rc<RefCell<Vec<(u64, AbortController)>>>,
@@ -159,8 +160,9 @@ struct Run {
 }
 
 impl Run {
-    /// Options for one request, stopped by its own controller (which the batch aborts when it
-    /// stops: one listener on the batch signal, not one per request).
+    /// Options for one request, stopped by `own`: its worker's signal or its own controller
+    /// (either aborted by the batch when it stops: one listener on the batch signal, not one per
+    /// request).
     fn call_opts(&self, own: AbortSignal) -> CallOpts {
         CallOpts::for_batch(
             vec![own],
@@ -177,30 +179,42 @@ impl Run {
     }
 }
 
-/// Sends job `i` once, on its own abort controller; the promise resolves (never rejects) with
-/// `tag` once `slot` holds the outcome.
+/// Sends job `i` once; the promise resolves (never rejects) with `tag` once `slot` holds the
+/// outcome. With hedging the request has an abort controller of its own (the losing copy is
+/// aborted; the batch aborts it when it stops); without, it follows its worker's signal, which
+/// the batch aborts when it stops: one controller per worker, not one per request.
 fn launch(
     run: &Rc<Run>,
     i: usize,
     tag: u32,
     slot: Rc<RefCell<Option<Result<JsValue>>>>,
-) -> Result<(Promise, AbortController)> {
-    let ctl = AbortController::new()
-        .map_err(|_| Error::new(ErrorKind::Configuration, "AbortController is not available"))?;
+    worker: &AbortSignal,
+) -> Result<(Promise, Option<AbortController>)> {
+    let ctl = match run.config.opts.hedge_delay_ms {
+        Some(_) => Some(controller()?),
+        None => None,
+    };
     let run = run.clone();
-    let opts = run.call_opts(ctl.signal());
-    let id = run.active.add(ctl.clone());
+    let opts = run.call_opts(ctl.as_ref().map_or_else(|| worker.clone(), |c| c.signal()));
+    let id = ctl.as_ref().map(|c| run.active.add(c.clone()));
     let promise = future_to_promise(async move {
         let job = &run.jobs[i];
         let result = run
             .client
             .json("POST", &job.url, Some(&JsValue::from_str(&job.body)), &opts)
             .await;
-        run.active.remove(id);
+        if let Some(id) = id {
+            run.active.remove(id);
+        }
         *slot.borrow_mut() = Some(result);
         Ok(JsValue::from(tag))
     });
     Ok((promise, ctl))
+}
+
+fn controller() -> Result<AbortController> {
+    AbortController::new()
+        .map_err(|_| Error::new(ErrorKind::Configuration, "AbortController is not available"))
 }
 
 async fn settled(p: &Promise) -> u32 {
@@ -219,9 +233,9 @@ fn take(slot: &Rc<RefCell<Option<Result<JsValue>>>>) -> Result<JsValue> {
 
 /// One job: a single request, or with hedging a duplicate after `hedgeDelayMs` (budget
 /// permitting); the first success wins and the other request is aborted.
-async fn one(run: &Rc<Run>, i: usize) -> Result<JsValue> {
+async fn one(run: &Rc<Run>, i: usize, worker: &AbortSignal) -> Result<JsValue> {
     let first = Rc::new(RefCell::new(None));
-    let (p1, c1) = launch(run, i, 1, first.clone())?;
+    let (p1, c1) = launch(run, i, 1, first.clone(), worker)?;
     let Some(hedge_ms) = run.config.opts.hedge_delay_ms else {
         settled(&p1).await;
         return take(&first);
@@ -233,7 +247,7 @@ async fn one(run: &Rc<Run>, i: usize) -> Result<JsValue> {
         return take(&first);
     }
     let second = Rc::new(RefCell::new(None));
-    let (p2, c2) = launch(run, i, 2, second.clone())?;
+    let (p2, c2) = launch(run, i, 2, second.clone(), worker)?;
     let winner = settled(&Promise::race(&Array::of2(&p1, &p2))).await;
     let (win, lose, lose_ctl, lose_p) = if winner == 2 {
         (&second, &first, &c1, &p1)
@@ -242,7 +256,9 @@ async fn one(run: &Rc<Run>, i: usize) -> Result<JsValue> {
     };
     let result = take(win);
     if result.is_ok() {
-        lose_ctl.abort();
+        if let Some(c) = lose_ctl {
+            c.abort();
+        }
         return result;
     }
     settled(lose_p).await;
@@ -282,6 +298,9 @@ pub(super) async fn run_jobs(
     let workers = Array::new();
     for _ in 0..run.config.opts.max_concurrent_requests.min(n) {
         let run = run.clone();
+        let ctl = controller()?;
+        let worker = ctl.signal();
+        let id = run.active.add(ctl);
         workers.push(&future_to_promise(async move {
             while !run.stopped() {
                 let i = run.next.get();
@@ -290,7 +309,7 @@ pub(super) async fn run_jobs(
                 }
                 run.next.set(i + 1);
                 let t0 = now_ms();
-                let result = one(&run, i).await;
+                let result = one(&run, i, &worker).await;
                 let cancelled = run.batch.reason().is_some()
                     && matches!(&result, Err(e) if e.kind == ErrorKind::Aborted);
                 if cancelled {
@@ -316,6 +335,7 @@ pub(super) async fn run_jobs(
                     );
                 }
             }
+            run.active.remove(id);
             Ok(JsValue::UNDEFINED)
         }));
     }
