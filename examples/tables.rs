@@ -53,6 +53,7 @@ fn ty(out: &mut String, t: &Ty) {
         #[cfg(feature = "full")]
         Ty::SocketClass => ("SocketClass", None),
         Ty::Time => ("Time", None),
+        Ty::Node(_) => unreachable!("Ty::Node is the wasm builds' view of a `node` field"),
         Ty::Table(table) => {
             let mut v = String::new();
             write_str(&mut v, table.name);

@@ -3,6 +3,10 @@
 // the options say `transport: "fetch"` or give a `fetch`.
 "use strict";
 const lib = require("./nodejs/baseten_edge.js");
+// The snippet's real path (under its crate's hashed directory) is written in by scripts/pkg-entries.mjs.
+const { APIPromise } = require("./nodejs/snippets/api_promise.js");
 const { withNodeTransport } = require("./node_transport.cjs");
+const { realResponses } = require("./node_response.cjs");
 
-module.exports = { ...lib, Baseten: withNodeTransport(lib.Baseten) };
+realResponses(APIPromise);
+module.exports = { ...lib, Baseten: withNodeTransport(lib.Baseten, lib.ConfigurationError) };

@@ -205,4 +205,24 @@ class NodeResponse {
   }
 }
 
-module.exports = { NodeHeaders, NodeResponse, terminated };
+/**
+ * Makes `asResponse()` and `withResponse()` of `APIPromise` (src/js/api_promise.js, this entry's
+ * copy) hand out a WHATWG `Response` where the call went over the Node transport, whose
+ * NodeResponse is lighter. Done here, by the Node entries, so that the glue browsers and workers
+ * load carries nothing of the Node transport.
+ * @param {{ prototype: { asResponse(): Promise<any>, withResponse(): Promise<{ response: any }> } }} APIPromise
+ */
+function realResponses(APIPromise) {
+  const p = APIPromise.prototype;
+  const { asResponse, withResponse } = p;
+  /** @param {any} r */
+  const real = (r) => (r instanceof NodeResponse ? r.toResponse() : r);
+  p.asResponse = function () {
+    return asResponse.call(this).then(real);
+  };
+  p.withResponse = function () {
+    return withResponse.call(this).then((w) => ({ ...w, response: real(w.response) }));
+  };
+}
+
+module.exports = { NodeHeaders, NodeResponse, terminated, realResponses };

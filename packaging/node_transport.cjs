@@ -339,29 +339,58 @@ function sharedFetch(h2c, ca) {
   return f;
 }
 
+/** Whether an option is left out (`undefined` and `null` are, as the wasm's reader has it). */
+const absent = (/** @type {unknown} */ v) => v === undefined || v === null;
+
+/** The option that asks for the Node transport, as messages name it, or null. @param {any} options */
+function nodeKey({ transport, h2c, ca }) {
+  if (transport === "node") return 'transport "node"';
+  if (!absent(h2c)) return "h2c";
+  if (!absent(ca)) return "ca";
+  return null;
+}
+
 /**
- * The options to hand the wasm client: with `transport: "node"` (or nothing, on Node, and no
- * `fetch` given) the Node transport is injected as `fetch` and the Node-only keys are taken
- * out; otherwise the options go through as they are (the client then rejects what it cannot
- * do in this runtime).
+ * The options to hand the wasm client. The Node transport's own options (the `node` fields of
+ * core::options' client table: `transport`, `h2c`, `ca`) are read here and taken out: the wasm
+ * knows them only to refuse them where this entry does not run (browsers, workerd, Deno's own
+ * entry). With `transport: "node"`, or none on Node with no `fetch` given, the Node transport is
+ * injected as `fetch`; `transport: "node"`, `h2c` or `ca` beside a `fetch`, with `transport:
+ * "fetch"`, or outside Node (Bun, Deno) is a ConfigurationError.
+ * @param {any} options @param {new (message: string) => Error} ConfigurationError
  */
-function withTransport(options) {
+function withTransport(options, ConfigurationError) {
   if (options === null || typeof options !== "object") return options;
-  const t = options.transport;
-  const wanted = t === "node" || (t === undefined && isNode());
-  if (!wanted || options.fetch !== undefined) return options;
-  const { transport: _t, h2c, ca, ...rest } = options;
-  if (h2c !== undefined && typeof h2c !== "boolean") return options;
-  if (ca !== undefined && typeof ca !== "string") return options;
-  rest.fetch = sharedFetch(h2c === true, ca);
+  const { transport, h2c, ca, ...rest } = options;
+  if (!absent(transport) && transport !== "fetch" && transport !== "node") {
+    throw new ConfigurationError('options.transport must be "fetch" or "node"');
+  }
+  if (!absent(h2c) && typeof h2c !== "boolean") throw new ConfigurationError("options.h2c must be a boolean");
+  if (!absent(ca) && typeof ca !== "string") throw new ConfigurationError("options.ca must be a string");
+  // Why fetch is the transport, if it is.
+  let fetchBecause = null;
+  if (!absent(rest.fetch)) fetchBecause = "a fetch option was given";
+  else if (transport === "fetch") fetchBecause = 'transport is "fetch"';
+  else if (!isNode()) fetchBecause = "this runtime is not Node (Bun and Deno use fetch)";
+  if (fetchBecause !== null) {
+    const asked = nodeKey(options);
+    if (asked !== null) throw new ConfigurationError(`options: ${asked} needs the Node transport, but ${fetchBecause}`);
+    return rest;
+  }
+  rest.fetch = sharedFetch(h2c === true, absent(ca) ? undefined : ca);
   return rest;
 }
 
-/** `Base` (the wasm client class) whose constructor picks the transport first. */
-function withNodeTransport(Base) {
+/**
+ * `Base` (the wasm client class) whose constructor picks the transport first; the Node-only
+ * options are refused with this entry's `ConfigurationError`.
+ * @param {any} Base @param {new (message: string) => Error} ConfigurationError
+ */
+function withNodeTransport(Base, ConfigurationError) {
   return class Baseten extends Base {
+    /** @param {any} [options] */
     constructor(options) {
-      super(withTransport(options));
+      super(withTransport(options, ConfigurationError));
     }
   };
 }

@@ -86,6 +86,10 @@ async function finish(pkg, name, targets) {
     exports.push({ path, names: chosen });
   }
   for (const target of ["web", ...targets]) await finishGlue(pkg, `${target}/baseten_edge.js`, exports);
+  // The Node entries make APIPromise hand out WHATWG Responses for the Node transport's lighter
+  // ones (node_response.cjs): they import its snippet, whose directory is named by a hash.
+  patch(pkg, "node.mjs", "./web/snippets/api_promise.js", `./web/snippets/${crates[0]}/src/js/api_promise.js`);
+  patch(pkg, "node.cjs", "./nodejs/snippets/api_promise.js", `./nodejs/snippets/${crates[0]}/src/js/api_promise.js`);
 
   // One .wasm per build: the CommonJS and Deno builds load web/'s (the module is the same for
   // every target), which keeps the tarball about 200 KB smaller.

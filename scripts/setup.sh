@@ -29,6 +29,16 @@ if [ "${SKIP_BROWSER:-0}" != 1 ] && { ! command -v chromium >/dev/null || ! comm
   $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The openssl CLI: the TLS tests make their self-signed certificate with it (tests/node/tls-cert.mjs).
+if ! command -v openssl >/dev/null; then
+  log "installing Debian's openssl"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo -E"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq openssl >/dev/null
+fi
+
 # npm dev tools (binaryen's wasm-opt at the root; each test sub-project has its own), pinned
 # by their package-lock.json files. Installed only when missing or older than the lock file.
 npm_deps() {

@@ -6,6 +6,11 @@
 //! * the TypeScript interfaces and the CLI's flags (`scripts/gen.sh` writes them from
 //!   `cargo run --example tables`; the test command fails when they are stale).
 //!
+//! The docs and CLI details are for the generator (a host program): the wasm builds, which read
+//! only keys, types and names, do not carry them. A field marked `node` is read by the package's
+//! Node entry (`packaging/node_transport.cjs`), which takes it out of the options: the wasm knows
+//! only its key, typed [`Ty::Node`], to refuse it where that entry does not run.
+//!
 //! Nothing here checks values beyond their type: ranges live with the rules they belong to
 //! (`async_predict`, `batch`, ...).
 
@@ -43,10 +48,15 @@ pub enum Ty {
     /// Full build only, like the sockets (the chat build's option reader stays as it was).
     #[cfg(feature = "full")]
     SocketClass,
+    /// A `node` field as the wasm builds see it: the Node entry takes the field out wherever the
+    /// Node transport runs, so the wasm accepts only these values (the first of a [`Ty::OneOf`]:
+    /// `transport: "fetch"`) and refuses any other, saying what the Node transport needs.
+    Node(&'static [&'static str]),
 }
 
 /// How the command line sets an option.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg(not(target_arch = "wasm32"))]
 pub enum Cli {
     /// By this flag (`--timeout`).
     Flag(&'static str),
@@ -55,10 +65,20 @@ pub enum Cli {
 }
 
 impl Ty {
+    /// The type of a `node` field in the wasm builds: what the wasm accepts of a field the
+    /// Node entry reads ([`Ty::Node`]).
+    pub const fn outside_node(self) -> Ty {
+        match self {
+            Ty::OneOf(values) => Ty::Node(values.split_at(1).0),
+            _ => Ty::Node(&[]),
+        }
+    }
+
     /// What a value of this type is, for error messages (`a string`, `"Left" or "Right"`).
     pub fn expected(&self) -> String {
         let simple = match self {
             Ty::Str => "a string",
+            Ty::Node(_) => "left out: it needs the Node transport (Node, with no fetch option)",
             Ty::OneOf(values) => {
                 let mut out = String::new();
                 for (i, v) in values.iter().enumerate() {
@@ -96,8 +116,10 @@ pub struct Field {
     /// Whether it must be given.
     pub required: bool,
     /// What it means (the TypeScript doc comment and the CLI's help).
+    #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
     /// How the CLI sets it.
+    #[cfg(not(target_arch = "wasm32"))]
     pub cli: Cli,
 }
 
@@ -105,12 +127,15 @@ pub struct Field {
 #[derive(Debug, PartialEq)]
 pub struct Table {
     /// Its TypeScript interface (`CallOptions`).
+    #[cfg(any(not(target_arch = "wasm32"), debug_assertions))]
     pub name: &'static str,
     /// Its short name (`call`), for the CLI's tables and the tests.
+    #[cfg(not(target_arch = "wasm32"))]
     pub id: &'static str,
     /// How error messages name it (`options`, `inferenceRetryConfig`).
     pub what: &'static str,
     /// What it is for.
+    #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
     /// The table whose fields it has too.
     pub extends: Option<&'static Table>,
@@ -150,7 +175,7 @@ macro_rules! table {
         $module:ident: $name:literal, $what:literal $(, extends $parent:path)? {
             $(
                 $(#[doc = $fdoc:literal])*
-                $konst:ident = $key:literal: $ty:expr, $cli:expr $(, $required:ident)?;
+                $konst:ident = $key:literal: $ty:expr, $cli:expr $(, $flag:ident)?;
             )*
         }
     ) => {
@@ -162,45 +187,54 @@ macro_rules! table {
                 $(#[doc = $fdoc])*
                 pub const $konst: &Field = &Field {
                     key: $key,
-                    ty: $ty,
-                    required: table!(@required $($required)?),
-                    doc: table!(@text concat!($($fdoc),*)),
-                    cli: table!(@cli $cli),
+                    ty: table!(@ty $ty $(, $flag)?),
+                    required: table!(@required $($flag)?),
+                    #[cfg(not(target_arch = "wasm32"))]
+                    doc: concat!($($fdoc),*),
+                    #[cfg(not(target_arch = "wasm32"))]
+                    cli: $cli,
                 };
             )*
             /// The table.
             pub const TABLE: &Table = &Table {
+                #[cfg(any(not(target_arch = "wasm32"), debug_assertions))]
                 name: $name,
+                #[cfg(not(target_arch = "wasm32"))]
                 id: stringify!($module),
                 what: $what,
-                doc: table!(@text concat!($($doc),*)),
+                #[cfg(not(target_arch = "wasm32"))]
+                doc: concat!($($doc),*),
                 extends: table!(@extends $($parent)?),
                 fields: &[$($konst),*],
             };
         }
     };
-    // The docs and CLI details are for the generator (a host program): left out of the wasm
-    // builds, where only keys, types and names are read.
-    (@text $text:expr) => {
-        if cfg!(target_arch = "wasm32") { "" } else { $text }
+    // `node`: the Node entry's field (module docs).
+    (@ty $ty:expr, node) => {
+        if cfg!(target_arch = "wasm32") { $ty.outside_node() } else { $ty }
     };
-    (@cli $cli:expr) => {
-        if cfg!(target_arch = "wasm32") { Cli::Absent("") } else { $cli }
-    };
+    (@ty $ty:expr $(, $flag:ident)?) => { $ty };
     (@required) => { false };
     (@required required) => { true };
+    (@required node) => { false };
     (@extends) => { None };
     (@extends $parent:path) => { Some($parent) };
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 use Cli::{Absent, Flag};
 use Ty::*;
 
+#[cfg(not(target_arch = "wasm32"))]
 const ON_THE_CLIENT: Cli = Absent("the CLI sets it on the client (its client flags)");
+#[cfg(not(target_arch = "wasm32"))]
 const NO_BATCH_COMMAND: Cli = Absent("the CLI has no batch command");
+#[cfg(not(target_arch = "wasm32"))]
 const SERVERS_ONLY: Cli = Absent("verifyWebhook is for servers receiving webhooks");
+#[cfg(not(target_arch = "wasm32"))]
 const GATEWAYS_ONLY: Cli =
     Absent("verifyProxyToken is for the gateway in front of Baseten (a Worker)");
+#[cfg(not(target_arch = "wasm32"))]
 const NOT_A_FLAG: Cli = Absent("a JavaScript value; Ctrl-C aborts the CLI's calls");
 
 table! {
@@ -239,13 +273,13 @@ table! {
         /// `node:http(s)` keep-alive where the server has no HTTP/2. Default: `"node"` when the
         /// package is imported in Node and no `fetch` is given, `"fetch"` everywhere else (browsers,
         /// workers, Deno, Bun); `"node"` exists only in Node.
-        TRANSPORT = "transport": OneOf(&["fetch", "node"]), Flag("transport");
+        TRANSPORT = "transport": OneOf(&["fetch", "node"]), Flag("transport"), node;
         /// With `transport: "node"`: HTTP/2 without TLS for `http://` URLs, by prior knowledge (h2c),
         /// for a local server that speaks it (otherwise `http://` goes over HTTP/1.1).
-        H2C = "h2c": Bool, Flag("h2c");
+        H2C = "h2c": Bool, Flag("h2c"), node;
         /// With `transport: "node"`: certificate authorities (PEM) trusted for `https://` besides
         /// Node's own (a self-signed test server; `NODE_EXTRA_CA_CERTS` works too).
-        CA = "ca": Str, Absent("PEM text: give the CLI a certificate authority by NODE_EXTRA_CA_CERTS=<file>");
+        CA = "ca": Str, Absent("PEM text: give the CLI a certificate authority by NODE_EXTRA_CA_CERTS=<file>"), node;
         /// Overall deadline of a call (default 600000 for non-streaming calls).
         TIMEOUT_MS = "timeoutMs": Millis, Flag("timeout");
         /// Deadline for the response headers of streaming calls.
@@ -479,6 +513,18 @@ mod tests {
                 assert!(!list[..i].contains(k), "{}: {k} twice", table.name);
             }
         }
+    }
+
+    #[test]
+    fn the_wasm_builds_see_a_node_field_as_what_every_runtime_accepts_of_it() {
+        assert_eq!(OneOf(&["fetch", "node"]).outside_node(), Node(&["fetch"]));
+        assert_eq!(Bool.outside_node(), Node(&[]));
+        assert_eq!(Str.outside_node(), Node(&[]));
+        // On the host (the generator) the fields keep their types.
+        assert_eq!(client::TRANSPORT.ty, OneOf(&["fetch", "node"]));
+        assert_eq!(client::H2C.ty, Bool);
+        assert_eq!(client::CA.ty, Str);
+        assert!(Node(&[]).expected().contains("the Node transport"));
     }
 
     #[test]

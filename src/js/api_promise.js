@@ -45,12 +45,6 @@ export function apiDeferred(c, body) {
 }
 
 /**
- * The response a caller is given: a transport's own lighter object (the Node transport's, which
- * has `toResponse()`) as a WHATWG Response. @param {Response | null} r
- */
-const real = (r) => (r !== null && typeof (/** @type {any} */ (r)).toResponse === "function" ? /** @type {any} */ (r).toResponse() : r);
-
-/**
  * A promise of a call's result with openai-node's response helpers.
  * @template T
  * @extends {Promise<T>}
@@ -90,7 +84,7 @@ export class APIPromise extends Promise {
    */
   asResponse() {
     const c = this.#c;
-    return this.#head.then(() => /** @type {Response} */ (real(c.res)));
+    return this.#head.then(() => /** @type {Response} */ (c.res));
   }
 
   /**
@@ -99,7 +93,7 @@ export class APIPromise extends Promise {
    */
   withResponse() {
     const c = this.#c;
-    return this.#parse().then((data) => ({ data, response: /** @type {Response} */ (real(c.res)), requestId: c.rid }));
+    return this.#parse().then((data) => ({ data, response: /** @type {Response} */ (c.res), requestId: c.rid }));
   }
 
   /**

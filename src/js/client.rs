@@ -82,7 +82,6 @@ fn read_options(options: &JsValue) -> Result<Requester> {
         Some(s) => AuthScheme::parse(&s)?,
         None => AuthScheme::Bearer,
     };
-    check_transport(&o)?;
     let fetch = match o.function(client::FETCH) {
         Some(f) => Fetch::Injected(f),
         None => Fetch::Global,
@@ -116,19 +115,6 @@ fn read_options(options: &JsValue) -> Result<Requester> {
         max_event_bytes,
         header_cache: Default::default(),
     })
-}
-
-/// `transport: "node"`, `h2c` and `ca` are read by the package's Node entry, which takes them
-/// out of the options before they reach here: seen here, they ask for what this runtime (or a
-/// given `fetch`) does not have.
-fn check_transport(o: &Opts) -> Result<()> {
-    let node = o.string(client::TRANSPORT).is_some_and(|t| t == "node");
-    if node || o.boolean(client::H2C).is_some() || o.string(client::CA).is_some() {
-        return Err(Error::config(
-            "transport \"node\" (and h2c, ca) needs Node and no fetch option",
-        ));
-    }
-    Ok(())
 }
 
 impl Baseten {

@@ -15,7 +15,9 @@ use crate::core::options::{Field, Table, Ty};
 fn has_type(v: &JsValue, ty: &Ty) -> bool {
     match ty {
         Ty::Str => v.is_string(),
-        Ty::OneOf(values) => v.as_string().is_some_and(|s| values.contains(&s.as_str())),
+        Ty::OneOf(values) | Ty::Node(values) => {
+            v.as_string().is_some_and(|s| values.contains(&s.as_str()))
+        }
         Ty::Num | Ty::Ints(_) => v.as_f64().is_some_and(f64::is_finite),
         Ty::Limit => v
             .as_f64()
@@ -99,7 +101,9 @@ impl<'a> Opts<'a> {
 
     /// The raw field, `None` when missing, `undefined` or `null`.
     pub fn get(&self, field: &Field) -> Option<JsValue> {
-        debug_assert!(
+        // (The table's name is in debug builds only.)
+        #[cfg(debug_assertions)]
+        assert!(
             self.table.has(field.key),
             "{} is not in {}",
             field.key,

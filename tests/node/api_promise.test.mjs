@@ -160,3 +160,15 @@ test("a caller's abort still stops a body read after the headers", async () => {
   await assert.rejects(p, { name: "AbortError" });
   assert.ok(Date.now() - t0 < 1500);
 });
+
+test("the CommonJS entry (node.cjs) too gives WHATWG Responses over the Node transport", async () => {
+  const { createRequire } = await import("node:module");
+  const cjs = createRequire(import.meta.url)("../../pkg/node.cjs");
+  const client = new cjs.Baseten({ apiKey: "test-key", baseUrl: mock.url, openaiBaseUrl: `${mock.url}/v1` });
+  const res = await client.chat.completions.create(chat()).asResponse();
+  assert.ok(res instanceof Response);
+  assert.equal((await res.json()).object, "chat.completion");
+  const { response } = await client.chat.completions.create(chat()).withResponse();
+  assert.ok(response instanceof Response);
+  assert.equal(response.bodyUsed, true);
+});

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import http2 from "node:http2";
 import https from "node:https";
 import { once } from "node:events";
-import { Baseten, APIConnectionError } from "../../pkg/node.mjs";
+import { Baseten, APIConnectionError, ConfigurationError } from "../../pkg/node.mjs";
 import { selfSignedCert } from "./tls-cert.mjs";
 
 const KEY = "sk-node-transport-test";
@@ -191,7 +191,17 @@ test("backpressure: a body nobody reads stops the server (HTTP/2 flow control), 
   stream.abort();
 });
 
-test("transport: \"node\" with a fetch of one's own is refused, h2c needs the node transport", () => {
-  assert.throws(() => new Baseten({ apiKey: KEY, transport: "node", fetch }), /transport "node"/);
-  assert.throws(() => new Baseten({ apiKey: KEY, transport: "fetch", h2c: true }), /transport "node" \(and h2c, ca\) needs Node/);
+test("the Node transport's options: refused beside a fetch of one's own or with transport \"fetch\", and of the wrong type", () => {
+  const refused = (options, message) =>
+    assert.throws(() => new Baseten({ apiKey: KEY, ...options }), (e) => e instanceof ConfigurationError && message.test(e.message), JSON.stringify(options));
+  refused({ transport: "node", fetch }, /^options: transport "node" needs the Node transport, but a fetch option was given$/);
+  refused({ ca: cert, fetch }, /^options: ca needs the Node transport, but a fetch option was given$/);
+  refused({ transport: "fetch", h2c: true }, /^options: h2c needs the Node transport, but transport is "fetch"$/);
+  refused({ transport: "fetch", h2c: false }, /h2c needs the Node transport/);
+  refused({ transport: "http2" }, /^options\.transport must be "fetch" or "node"$/);
+  refused({ h2c: "yes" }, /^options\.h2c must be a boolean$/);
+  refused({ ca: 1 }, /^options\.ca must be a string$/);
+  // Left out (undefined or null, as the wasm's reader has it), they ask for nothing.
+  new Baseten({ apiKey: KEY, transport: "fetch", h2c: undefined, ca: null, fetch });
+  new Baseten({ apiKey: KEY, transport: null, fetch });
 });

@@ -1,5 +1,6 @@
 // A self-signed certificate for 127.0.0.1 and localhost, made at test time with the openssl
-// CLI into a fresh temporary directory: `{ key, cert }` as PEM text.
+// CLI (scripts/setup.sh installs it when missing) into a fresh temporary directory: `{ key, cert }`
+// as PEM text.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

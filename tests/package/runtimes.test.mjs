@@ -5,7 +5,14 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startMock } from "./lib/mock.mjs";
-import { BIN, makeProject, run, ok, parseSmoke, assertSmoke, smokeCore } from "./lib/harness.mjs";
+import { readFileSync } from "node:fs";
+import { BIN, TEST_DIR, makeProject, run, ok, parseSmoke, assertSmoke, smokeCore } from "./lib/harness.mjs";
+
+const transportSmoke = () => readFileSync(join(TEST_DIR, "fixtures/transport-smoke.mjs"), "utf8");
+// Refusals: the wasm's own where no Node entry runs (Deno's entry, as browsers and workerd), the
+// Node entry's in Bun and Deno.
+const WASM_REFUSAL = /^options\.(transport|h2c|ca) must be left out: it needs the Node transport \(Node, with no fetch option\)$/;
+const ENTRY_REFUSAL = /^options: (transport "node"|h2c|ca) needs the Node transport, but this runtime is not Node \(Bun and Deno use fetch\)$/;
 
 let mock;
 const projects = [];
@@ -32,8 +39,47 @@ import("./smoke-core.mjs").then(async ({ runSmoke }) => {
 });
 `;
 
+/** A script printing `TRANSPORT {...}` (fixtures/transport-smoke.mjs) with the package imported from `from`. */
+const transportScript = (url, from = "baseten-edge") => `import * as lib from ${JSON.stringify(from)};
+import { transportSmoke } from "./transport-smoke.mjs";
+const result = await transportSmoke(lib, ${JSON.stringify(url)});
+console.log("TRANSPORT " + JSON.stringify(result));
+`;
+const transportScriptCjs = (url) => `const lib = require("baseten-edge");
+import("./transport-smoke.mjs").then(async ({ transportSmoke }) => {
+  console.log("TRANSPORT " + JSON.stringify(await transportSmoke(lib, ${JSON.stringify(url)})));
+});
+`;
+
+/** The `TRANSPORT {...}` line of a transport script's output. */
+function parseTransport(res, what) {
+  const line = ok(res, what).stdout.split("\n").find((l) => l.startsWith("TRANSPORT "));
+  assert.ok(line, `${what}: no TRANSPORT line in:\n${res.stdout}`);
+  return JSON.parse(line.slice(10));
+}
+
+/**
+ * A transport result: the calls went through the global fetch or not (the Node transport), and
+ * the Node transport's options were taken (Node) or refused with a ConfigurationError matching
+ * `refused` (elsewhere).
+ */
+function assertTransport(r, { globalFetch, refused }) {
+  assert.deepEqual(r.predict, { prompt: "hello", n: 1 });
+  assert.deepEqual(r.response, { isResponse: true, status: 200 });
+  if (globalFetch) assert.equal(r.globalFetchCalls, 2, "both calls went through the global fetch");
+  else assert.equal(r.globalFetchCalls, 0, "the Node transport, not the global fetch");
+  assert.equal(r.explicitFetchCalls, 1, 'transport: "fetch" goes through the global fetch');
+  for (const name of ["transport", "h2c", "ca"]) {
+    if (refused === null) assert.equal(r.nodeOptions[name], "taken", name);
+    else {
+      assert.equal(r.nodeOptions[name].configurationError, true, `${name}: ${JSON.stringify(r.nodeOptions[name])}`);
+      assert.match(r.nodeOptions[name].message, refused, name);
+    }
+  }
+}
+
 async function project(name, type, files) {
-  const p = await makeProject(name, { type, files: { "smoke-core.mjs": smokeCore(), ...files } });
+  const p = await makeProject(name, { type, files: { "smoke-core.mjs": smokeCore(), "transport-smoke.mjs": transportSmoke(), ...files } });
   projects.push(p);
   return p;
 }
@@ -69,4 +115,21 @@ test("Bun (npm package bun): import and require", { timeout: 90_000 }, async () 
   assert.match(esm.resolved, /\/node_modules\/baseten-edge\/node\.mjs$/);
   const cjs = parseSmoke(ok(await run(join(BIN, "bun"), ["smoke.cjs"], { cwd: p.dir, env, timeout: 60_000 }), "bun smoke.cjs").stdout);
   assertSmoke(cjs);
+});
+
+test("transports: Node's entries (import, require) use the Node transport; Deno (its entry and node.mjs) and Bun (import, require) use the global fetch and refuse the Node transport's options", { timeout: 180_000 }, async () => {
+  const files = { "t.mjs": transportScript(mock.url), "t.cjs": transportScriptCjs(mock.url), "t-node.mjs": transportScript(mock.url, "./node_modules/baseten-edge/node.mjs") };
+  const p = await project("transports", "module", files);
+  for (const script of ["t.mjs", "t.cjs"]) {
+    assertTransport(parseTransport(await run("node", [script], { cwd: p.dir, timeout: 30_000 }), `node ${script}`), { globalFetch: false, refused: null });
+  }
+  const denoEnv = { DENO_DIR: join(p.dir, ".deno"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+  const deno = (script) => run(join(BIN, "deno"), ["run", "--allow-net=127.0.0.1", "--allow-read=.", "--allow-env", "--allow-sys", script], { cwd: p.dir, env: denoEnv, timeout: 60_000 });
+  assertTransport(parseTransport(await deno("t.mjs"), "deno t.mjs"), { globalFetch: true, refused: WASM_REFUSAL });
+  assertTransport(parseTransport(await deno("t-node.mjs"), "deno t-node.mjs"), { globalFetch: true, refused: ENTRY_REFUSAL });
+  const bunEnv = { BUN_INSTALL_CACHE_DIR: join(p.dir, ".bun-cache"), NO_COLOR: "1" };
+  for (const script of ["t.mjs", "t.cjs"]) {
+    const res = await run(join(BIN, "bun"), [script], { cwd: p.dir, env: bunEnv, timeout: 60_000 });
+    assertTransport(parseTransport(res, `bun ${script}`), { globalFetch: true, refused: ENTRY_REFUSAL });
+  }
 });

@@ -401,6 +401,35 @@ async fn bad_configuration_is_refused_before_any_request() {
     }
 }
 
+/// The Node transport's options reach the wasm only where the package's Node entry did not take
+/// them (browsers, workerd, Deno's entry): refused, naming the Node transport; `transport:
+/// "fetch"` is taken, and requests go through the global fetch.
+#[wasm_bindgen_test]
+async fn the_node_transports_options_are_refused_and_transport_fetch_taken() {
+    let node_only: [(&str, JsValue); 4] = [
+        ("transport", "node".into()),
+        ("h2c", JsValue::TRUE),
+        ("h2c", JsValue::FALSE),
+        ("ca", "-----BEGIN CERTIFICATE-----".into()),
+    ];
+    for (key, value) in node_only {
+        let opts = obj(&[
+            ("apiKey", KEY.into()),
+            ("baseUrl", mock().into()),
+            (key, value),
+        ]);
+        let e = Baseten::new(Some(opts)).err().expect("must be refused");
+        assert_eq!(s(&e, "name"), "ConfigurationError", "{}", describe(&e));
+        assert_eq!(
+            s(&e, "message"),
+            format!("options.{key} must be left out: it needs the Node transport (Node, with no fetch option)")
+        );
+    }
+    let c = client(&[("transport", "fetch".into())]);
+    let out = ok(c.predict(json(r#"{"n":1}"#), None)).await;
+    assert_eq!(stringify(&out), r#"{"n":1}"#);
+}
+
 #[wasm_bindgen_test]
 async fn model_host_urls_are_built_from_the_id() {
     // No request leaves: an injected fetch records the URL and fails.
