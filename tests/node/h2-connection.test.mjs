@@ -195,3 +195,122 @@ test("broken HTTP/2 from the server: a typed failure naming what broke, never a 
     }, name);
   }
 });
+
+/** A TCP proxy to `port` that hands the server's bytes on in random pieces of 1-`most` bytes. */
+async function choppingProxy(port, seed, most) {
+  let x = seed;
+  const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) % most) + 1;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, "127.0.0.1");
+    client.pipe(upstream);
+    const queue = [];
+    let pumping = false;
+    const pump = () => {
+      if (queue.length === 0) {
+        pumping = false;
+        return;
+      }
+      const buf = queue[0];
+      const n = Math.min(rand(), buf.length);
+      client.write(buf.subarray(0, n));
+      if (n === buf.length) queue.shift();
+      else queue[0] = buf.subarray(n);
+      setImmediate(pump);
+    };
+    upstream.on("data", (d) => {
+      queue.push(d);
+      if (!pumping) {
+        pumping = true;
+        pump();
+      }
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    upstream.on("error", end);
+    client.on("error", end);
+  });
+  return listen(server);
+}
+
+test("the server's bytes in random pieces (1-7 and 1-200 bytes): every answer whole and in place", { timeout: 60_000 }, async () => {
+  const server = http2.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json", "x-request-id": `rid-${body.length}`, "set-cookie": ["a=1", "b=2"] });
+      res.end(JSON.stringify({ got: body, pad: "p".repeat(body.length * 37) }));
+    });
+  });
+  const origin = await listen(server);
+  for (const [seed, most] of [[1, 7], [2, 200], [3, 7]]) {
+    const proxied = await choppingProxy(Number(new URL(origin).port), seed, most);
+    const fetch = nodeFetch({ h2c: true });
+    const answers = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+      const body = `item-${i}-${"q".repeat(i * 13)}`;
+      const res = await fetch(`${proxied}/x`, { method: "POST", body });
+      assert.equal(res.headers.get("x-request-id"), `rid-${body.length}`);
+      assert.deepEqual(res.headers.getSetCookie(), ["a=1", "b=2"]);
+      const v = JSON.parse(await res.text());
+      assert.equal(v.got, body);
+      assert.equal(v.pad.length, body.length * 37);
+      return v.got;
+    }));
+    assert.equal(answers.length, 40);
+  }
+});
+
+test("a request body never outruns the server's windows: 1,000 bytes, then as WINDOW_UPDATEs allow", { timeout: 30_000 }, async () => {
+  let data = 0;
+  let sock;
+  let ready;
+  const connected = new Promise((ok) => (ready = ok));
+  const server = net.createServer((s) => {
+    sock = s;
+    let buf = Buffer.alloc(0);
+    let preface = false;
+    s.on("data", (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (!preface && buf.length >= 24) {
+        buf = buf.subarray(24);
+        preface = true;
+        // SETTINGS: INITIAL_WINDOW_SIZE 1000 (streams); the connection window stays 65,535.
+        const p = Buffer.alloc(6);
+        p.writeUInt16BE(4, 0);
+        p.writeUInt32BE(1000, 2);
+        s.write(frame(4, 0, 0, p));
+        ready();
+      }
+      while (preface && buf.length >= 9) {
+        const len = buf.readUIntBE(0, 3);
+        if (buf.length < 9 + len) break;
+        if (buf[3] === 0) data += len;
+        buf = buf.subarray(9 + len);
+      }
+    });
+    s.on("error", () => {});
+  });
+  const url = await listen(server);
+  const fetch = nodeFetch({ h2c: true });
+  // The server's SETTINGS first, then a 6,000-byte body.
+  const warm = fetch(`${url}/warm`).catch(() => {});
+  await connected;
+  await new Promise((ok) => setTimeout(ok, 100));
+  const sent = fetch(`${url}/up`, { method: "POST", body: Buffer.alloc(6000, 1) }).catch(() => {});
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(data, 1000, "the first window");
+  const wu = (id, n) => {
+    const p = Buffer.alloc(4);
+    p.writeUInt32BE(n, 0);
+    return frame(8, 0, id, p);
+  };
+  sock.write(wu(3, 2500));
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(data, 3500, "after a stream WINDOW_UPDATE of 2,500");
+  sock.write(wu(3, 10_000));
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(data, 6000, "the rest");
+  sock.destroy();
+  await Promise.all([warm, sent]);
+});
