@@ -106,6 +106,8 @@ class H2Stream extends EventEmitter {
     this.sendWindow = conn.peerInitialWindow;
     /** @type {Buffer | null} the part of the request body still to send */
     this.pending = null;
+    /** data came for it in the socket read being handled */
+    this.touched = false;
   }
   pause() {
     this.flowing = false;
@@ -114,6 +116,8 @@ class H2Stream extends EventEmitter {
   resume() {
     this.flowing = true;
     const q = this.queue;
+    // What came while paused (or in one socket read) goes to the reader as one chunk.
+    if (q.length > 1) q.splice(0, q.length, Buffer.concat(q));
     while (this.flowing && q.length > 0) this.deliver(/** @type {Buffer} */ (q.shift()));
     if (this.flowing) this.maybeEnd();
     return this;
@@ -126,11 +130,6 @@ class H2Stream extends EventEmitter {
       this.credit = 0;
     }
     this.emit("data", chunk);
-  }
-  /** @param {Buffer} chunk */
-  push(chunk) {
-    if (this.flowing && this.queue.length === 0) this.deliver(chunk);
-    else this.queue.push(chunk);
   }
   maybeEnd() {
     if (this.remoteEnded && this.queue.length === 0 && !this.readableEnded) {
@@ -192,6 +191,8 @@ class H2Connection {
     this.rest = null;
     /** @type {{ id: number, flags: number, parts: Buffer[], size: number } | null} a header block awaiting CONTINUATION */
     this.cont = null;
+    /** @type {H2Stream[]} streams that got data in the socket read being handled */
+    this.touched = [];
     /** @type {Set<H2Stream>} streams with body bytes waiting for window */
     this.blocked = new Set();
     /** @type {ReturnType<typeof setTimeout> | null} */
@@ -398,6 +399,15 @@ class H2Connection {
       this.onFrame(type, flags, id, payload);
     }
     if (!this.destroyed && at < buf.length) this.rest = buf.subarray(at);
+    // The DATA frames of one read reach each reader as one chunk (a token stream sends many).
+    const t = this.touched;
+    if (t.length > 0) {
+      this.touched = [];
+      for (const s of t) {
+        s.touched = false;
+        if (s.flowing) s.resume();
+      }
+    }
     if (this.recvCredit >= CONN_WINDOW / 2) {
       this.windowUpdate(0, this.recvCredit);
       this.recvCredit = 0;
@@ -462,7 +472,13 @@ class H2Connection {
     }
     // Padding is given back at once; the data when its reader takes it.
     s.credit += p.length - data.length;
-    if (data.length > 0) s.push(data);
+    if (data.length > 0) {
+      s.queue.push(data);
+      if (!s.touched) {
+        s.touched = true;
+        this.touched.push(s);
+      }
+    }
     if (flags & END_STREAM) this.remoteEnd(s);
   }
 

@@ -117,13 +117,29 @@ class NodeResponse {
             else c.close();
             return;
           }
-          src.on("data", (d) => {
-            if (done) return;
+          // The chunks of one socket read (an HTTP/1.1 parser gives each chunk of a chunked
+          // body on its own: a token stream sends many) reach the reader as one, at the end of
+          // the tick.
+          /** @type {Buffer[] | null} */
+          let parts = null;
+          const flush = () => {
+            const p = parts;
+            parts = null;
+            if (done || p === null) return;
+            const d = p.length === 1 ? p[0] : Buffer.concat(p);
             c.enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
             if (/** @type {number} */ (c.desiredSize) <= 0) src.pause();
+          };
+          src.on("data", (d) => {
+            if (done) return;
+            if (parts === null) {
+              parts = [d];
+              process.nextTick(flush);
+            } else parts.push(d);
           });
           src.on("end", () => {
             if (!done) {
+              flush();
               done = true;
               c.close();
             }
