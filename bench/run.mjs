@@ -177,6 +177,14 @@ try {
         }
       }
     }
+    const st = r.results.streams;
+    if (st) {
+      for (const who of ["stream: ours", "stream: ours (node h2c)", "stream: openai"]) {
+        const rs = ratio(st[who].median, st["stream: ours (fetch)"].median);
+        const label = who === "stream: ours" ? "ours (node http/1.1, the default)" : who.slice(8);
+        row(area, `chat streams/s (50 tokens), concurrency 16: ${label} / ours (fetch)`, spread(st[who]), spread(st["stream: ours (fetch)"]), `${rs.toFixed(2)}x`, "-", null);
+      }
+    }
   }
   if (SECTIONS.includes("batch")) {
     log("3/5 batch (20,000 and 100,000 items, batch 16, concurrency 64; each transport) ...");

@@ -57,4 +57,30 @@ for (const concurrency of [1, 64]) {
   }
   results[`c${concurrency}`] = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, stats(v)]));
 }
-report({ section: "requests", n: N, results });
+// Streamed chat completions (50 tokens each, the mock at --token-rate 0) on each transport, and
+// openai-node's stream: whole streams per second at concurrency 16.
+const STREAMS = Number(process.env.STREAMS || 400);
+const STREAM_BODY = { ...CHAT, stream: true, max_tokens: 50 };
+async function drain(stream) {
+  let n = 0;
+  for await (const c of stream) if (c.choices?.[0]?.delta?.content) n++;
+  if (n !== 50) throw new Error(`a stream of ${n} tokens, not 50`);
+}
+const streamers = {
+  "stream: ours": async () => drain(await ours.chat.completions.create(STREAM_BODY)),
+  "stream: ours (node h2c)": async () => drain(await oursH2c.chat.completions.create(STREAM_BODY)),
+  "stream: ours (fetch)": async () => drain(await oursFetch.chat.completions.create(STREAM_BODY)),
+  "stream: openai": async () => drain(await openai.chat.completions.create(STREAM_BODY)),
+};
+const streamRates = Object.fromEntries(Object.keys(streamers).map((k) => [k, []]));
+for (let round = 0; round <= RUNS; round++) {
+  for (const [name, fn] of Object.entries(streamers)) {
+    const n = round === 0 ? 50 : STREAMS;
+    globalThis.gc?.();
+    const t0 = performance.now();
+    await within(120_000, pool(n, 16, fn), `streams ${name}`);
+    if (round > 0) streamRates[name].push(n / ((performance.now() - t0) / 1000));
+  }
+}
+results.streams = Object.fromEntries(Object.entries(streamRates).map(([k, v]) => [k, stats(v)]));
+report({ section: "requests", n: N, streams: STREAMS, results });
