@@ -1,6 +1,6 @@
 // Node ESM entry (also Bun's): the web build, initialised synchronously from the .wasm next to it.
 // `Baseten` picks its transport first (node_transport.cjs): on Node, unless the options say
-// `transport: "fetch"` or give a `fetch`, requests go over node:http2 / node:http(s) instead of
+// `transport: "fetch"` or give a `fetch`, requests go over the package's HTTP/2 client / node:http(s) instead of
 // the global fetch; on Bun and Deno (which may load this file too) fetch stays the transport.
 import { readFileSync } from "node:fs";
 import { initSync, Baseten as WasmBaseten, ConfigurationError } from "./web/baseten_edge.js";

@@ -1,5 +1,5 @@
 // The responses of the Node transport (node_transport.cjs): what `fetch` gives (status, headers,
-// text(), json(), a ReadableStream body, ...) over a node:http2 stream or a node:http response,
+// text(), json(), a ReadableStream body, ...) over an HTTP/2 stream (h2_connection.cjs) or a node:http response,
 // without building a WHATWG Response per request (that costs about as much as the request
 // itself on Node). The body waits, paused, until it is read (no unbounded buffering): text()
 // gathers it, `body` is a pull-based ReadableStream that pauses the source when its queue is

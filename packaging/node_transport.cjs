@@ -325,7 +325,7 @@ function isNode() {
   return typeof g.Bun === "undefined" && typeof g.Deno === "undefined" && typeof process === "object" && !!process.versions && !!process.versions.node && !process.versions.bun;
 }
 
-/** The transports made so far, one per (h2c, ca): clients with the same options share sessions. */
+/** The transports made so far, one per (h2c, ca): clients with the same options share connections. */
 const shared = new Map();
 
 /** The shared Node transport for these options. */

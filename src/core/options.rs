@@ -269,8 +269,9 @@ table! {
         /// A fetch-compatible function to use instead of the global `fetch`.
         FETCH = "fetch": Fetch, Absent("a JavaScript function");
         /// How requests are sent: `"fetch"` (the global `fetch`, or the `fetch` given), or `"node"`:
-        /// Node's own `node:http2` (h2 over TLS by ALPN, several sessions, many streams each) with
-        /// `node:http(s)` keep-alive where the server has no HTTP/2. Default: `"node"` when the
+        /// the package's own HTTP/2 client on Node's sockets (h2 over TLS by ALPN, several
+        /// connections, many streams each) with `node:http(s)` keep-alive where the server has no
+        /// HTTP/2. Default: `"node"` when the
         /// package is imported in Node and no `fetch` is given, `"fetch"` everywhere else (browsers,
         /// workers, Deno, Bun); `"node"` exists only in Node.
         TRANSPORT = "transport": OneOf(&["fetch", "node"]), Flag("transport"), node;

@@ -28,7 +28,7 @@ export interface BasetenOptions {
   headers?: Record<string, string> | Headers;
   /** A fetch-compatible function to use instead of the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** How requests are sent: `"fetch"` (the global `fetch`, or the `fetch` given), or `"node"`: Node's own `node:http2` (h2 over TLS by ALPN, several sessions, many streams each) with `node:http(s)` keep-alive where the server has no HTTP/2. Default: `"node"` when the package is imported in Node and no `fetch` is given, `"fetch"` everywhere else (browsers, workers, Deno, Bun); `"node"` exists only in Node. */
+  /** How requests are sent: `"fetch"` (the global `fetch`, or the `fetch` given), or `"node"`: the package's own HTTP/2 client on Node's sockets (h2 over TLS by ALPN, several connections, many streams each) with `node:http(s)` keep-alive where the server has no HTTP/2. Default: `"node"` when the package is imported in Node and no `fetch` is given, `"fetch"` everywhere else (browsers, workers, Deno, Bun); `"node"` exists only in Node. */
   transport?: "fetch" | "node";
   /** With `transport: "node"`: HTTP/2 without TLS for `http://` URLs, by prior knowledge (h2c), for a local server that speaks it (otherwise `http://` goes over HTTP/1.1). */
   h2c?: boolean;
