@@ -572,8 +572,10 @@ class H2Connection {
     if (s.flowing) s.maybeEnd();
     if (s.localEnded) this.close(s);
     else {
-      // A complete answer before the whole request was sent: stop sending (RFC 9113 8.1).
-      this.reset(s, E.NO_ERROR);
+      // A complete answer before the whole request was sent: stop sending (RFC 9113 8.1); what
+      // came stays for the reader.
+      this.frame(T.RST_STREAM, 0, s.id, u32(E.NO_ERROR));
+      this.close(s);
     }
   }
 

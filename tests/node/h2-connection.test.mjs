@@ -314,3 +314,20 @@ test("a request body never outruns the server's windows: 1,000 bytes, then as WI
   sock.destroy();
   await Promise.all([warm, sent]);
 });
+
+test("an answer that comes before the whole request body was sent (a 413): the body of the answer arrives whole", { timeout: 30_000 }, async () => {
+  const server = http2.createServer({ settings: { initialWindowSize: 1024 } });
+  server.on("stream", (stream) => {
+    // Reads nothing: the client's body waits for window while the answer goes out whole.
+    stream.respond({ ":status": 413, "content-type": "application/json" });
+    stream.end(JSON.stringify({ error: "too large", pad: "z".repeat(50_000) }));
+  });
+  const url = await listen(server);
+  const fetch = nodeFetch({ h2c: true });
+  const res = await fetch(`${url}/up`, { method: "POST", body: Buffer.alloc(2 << 20, 1) });
+  assert.equal(res.status, 413);
+  // Read late, after the stream is over on the server's side.
+  await new Promise((ok) => setTimeout(ok, 100));
+  const v = JSON.parse(await res.text());
+  assert.equal(v.pad.length, 50_000);
+});
