@@ -2,38 +2,18 @@
 // not write (Node's http2, that is nghttp2): flow control both ways, CONTINUATION, informational
 // responses and trailers, the server's stream limit, PING, abort; and against a raw socket that
 // speaks broken HTTP/2: a typed failure, never a hang.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import net from "node:net";
-import { once } from "node:events";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 
-const { nodeFetch } = createRequire(import.meta.url)("../../pkg/node_transport.cjs");
-const servers = [];
-after(() => Promise.all(servers.map((s) => new Promise((ok) => s.close(() => ok())))));
+import { listen } from "./listen.mjs";
 
-async function listen(server) {
-  const sockets = new Set();
-  server.on("session", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  const close = server.close.bind(server);
-  server.close = (cb) => {
-    for (const s of sockets) s.destroy();
-    return close(cb);
-  };
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${server.address().port}`;
-}
+const { nodeFetch } = createRequire(import.meta.url)("../../pkg/node_transport.cjs");
+/** Starts `server` (listen.mjs); resolves to its http:// origin. */
+const origin = async (server) => `http://127.0.0.1:${await listen(server)}`;
 
 const sha = (b) => createHash("sha256").update(b).digest("hex");
 const within = (ms, p, what) => Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`${what}: no answer in ${ms} ms`)), ms).unref())]);
@@ -53,7 +33,7 @@ test("flow control both ways: a 6 MiB request to a server with a 1 KiB window, a
       res.end(req.url === "/big" ? big : "");
     });
   });
-  const url = await listen(server);
+  const url = await origin(server);
   const fetch = nodeFetch({ h2c: true });
   const body = Buffer.alloc(6 << 20, 7);
   const res = await fetch(`${url}/up`, { method: "POST", body });
@@ -80,7 +60,7 @@ test("a response header block over 16 KiB (CONTINUATION frames), repeated set-co
     stream.respond({ ":status": 200, "x-big": "b".repeat(40_000), "set-cookie": ["a=1", "b=2"], "x-n": "1" });
     stream.end("{}");
   });
-  const url = await listen(server);
+  const url = await origin(server);
   const fetch = nodeFetch({ h2c: true });
   const res = await fetch(`${url}/big-headers`);
   assert.equal(res.headers.get("x-big").length, 40_000);
@@ -105,7 +85,7 @@ test("the server's SETTINGS_MAX_CONCURRENT_STREAMS holds: requests wait for room
     }, 5);
   });
   server.on("session", (s) => s.on("frameError", () => (refused += 1)));
-  const url = await listen(server);
+  const url = await origin(server);
   const fetch = nodeFetch({ h2c: true });
   // Let the server's SETTINGS arrive on a first connection, then 120 requests at once.
   await (await fetch(`${url}/warm`)).text();
@@ -132,7 +112,7 @@ test("PING from the server is answered; an aborted request resets its stream wit
     stream.respond({ ":status": 200 });
     stream.end("ok");
   });
-  const url = await listen(server);
+  const url = await origin(server);
   const fetch = nodeFetch({ h2c: true });
   assert.equal(await (await fetch(`${url}/`)).text(), "ok");
   const rtt = await new Promise((ok, no) => session.ping((e, ms) => (e ? no(e) : ok(ms))));
@@ -146,8 +126,11 @@ test("PING from the server is answered; an aborted request resets its stream wit
   assert.equal(await within(5000, reset, "server close"), http2.constants.NGHTTP2_CANCEL);
 });
 
-/** A raw server: answers the preface with SETTINGS, then `bad` (bytes) once a request comes. */
-async function hostile(bad) {
+/**
+ * A raw server: answers the preface with SETTINGS, then `bad` (bytes) once a request comes (and
+ * with `cut`, closes the connection 50 ms later).
+ */
+async function hostile(bad, cut = false) {
   const server = net.createServer((sock) => {
     let seen = 0;
     sock.on("data", (d) => {
@@ -156,11 +139,12 @@ async function hostile(bad) {
         sock.write(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]));
         sock.write(bad);
         seen = -Infinity;
+        if (cut) setTimeout(() => sock.end(), 50);
       }
     });
     sock.on("error", () => {});
   });
-  return listen(server);
+  return origin(server);
 }
 const frame = (type, flags, id, payload) => {
   const h = Buffer.alloc(9);
@@ -181,11 +165,7 @@ test("broken HTTP/2 from the server: a typed failure naming what broke, never a 
     "a cut mid-frame": [Buffer.from([0, 0, 10, 1, 4, 0, 0, 0, 1, 0x88]), /closed/],
   };
   for (const [name, [bytes, why]] of Object.entries(cases)) {
-    const url = await hostile(name === "a cut mid-frame" ? bytes : Buffer.concat([bytes]));
-    if (name === "a cut mid-frame") {
-      // The server closes after half a frame.
-      servers.at(-1).on("connection", (s) => setTimeout(() => s.end(), 50));
-    }
+    const url = await hostile(bytes, name === "a cut mid-frame");
     const fetch = nodeFetch({ h2c: true });
     await assert.rejects(within(5000, fetch(`${url}/`), name), (e) => {
       assert.ok(e instanceof TypeError, `${name}: ${e}`);
@@ -231,7 +211,7 @@ async function choppingProxy(port, seed, most) {
     upstream.on("error", end);
     client.on("error", end);
   });
-  return listen(server);
+  return origin(server);
 }
 
 test("the server's bytes in random pieces (1-7 and 1-200 bytes): every answer whole and in place", { timeout: 60_000 }, async () => {
@@ -243,9 +223,9 @@ test("the server's bytes in random pieces (1-7 and 1-200 bytes): every answer wh
       res.end(JSON.stringify({ got: body, pad: "p".repeat(body.length * 37) }));
     });
   });
-  const origin = await listen(server);
+  const served = await origin(server);
   for (const [seed, most] of [[1, 7], [2, 200], [3, 7]]) {
-    const proxied = await choppingProxy(Number(new URL(origin).port), seed, most);
+    const proxied = await choppingProxy(Number(new URL(served).port), seed, most);
     const fetch = nodeFetch({ h2c: true });
     const answers = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
       const body = `item-${i}-${"q".repeat(i * 13)}`;
@@ -291,7 +271,7 @@ test("a request body never outruns the server's windows: 1,000 bytes, then as WI
     });
     s.on("error", () => {});
   });
-  const url = await listen(server);
+  const url = await origin(server);
   const fetch = nodeFetch({ h2c: true });
   // The server's SETTINGS first, then a 6,000-byte body.
   const warm = fetch(`${url}/warm`).catch(() => {});
@@ -322,7 +302,7 @@ test("an answer that comes before the whole request body was sent (a 413): the b
     stream.respond({ ":status": 413, "content-type": "application/json" });
     stream.end(JSON.stringify({ error: "too large", pad: "z".repeat(50_000) }));
   });
-  const url = await listen(server);
+  const url = await origin(server);
   const fetch = nodeFetch({ h2c: true });
   const res = await fetch(`${url}/up`, { method: "POST", body: Buffer.alloc(2 << 20, 1) });
   assert.equal(res.status, 413);

@@ -3,37 +3,16 @@
 // HTTP/1.1, h2c by prior knowledge, and connection resets, stream resets and GOAWAY in the
 // middle of a batch: the batch completes with every item (retries) or fails with typed errors,
 // never hangs or loses items.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import https from "node:https";
-import { once } from "node:events";
 import { Baseten, APIConnectionError, ConfigurationError } from "../../pkg/node.mjs";
 import { selfSignedCert } from "./tls-cert.mjs";
+import { listen } from "./listen.mjs";
 
 const KEY = "sk-node-transport-test";
 const { key, cert } = selfSignedCert();
-const servers = [];
-after(() => Promise.all(servers.map((s) => new Promise((ok) => s.close(() => ok())))));
-
-/** Starts `server` on 127.0.0.1; resolves to its port. Sessions are destroyed at the end. */
-async function listen(server) {
-  const sessions = new Set();
-  server.on("session", (s) => {
-    sessions.add(s);
-    s.on("close", () => sessions.delete(s));
-  });
-  const close = server.close.bind(server);
-  server.close = (cb) => {
-    for (const s of sessions) s.destroy();
-    return close(cb);
-  };
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return server.address().port;
-}
-
 /** Reads a request body as JSON, then answers `{ item, protocol }` with a request id. */
 function echo(req, res) {
   let body = "";
