@@ -179,37 +179,34 @@ impl Run {
     }
 }
 
-/// Sends job `i` once; the promise resolves (never rejects) with `tag` once `slot` holds the
-/// outcome. With hedging the request has an abort controller of its own (the losing copy is
-/// aborted; the batch aborts it when it stops); without, it follows its worker's signal, which
-/// the batch aborts when it stops: one controller per worker, not one per request.
+/// Sends job `i` once on an abort controller of its own (a hedged request: the losing copy is
+/// aborted; the batch aborts it when it stops); the promise resolves (never rejects) with `tag`
+/// once `slot` holds the outcome.
 fn launch(
     run: &Rc<Run>,
     i: usize,
     tag: u32,
     slot: Rc<RefCell<Option<Result<JsValue>>>>,
-    worker: &AbortSignal,
-) -> Result<(Promise, Option<AbortController>)> {
-    let ctl = match run.config.opts.hedge_delay_ms {
-        Some(_) => Some(controller()?),
-        None => None,
-    };
+) -> Result<(Promise, AbortController)> {
+    let ctl = controller()?;
     let run = run.clone();
-    let opts = run.call_opts(ctl.as_ref().map_or_else(|| worker.clone(), |c| c.signal()));
-    let id = ctl.as_ref().map(|c| run.active.add(c.clone()));
+    let opts = run.call_opts(ctl.signal());
+    let id = run.active.add(ctl.clone());
     let promise = future_to_promise(async move {
-        let job = &run.jobs[i];
-        let result = run
-            .client
-            .json("POST", &job.url, Some(&JsValue::from_str(&job.body)), &opts)
-            .await;
-        if let Some(id) = id {
-            run.active.remove(id);
-        }
+        let result = send(&run, i, &opts).await;
+        run.active.remove(id);
         *slot.borrow_mut() = Some(result);
         Ok(JsValue::from(tag))
     });
     Ok((promise, ctl))
+}
+
+/// Sends job `i` once.
+async fn send(run: &Run, i: usize, opts: &CallOpts) -> Result<JsValue> {
+    let job = &run.jobs[i];
+    run.client
+        .json("POST", &job.url, Some(&JsValue::from_str(&job.body)), opts)
+        .await
 }
 
 fn controller() -> Result<AbortController> {
@@ -231,15 +228,15 @@ fn take(slot: &Rc<RefCell<Option<Result<JsValue>>>>) -> Result<JsValue> {
         .unwrap_or_else(|| Err(Error::new(ErrorKind::Aborted, "the request was abandoned")))
 }
 
-/// One job: a single request, or with hedging a duplicate after `hedgeDelayMs` (budget
-/// permitting); the first success wins and the other request is aborted.
+/// One job: a single request (sent right here, on its worker's signal, which the batch aborts
+/// when it stops: no controller or promise of its own), or with hedging a duplicate after
+/// `hedgeDelayMs` (budget permitting); the first success wins and the other request is aborted.
 async fn one(run: &Rc<Run>, i: usize, worker: &AbortSignal) -> Result<JsValue> {
-    let first = Rc::new(RefCell::new(None));
-    let (p1, c1) = launch(run, i, 1, first.clone(), worker)?;
     let Some(hedge_ms) = run.config.opts.hedge_delay_ms else {
-        settled(&p1).await;
-        return take(&first);
+        return send(run, i, &run.call_opts(worker.clone())).await;
     };
+    let first = Rc::new(RefCell::new(None));
+    let (p1, c1) = launch(run, i, 1, first.clone())?;
     let (timer, _timer) = delay(hedge_ms);
     let raced = Promise::race(&Array::of2(&p1, &timer));
     if settled(&raced).await == 1 || !run.hedges.try_take() {
@@ -247,7 +244,7 @@ async fn one(run: &Rc<Run>, i: usize, worker: &AbortSignal) -> Result<JsValue> {
         return take(&first);
     }
     let second = Rc::new(RefCell::new(None));
-    let (p2, c2) = launch(run, i, 2, second.clone(), worker)?;
+    let (p2, c2) = launch(run, i, 2, second.clone())?;
     let winner = settled(&Promise::race(&Array::of2(&p1, &p2))).await;
     let (win, lose, lose_ctl, lose_p) = if winner == 2 {
         (&second, &first, &c1, &p1)
@@ -256,9 +253,7 @@ async fn one(run: &Rc<Run>, i: usize, worker: &AbortSignal) -> Result<JsValue> {
     };
     let result = take(win);
     if result.is_ok() {
-        if let Some(c) = lose_ctl {
-            c.abort();
-        }
+        lose_ctl.abort();
         return result;
     }
     settled(lose_p).await;
