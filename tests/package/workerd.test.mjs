@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { startMock } from "./lib/mock.mjs";
 import { assertSmoke, smokeCore } from "./lib/harness.mjs";
 import { runSmokeWorker } from "./lib/workerd.mjs";
+import { transportSmoke, WASM_REFUSAL, assertTransport } from "./lib/transport.mjs";
 
 let mock;
 before(async () => {
@@ -35,3 +36,8 @@ import wasm from "baseten-edge/baseten_edge_bg.wasm";
 lib.initSync({ module: wasm });`);
 });
 
+
+test("workerd: the package's calls go through the worker's global fetch, and the Node transport's options (transport, h2c, ca) are refused", { timeout: 120_000 }, async () => {
+  const { result } = await runSmokeWorker("transports", `import * as lib from "baseten-edge";`, mock.url, { "transport-smoke.mjs": transportSmoke() }, "./transport-smoke.mjs", "transportSmoke");
+  assertTransport(result, { globalFetch: true, refused: WASM_REFUSAL });
+});
