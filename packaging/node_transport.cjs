@@ -13,6 +13,7 @@
 // here, up to RESEND times, as browsers do.
 "use strict";
 
+const fs = require("node:fs");
 const http = require("node:http");
 const https = require("node:https");
 const net = require("node:net");
@@ -27,6 +28,14 @@ const MAX_SESSIONS = 4;
 const STREAMS_PER_SESSION = 32;
 /** An idle connection (no stream for this long) is closed. */
 const IDLE_MS = 30_000;
+/** How long the TLS connection that asks an https origin for HTTP/2 (ALPN) may take. */
+const PROBE_MS = 10_000;
+/**
+ * This transport's mark: `init.signal` may be the package's StopSignal (src/web/call.js, the
+ * same symbol), which has `aborted`, `reason` and "abort" listeners, all this file reads of a
+ * signal; the package then makes no AbortController per request.
+ */
+const TAKES_STOP_SIGNAL = Symbol.for("baseten-edge.takesStopSignal");
 
 /** fetch's error when no response came: a TypeError with the real reason in `cause`. */
 function fetchFailed(cause) {
@@ -38,6 +47,25 @@ function fetchFailed(cause) {
 function abortError(signal) {
   const r = signal && signal.reason;
   return r instanceof Error ? r : new DOMException("This operation was aborted", "AbortError");
+}
+
+/**
+ * Node's trusted certificate authorities (its bundled roots, and NODE_EXTRA_CA_CERTS when that
+ * file reads) with `ca` added: TLS's `ca` option replaces them, and `ca` is meant to add.
+ * @param {string} ca
+ */
+function trustedWith(ca) {
+  const list = [...tls.rootCertificates];
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) {
+    try {
+      list.push(fs.readFileSync(extra, "utf8"));
+    } catch {
+      // Node warns about an unreadable file itself and goes on without it: so does this.
+    }
+  }
+  list.push(ca);
+  return list;
 }
 
 /** A request body as bytes, or null for none; undefined for a kind this transport cannot send. */
@@ -92,8 +120,18 @@ class Origin {
     if (sock === undefined) {
       if (this.secure) {
         const s = tls.connect(this.tlsConnectOptions(["h2"]));
+        // A handshake that fails (an ALPN refusal among others), or a server that answers
+        // without h2: the next request asks the origin again (its own ALPN probe).
+        const ask = () => {
+          this.mode = null;
+          this.probe = null;
+        };
+        s.once("error", ask);
         s.once("secureConnect", () => {
-          if (s.alpnProtocol !== "h2") s.destroy(new Error(`the server no longer offers HTTP/2 (ALPN: ${s.alpnProtocol || "none"})`));
+          s.removeListener("error", ask);
+          if (s.alpnProtocol === "h2") return;
+          ask();
+          s.destroy(new Error(`the server no longer offers HTTP/2 (ALPN: ${s.alpnProtocol || "none"})`));
         });
         sock = s;
       } else {
@@ -145,6 +183,9 @@ class Origin {
           reject(e);
         };
         sock.on("error", failed);
+        // A server that takes the connection and says nothing must not hold the origin.
+        sock.setTimeout(PROBE_MS, () => sock.destroy(Object.assign(new Error(`the TLS handshake did not finish within ${PROBE_MS / 1000} s`), { code: "ETIMEDOUT" })));
+        sock.once("secureConnect", () => sock.setTimeout(0));
       });
     }
     return this.probe;
@@ -258,6 +299,8 @@ function h1send(origin, url, path, init, resolve, reject) {
   req.on("response", (res) => {
     responded = true;
     res.pause();
+    // A HEAD answer has no body to read: drained, so the socket goes back to the agent.
+    if (req.method === "HEAD") res.resume();
     res.on("end", () => {
       ended = true;
       done();
@@ -286,10 +329,10 @@ function h1send(origin, url, path, init, resolve, reject) {
  */
 function nodeFetch(options = {}) {
   const h2c = options.h2c === true;
-  const tlsOptions = options.ca === undefined ? {} : { ca: options.ca };
+  const tlsOptions = options.ca === undefined ? {} : { ca: trustedWith(options.ca) };
   /** @type {Map<string, Origin>} */
   const origins = new Map();
-  return function fetch(input, init = {}) {
+  const fetch = function fetch(input, init = {}) {
     const url = String(input);
     const cut = url.indexOf("/", url.indexOf("//") + 2);
     const key = cut < 0 ? url : url.slice(0, cut);
@@ -313,10 +356,25 @@ function nodeFetch(options = {}) {
       const o = origin;
       const go = () => (o.mode === "h2" ? h2send : h1send)(o, url, path, init, resolve, reject);
       const wait = o.ready();
-      if (wait === null) go();
-      else wait.then(go, (e) => reject(fetchFailed(e)));
+      if (wait === null) return go();
+      // Waiting for the origin's ALPN answer: an abort ends the wait at once.
+      const signal = init.signal;
+      const onAbort = () => reject(abortError(signal));
+      if (signal) signal.addEventListener("abort", onAbort);
+      const unlink = () => {
+        if (signal) signal.removeEventListener("abort", onAbort);
+      };
+      wait.then(() => {
+        unlink();
+        if (!signal || !signal.aborted) go();
+      }, (e) => {
+        unlink();
+        reject(fetchFailed(e));
+      });
     });
   };
+  Object.defineProperty(fetch, TAKES_STOP_SIGNAL, { value: true });
+  return fetch;
 }
 
 /** Whether this runtime should default to the Node transport: Node itself, not Bun or Deno. */
