@@ -33,6 +33,10 @@ const MAX_FRAME = 16384;
 const MAX_HEADER_BLOCK = 256 * 1024;
 const MAX_WINDOW = 2 ** 31 - 1;
 const MAX_STREAM_ID = 2 ** 31 - 1;
+/** How long the server has to send its SETTINGS after the connection opens. */
+const CONNECT_MS = 10_000;
+/** How long the server has to answer the PING sent when a stream is cancelled. */
+const PING_MS = 10_000;
 
 /** Our SETTINGS: no server push, our stream window; everything else at its default. */
 function settingsPayload() {
@@ -102,6 +106,8 @@ class H2Stream extends EventEmitter {
     this.queue = [];
     /** bytes delivered to the reader and not yet given back to the server's window */
     this.credit = 0;
+    /** what the server may still send (our window for this stream) */
+    this.recvWindow = STREAM_WINDOW;
     /** what we may still send (the server's window for this stream) */
     this.sendWindow = conn.peerInitialWindow;
     /** @type {Buffer | null} the part of the request body still to send */
@@ -127,6 +133,7 @@ class H2Stream extends EventEmitter {
     this.credit += chunk.length;
     if (this.credit >= STREAM_WINDOW / 2 && !this.remoteEnded) {
       this.conn.windowUpdate(this.id, this.credit);
+      this.recvWindow += this.credit;
       this.credit = 0;
     }
     this.emit("data", chunk);
@@ -141,6 +148,8 @@ class H2Stream extends EventEmitter {
   cancel() {
     if (this.closed) return;
     this.conn.reset(this, E.CANCEL);
+    // A request given up on may be one a dead connection never answered: ask it.
+    this.conn.checkAlive();
   }
   /** The stream failed: before the response the request fails, after it the body breaks. */
   fail(error) {
@@ -183,6 +192,10 @@ class H2Connection {
     this.sendWindow = 65535;
     /** connection-level bytes received and not yet given back */
     this.recvCredit = 0;
+    /** what the server may still send on the connection */
+    this.recvWindow = CONN_WINDOW;
+    /** @type {ReturnType<typeof setTimeout> | null} a PING awaiting its ACK */
+    this.pingTimer = null;
     this.decoder = new HpackDecoder(4096);
     /** @type {Buffer[]} frames to write at the end of this turn */
     this.out = [];
@@ -206,11 +219,40 @@ class H2Connection {
     this.frame(T.SETTINGS, 0, 0, settingsPayload());
     this.frame(T.WINDOW_UPDATE, 0, 0, u32(CONN_WINDOW - 65535));
     this.idle();
+    /** @type {ReturnType<typeof setTimeout> | null} until the server's SETTINGS come */
+    this.connectTimer = setTimeout(() => {
+      this.destroy(h2Error(`no HTTP/2 answer from the server within ${CONNECT_MS / 1000} s`, "ETIMEDOUT"));
+    }, CONNECT_MS);
+    this.connectTimer.unref();
   }
 
-  /** Whether another stream fits here now. */
+  /** Whether another stream fits here now (not while a PING asks whether it is alive). */
   canTake() {
-    return this.usable && this.active < this.maxConcurrent;
+    return this.usable && this.active < this.maxConcurrent && this.pingTimer === null;
+  }
+
+  /** Sends a PING unless one is out; no ACK within PING_MS: the connection is dead. */
+  checkAlive() {
+    if (this.destroyed || this.pingTimer !== null) return;
+    this.frame(T.PING, 0, 0, Buffer.alloc(8));
+    this.pingTimer = setTimeout(() => {
+      this.destroy(h2Error(`the server did not answer a PING within ${PING_MS / 1000} s`, "ETIMEDOUT"));
+    }, PING_MS);
+    this.pingTimer.unref();
+  }
+  /** The PING's ACK: the connection takes streams again. */
+  onPingAck() {
+    if (this.pingTimer === null) return;
+    clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+    if (this.usable && this.onFree !== null) this.onFree();
+  }
+  /** Stops the connection's timers. */
+  clearTimers() {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    if (this.pingTimer !== null) clearTimeout(this.pingTimer);
+    this.idleTimer = this.connectTimer = this.pingTimer = null;
   }
 
   /** Queues `buf`: the frames queued in one turn go out in one socket write, on process.nextTick (which Node runs once the promise jobs queued before it are done). */
@@ -353,13 +395,13 @@ class H2Connection {
     this.frame(T.GOAWAY, 0, 0, Buffer.concat([u32(0), u32(E.NO_ERROR)]));
     this.flush();
     this.destroyed = true;
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.clearTimers();
     this.socket.end();
   }
   /** The connection is gone: every open stream fails with `error`. */
   destroy(error) {
     this.retire();
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.clearTimers();
     const open = [...this.streams.values()];
     this.streams.clear();
     this.blocked.clear();
@@ -410,6 +452,7 @@ class H2Connection {
     }
     if (this.recvCredit >= CONN_WINDOW / 2) {
       this.windowUpdate(0, this.recvCredit);
+      this.recvWindow += this.recvCredit;
       this.recvCredit = 0;
     }
   }
@@ -433,6 +476,7 @@ class H2Connection {
       case T.PING:
         if (id !== 0 || p.length !== 8) return this.protocolError(E.PROTOCOL_ERROR, "a bad PING");
         if (!(flags & ACK)) this.frame(T.PING, ACK, 0, Buffer.from(p));
+        else this.onPingAck();
         return;
       case T.GOAWAY:
         return this.onGoaway(id, p);
@@ -458,6 +502,9 @@ class H2Connection {
 
   onData(flags, id, p) {
     if (id === 0) return this.protocolError(E.PROTOCOL_ERROR, "DATA on stream 0");
+    // The windows hold what may be unread: a server that sends past them is cut off.
+    this.recvWindow -= p.length;
+    if (this.recvWindow < 0) return this.protocolError(E.FLOW_CONTROL_ERROR, "DATA past the connection's window");
     this.recvCredit += p.length;
     const s = this.streams.get(id);
     const data = this.unpad(flags, p);
@@ -470,7 +517,12 @@ class H2Connection {
       this.reset(s, E.PROTOCOL_ERROR);
       return s.fail(h2Error("the server sent DATA before its headers or after the end", "ERR_HTTP2_ERROR"));
     }
-    // Padding is given back at once; the data when its reader takes it.
+    s.recvWindow -= p.length;
+    if (s.recvWindow < 0) {
+      this.reset(s, E.FLOW_CONTROL_ERROR);
+      return s.fail(h2Error("the server sent DATA past the stream's window", "ERR_HTTP2_ERROR", { h2Code: E.FLOW_CONTROL_ERROR }));
+    }
+    // Padding is given back with the data, when its reader takes that.
     s.credit += p.length - data.length;
     if (data.length > 0) {
       s.queue.push(data);
@@ -594,6 +646,10 @@ class H2Connection {
     if (id !== 0) return this.protocolError(E.PROTOCOL_ERROR, "SETTINGS on a stream");
     if (flags & ACK) return;
     if (p.length % 6 !== 0) return this.protocolError(E.FRAME_SIZE_ERROR, "a bad SETTINGS");
+    if (this.connectTimer !== null) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+    }
     for (let at = 0; at < p.length; at += 6) {
       const key = p.readUInt16BE(at);
       const v = p.readUInt32BE(at + 2);

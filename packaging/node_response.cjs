@@ -88,6 +88,9 @@ class NodeResponse {
     source.on("_broken", (e) => {
       if (this._err === undefined) this._err = e;
     });
+    // No body to read: the source is drained at once, so its HTTP/1.1 socket goes back to the
+    // agent (and an HTTP/2 stream ends) whether or not anyone reads.
+    if (NULL_BODY.has(status)) source.resume();
   }
   get ok() {
     return this.status >= 200 && this.status < 300;

@@ -311,3 +311,16 @@ test("an answer that comes before the whole request body was sent (a 413): the b
   const v = JSON.parse(await res.text());
   assert.equal(v.pad.length, 50_000);
 });
+
+test("a server that sends past the stream's window (1 MiB): the body breaks with FLOW_CONTROL_ERROR and nothing more is held", { timeout: 30_000 }, async () => {
+  // HEADERS (:status 200), then 2 MiB of DATA at once, never waiting for a WINDOW_UPDATE.
+  const chunk = Buffer.alloc(16384, 120);
+  const flood = Buffer.concat([frame(1, 4, 1, Buffer.from([0x88])), ...Array.from({ length: 128 }, () => frame(0, 0, 1, chunk))]);
+  const url = await hostile(flood);
+  const res = await within(5000, nodeFetch({ h2c: true })(`${url}/`), "headers");
+  assert.equal(res.status, 200);
+  await within(5000, new Promise((ok) => res._source.once("_broken", ok)), "the stream's error");
+  assert.equal(res._source.closed, true, "the stream is reset");
+  assert.equal(res._source.queue.length, 0, "what came is dropped, not held");
+  await assert.rejects(res.text(), (e) => e instanceof TypeError && /past the stream's window/.test(String(e.cause?.message)));
+});
