@@ -20,6 +20,7 @@ const net = require("node:net");
 const tls = require("node:tls");
 const { H2Connection } = require("./h2_connection.cjs");
 const { NodeResponse } = require("./node_response.cjs");
+const { followingRedirects } = require("./node_redirect.cjs");
 
 /** HTTP/1.1-only headers HTTP/2 forbids. */
 const H2_FORBIDDEN = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "te"]);
@@ -332,11 +333,13 @@ function nodeFetch(options = {}) {
   const tlsOptions = options.ca === undefined ? {} : { ca: trustedWith(options.ca) };
   /** @type {Map<string, Origin>} */
   const origins = new Map();
-  const fetch = function fetch(input, init = {}) {
-    const url = String(input);
+  /** One request, redirects not followed. @param {string} url @param {any} init @returns {Promise<NodeResponse>} */
+  const send = (url, init) => {
     const cut = url.indexOf("/", url.indexOf("//") + 2);
     const key = cut < 0 ? url : url.slice(0, cut);
-    const path = cut < 0 ? "/" : url.slice(cut);
+    const hash = url.indexOf("#");
+    // The fragment stays on the client, as with fetch.
+    const path = cut < 0 ? "/" : url.slice(cut, hash < 0 ? undefined : hash);
     return new Promise((resolve, reject) => {
       if (init.signal && init.signal.aborted) return reject(abortError(init.signal));
       let origin = origins.get(key);
@@ -373,6 +376,9 @@ function nodeFetch(options = {}) {
       });
     });
   };
+  const following = followingRedirects(send);
+  /** @param {string | URL} input @param {any} [init] */
+  const fetch = (input, init = {}) => following(String(input), init);
   Object.defineProperty(fetch, TAKES_STOP_SIGNAL, { value: true });
   return fetch;
 }
