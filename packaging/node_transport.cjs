@@ -32,11 +32,32 @@ const IDLE_MS = 30_000;
 /** How long the TLS connection that asks an https origin for HTTP/2 (ALPN) may take. */
 const PROBE_MS = 10_000;
 /**
- * This transport's mark: `init.signal` may be the package's StopSignal (src/web/call.js, the
- * same symbol), which has `aborted`, `reason` and "abort" listeners, all this file reads of a
- * signal; the package then makes no AbortController per request.
+ * This transport's mark, and where the package's request path (src/web/call.js, the same key)
+ * hands it the call instead of a signal: `why` is 0 while the call runs, `onStop` the one
+ * function a stop calls. No AbortController per request.
  */
-const TAKES_STOP_SIGNAL = Symbol.for("baseten-edge.takesStopSignal");
+const CALL = Symbol.for("baseten-edge.call");
+
+/** What this file reads of an AbortSignal (`aborted`, `reason`, "abort" listeners), over a call. */
+class CallSignal {
+  constructor(call) {
+    this.call = call;
+  }
+  get aborted() {
+    return this.call.why !== 0;
+  }
+  /** None: the abort error is a DOMException AbortError, as for a signal aborted without one. */
+  get reason() {
+    return undefined;
+  }
+  /** One listener at a time: a call has one request (or one wait) in flight. */
+  addEventListener(type, f) {
+    if (type === "abort") this.call.onStop = f;
+  }
+  removeEventListener(_type, f) {
+    if (this.call.onStop === f) this.call.onStop = null;
+  }
+}
 
 /** fetch's error when no response came: a TypeError with the real reason in `cause`. */
 function fetchFailed(cause) {
@@ -378,8 +399,12 @@ function nodeFetch(options = {}) {
   };
   const following = followingRedirects(send);
   /** @param {string | URL} input @param {any} [init] */
-  const fetch = (input, init = {}) => following(String(input), init);
-  Object.defineProperty(fetch, TAKES_STOP_SIGNAL, { value: true });
+  const fetch = (input, init = {}) => {
+    const call = init[CALL];
+    if (call !== undefined && init.signal == null) init.signal = new CallSignal(call);
+    return following(String(input), init);
+  };
+  Object.defineProperty(fetch, CALL, { value: true });
   return fetch;
 }
 

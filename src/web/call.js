@@ -10,14 +10,16 @@ import { DELAY, SENT, TO_JSON, WHY } from "./codes.js";
 /** @typedef {(url: string, init: RequestInit) => Promise<Response> | Response} FetchLike */
 
 /**
- * The mark of a fetch-like function that takes a StopSignal for `init.signal` (the package's
- * Node transport, packaging/node_transport.cjs, sets it): its requests are stopped without an
- * AbortController of their own.
+ * A fetch-like function marked with this key (true) is handed the call itself as `init[CALL]`
+ * instead of a signal: it reads `why` (0 while the call runs) and sets `onStop`, the one function
+ * a stop calls. The package's Node transport (packaging/node_transport.cjs) is one: no
+ * AbortController per request, and every stop ends its request.
  */
-const TAKES_STOP_SIGNAL = Symbol.for("baseten-edge.takesStopSignal");
+const CALL = Symbol.for("baseten-edge.call");
 
 /**
- * One request to send (`callSend`), built once per call by Rust (`HttpRequest::to_js`).
+ * One request to send (`callSend`), built once per call by Rust (`HttpRequest::to_js`; a wasm
+ * test, tests/wasm_suite/boundary.rs, reads these properties and compares them with what it builds).
  * @typedef {object} SendRequest
  * @property {FetchLike | undefined} fetch the injected fetch, or undefined for the global one
  * @property {string} url
@@ -34,11 +36,6 @@ const TAKES_STOP_SIGNAL = Symbol.for("baseten-edge.takesStopSignal");
  *   value was asked for by then
  */
 
-/** The keys of a SendRequest, for the test that compares them with what Rust builds. */
-export function sendRequestKeys() {
-  return ["fetch", "url", "method", "headers", "copyHeaders", "body", "headersMs", "idleMs", "json", "withSignal", "api"];
-}
-
 /** The state of one call (see abort.rs), with the outcome of its last attempt. */
 class Call {
   constructor() {
@@ -54,8 +51,8 @@ class Call {
     this.links = null;
     /** @type {Array<() => void> | null} */
     this.waits = null;
-    /** @type {StopSignal | null} made when a transport that takes one is first sent a request */
-    this.light = null;
+    /** @type {(() => void) | null} what a stop tells the transport (see CALL) */
+    this.onStop = null;
     /** @type {Response | null} the last attempt's response (SENT.RESPONSE, SENT.ERROR_STATUS) */
     this.res = null;
     this.status = 0;
@@ -68,33 +65,6 @@ class Call {
 }
 
 const noop = () => {};
-
-/**
- * The part of an AbortSignal a transport marked TAKES_STOP_SIGNAL reads (`aborted`, `reason`,
- * "abort" listeners), over the call's own stop: creating and listening to an AbortController
- * per request measured about a tenth of the CPU of a batch over the Node transport.
- */
-class StopSignal {
-  /** @param {Call} s */
-  constructor(s) {
-    this.s = s;
-    /** @type {Array<() => void>} */
-    this.heard = [];
-  }
-
-  get aborted() { return this.s.why !== WHY.NONE; }
-  /** Always undefined: the transport's abort error is its own AbortError. */
-  get reason() { return undefined; }
-  /** @param {string} type @param {() => void} f */
-  addEventListener(type, f) {
-    if (type === "abort") this.heard.push(f);
-  }
-  /** @param {string} type @param {() => void} f */
-  removeEventListener(type, f) {
-    const i = type === "abort" ? this.heard.indexOf(f) : -1;
-    if (i >= 0) this.heard.splice(i, 1);
-  }
-}
 
 /** @param {Response} res */
 function cancelBody(res) {
@@ -115,11 +85,10 @@ function stop(s, why, ms) {
   s.why = why;
   s.ms = ms;
   if (s.c !== null) s.c.abort();
-  const light = s.light;
-  if (light !== null) {
-    const heard = light.heard;
-    light.heard = [];
-    for (const f of heard) f();
+  const o = s.onStop;
+  if (o !== null) {
+    s.onStop = null;
+    o();
   }
   const r = s.reader;
   if (r !== null) {
@@ -168,22 +137,6 @@ function signalOf(s) {
     if (s.why !== WHY.NONE) s.c.abort();
   }
   return s.c.signal;
-}
-
-/**
- * The signal to send with a request of `r`: the call's StopSignal where the fetch takes one
- * (always: it costs next to nothing, and every stop then ends the request itself), else its
- * AbortController's signal if `r.withSignal`, else none.
- * @param {Call} s @param {SendRequest} r
- * @returns {AbortSignal | undefined}
- */
-function requestSignalOf(s, r) {
-  const f = r.fetch;
-  if (f !== undefined && /** @type {any} */ (f)[TAKES_STOP_SIGNAL] === true) {
-    if (s.light === null) s.light = new StopSignal(s);
-    return /** @type {AbortSignal} */ (/** @type {unknown} */ (s.light));
-  }
-  return r.withSignal ? signalOf(s) : undefined;
 }
 
 /** A new call. Throws where AbortController is missing. */
@@ -246,7 +199,7 @@ export function callEnd(s, finished) {
   if (!finished) stop(s, WHY.USER, 0);
   s.reader = null;
   s.waits = null;
-  s.light = null;
+  s.onStop = null;
   s.res = null;
   s.v = undefined;
 }
@@ -403,8 +356,8 @@ export function callReadJson(s, res, rid) {
 /**
  * One attempt of `r`. Resolves with a SENT code, the details left on `s`. Rejects (with what
  * fetch threw, or undefined once the call stopped) when no response came. A request without a
- * signal (no `r.withSignal`, and a fetch that takes no StopSignal: Node's fetch pays dearly for
- * one) still has its wait ended at once by a stop, and a response that comes later has its body
+ * signal (no `r.withSignal`, and a fetch not marked CALL: Node's fetch pays dearly for one)
+ * still has its wait ended at once by a stop, and a response that comes later has its body
  * cancelled.
  * @param {Call} s @param {SendRequest} r
  * @returns {Promise<number>}
@@ -413,8 +366,10 @@ export function callSend(s, r) {
   /** @type {RequestInit} */
   const init = { method: r.method, headers: r.copyHeaders ? Object.assign({}, r.headers) : r.headers };
   if (r.body !== undefined) init.body = r.body;
-  const signal = requestSignalOf(s, r);
-  if (signal !== undefined) init.signal = signal;
+  const f = r.fetch;
+  const direct = f !== undefined && /** @type {any} */ (f)[CALL] === true;
+  if (direct) /** @type {any} */ (init)[CALL] = s;
+  else if (r.withSignal) init.signal = signalOf(s);
   const headersMs = r.headersMs;
   const ht = headersMs === DELAY.NONE ? null : setTimeout(stop, headersMs, s, WHY.HEADERS_TIMEOUT, headersMs);
   /** @type {Promise<unknown>} */
@@ -424,7 +379,7 @@ export function callSend(s, r) {
   } catch (e) {
     p = Promise.reject(e);
   }
-  if (signal === undefined) p.then((res) => { if (s.why !== WHY.NONE) cancelBody(/** @type {Response} */ (res)); }, noop);
+  if (!direct && !r.withSignal) p.then((res) => { if (s.why !== WHY.NONE) cancelBody(/** @type {Response} */ (res)); }, noop);
   return race(s, p).then((got) => {
     if (ht !== null) clearTimeout(ht);
     if (got === null || (typeof got !== "object" && typeof got !== "function")) return SENT.NOT_RESPONSE;

@@ -42,10 +42,6 @@ extern "C" {
     /// `JSON.stringify(v)`, or a [`super::codes::to_json`] code.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(v: &JsValue) -> JsValue;
-    /// The keys of the `SendRequest` object `callSend` reads (the test compares them with
-    /// [`super::fetch::HttpRequest::to_js`]'s).
-    #[wasm_bindgen(js_name = sendRequestKeys)]
-    pub fn send_request_keys() -> js_sys::Array;
     /// A plain headers object from `[name, value, ...]`.
     #[wasm_bindgen(js_name = headersObject)]
     pub fn headers_object(flat: Vec<String>) -> JsValue;

@@ -1,7 +1,7 @@
 // The Node transport when an origin misbehaves and then recovers: a connection that goes
 // silent, a TLS origin that stalls its handshake or stops offering HTTP/2, HTTP/1.1 answers
 // without a body; and what it trusts and costs: `ca` adds to Node's certificate authorities, and
-// a batch makes no AbortController per request (the call's StopSignal).
+// a batch makes no AbortController per request (the call is handed to it, not a signal).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -119,7 +119,7 @@ test("`ca` adds to the certificate authorities Node trusts (NODE_EXTRA_CA_CERTS 
   }
 });
 
-test("a batch over the Node transport makes no AbortController per request (the call's StopSignal)", { timeout: 30_000 }, async () => {
+test("a batch over the Node transport makes no AbortController per request (the call is handed to it, not a signal)", { timeout: 30_000 }, async () => {
   const server = http2.createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));

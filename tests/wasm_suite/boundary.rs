@@ -2,7 +2,6 @@
 
 use baseten_edge::web::codes::{all_codes, rust_codes};
 use baseten_edge::web::fetch::{Fetch, HttpRequest};
-use baseten_edge::web::glue::send_request_keys;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -51,9 +50,19 @@ fn the_request_object_has_the_keys_call_js_reads() {
         api: &JsValue::UNDEFINED,
     };
     let built = keys(&request.to_js(&Fetch::Global, None, Some(5.0), true));
-    let read: Vec<String> = send_request_keys()
-        .iter()
-        .filter_map(|k| k.as_string())
+    // The `@property` names of call.js's SendRequest typedef, in order.
+    let src = include_str!("../../src/web/call.js");
+    let typedef = src
+        .split("@typedef {object} SendRequest")
+        .nth(1)
+        .and_then(|rest| rest.split("*/").next())
+        .expect("call.js has the SendRequest typedef");
+    let read: Vec<String> = typedef
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("* @property {"))
+        .filter_map(|l| l.split_once("} ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split_whitespace().next().map(String::from))
         .collect();
+    assert_eq!(read.len(), 11, "the typedef read: {read:?}");
     assert_eq!(built, read, "HttpRequest::to_js builds what callSend reads");
 }
