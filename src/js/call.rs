@@ -125,6 +125,17 @@ impl CallOpts {
     pub fn signals(&self) -> &[web_sys::AbortSignal] {
         &self.signals
     }
+
+    /// Whether a 2xx body the connection cut off is sent for again: only in a batch (its
+    /// requests are the only ones with a retry budget), whose items must come back through
+    /// resets and GOAWAYs as the performance client's do. Elsewhere the server did the work, and
+    /// repeating a POST is the caller's choice: a typed connection error.
+    fn retries_cut_body(&self) -> bool {
+        #[cfg(feature = "full")]
+        return self.retry_budget.is_some();
+        #[cfg(not(feature = "full"))]
+        false
+    }
 }
 
 #[cfg(feature = "full")]
@@ -279,8 +290,9 @@ impl Requester {
 
     /// The retry loop: attempts until one succeeds (its outcome is left in the guard's JS
     /// state) or the policy gives up. A JSON call's 2xx body is read in the attempt: a body the
-    /// connection cut off is retried like a reset, one that is not JSON is final. A non-2xx response is read and classified into a typed error. A
-    /// streamed answer goes on with [`Sent::started`].
+    /// connection cut off is retried like a reset in a batch (final elsewhere, see
+    /// [`CallOpts::retries_cut_body`]), one that is not JSON is final. A non-2xx response is
+    /// read and classified into a typed error. A streamed answer goes on with [`Sent::started`].
     pub async fn send(
         &self,
         method: &str,
@@ -328,7 +340,10 @@ impl Requester {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let (err, hints) = match self.attempt(&request, &guard).await {
+            let (err, hints) = match self
+                .attempt(&request, &guard, call.retries_cut_body())
+                .await
+            {
                 Ok(kind) => {
                     return Ok(Sent {
                         kind,
@@ -364,6 +379,7 @@ impl Requester {
         &self,
         request: &JsValue,
         guard: &CallGuard,
+        retry_cut_body: bool,
     ) -> std::result::Result<u32, Failure> {
         let kind = fetch::send(request, guard)
             .await
@@ -372,12 +388,13 @@ impl Requester {
         match kind {
             sent::VALUE | sent::RESPONSE => Ok(kind),
             sent::NOT_JSON => Err(Failure::Final(body_error(kind, guard))),
-            // A 2xx body the connection cut off: no answer came, as with a reset before the
-            // headers, and it is retried like one (a stop of the call is never retried).
-            sent::BODY_FAILED => Err(Failure::Retry(
+            // A 2xx body the connection cut off: in a batch retried like a reset before the
+            // headers (a stop of the call is never retried).
+            sent::BODY_FAILED if retry_cut_body => Err(Failure::Retry(
                 body_error(kind, guard),
                 RetryHints::default(),
             )),
+            sent::BODY_FAILED => Err(Failure::Final(body_error(kind, guard))),
             sent::ERROR_STATUS => {
                 let get = |name: &str| glue::sent_header(js, name);
                 let hints = RetryHints {

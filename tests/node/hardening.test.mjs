@@ -213,6 +213,31 @@ test("an error body cut off by a reset keeps its status and Retry-After", { time
   }
 });
 
+test("a 2xx body cut off: one call fails typed and is not sent again (the server did the work); a batch's request is", { timeout: 20000 }, async () => {
+  const s = await serve((req, res, state) => {
+    if (state.hits === 1 || req.url.includes("/predict")) {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"ok"');
+      setTimeout(() => res.socket.destroy(), 20);
+    } else {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":1}');
+    }
+  });
+  try {
+    const client = new Baseten({ baseUrl: s.url });
+    const e = await rejects(client.predict({}));
+    assert.equal(e.name, "APIConnectionError", String(e));
+    assert.equal(e.attempts, 1);
+    assert.equal(s.state.hits, 1, "a single call is not repeated");
+    s.state.hits = 0;
+    const out = await client.batchPost("r", [{ a: 1 }]);
+    assert.deepEqual(out.data, [{ ok: 1 }]);
+    assert.equal(s.state.hits, 2, "the batch's request was sent again");
+  } finally {
+    await s.stop();
+  }
+});
+
 test("error.retryable follows x-should-retry; batch calls keep the client's maxRetries", async () => {
   const s = await serve((req, res) => {
     res.writeHead(503, { "content-type": "application/json", "x-should-retry": "false" }).end('{"error":"draining"}');
