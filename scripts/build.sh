@@ -72,8 +72,8 @@ rm -f pkg/.full.wasm pkg/.chat.wasm
 # and browsers (generated); then the docs and the package.json.
 # The chat build has the same layout under pkg/chat/, so the same entry files serve it.
 for dir in pkg pkg/chat; do
-  cp packaging/node.mjs packaging/node.cjs packaging/node_transport.cjs packaging/node_response.cjs packaging/node_redirect.cjs packaging/h2_connection.cjs packaging/hpack.cjs \
-    packaging/hpack_huffman.cjs packaging/hpack_static.cjs packaging/workerd.mjs packaging/index.d.ts packaging/web.d.ts \
+  cp packaging/node.mjs packaging/node.cjs packaging/node_*.cjs packaging/h2_*.cjs packaging/hpack*.cjs \
+    packaging/workerd.mjs packaging/index.d.ts packaging/web.d.ts \
     packaging/nodejs.d.cts packaging/wasm.d.ts "$dir/"
 done
 cp packaging/cli.mjs pkg/cli.mjs && chmod +x pkg/cli.mjs

@@ -65,7 +65,7 @@ const pkg = {
     "./package.json": "./package.json"
   },
   files: [
-    "web/", "browser/", "nodejs/", "deno/", "node.mjs", "node.cjs", "node_transport.cjs", "node_response.cjs", "node_redirect.cjs", "h2_connection.cjs", "hpack.cjs", "hpack_huffman.cjs", "hpack_static.cjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
+    "web/", "browser/", "nodejs/", "deno/", "node.mjs", "node.cjs", "node_*.cjs", "h2_*.cjs", "hpack*.cjs", "workerd.mjs", "browser.mjs", "index.d.ts", "web.d.ts",
     "nodejs.d.cts", "wasm.d.ts", "chat/",
     "cli.mjs", "cli-tables.json", "docs/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"
   ],
