@@ -73,9 +73,10 @@ class H2Stream extends EventEmitter {
   /** Stops the request: RST_STREAM(CANCEL) unless it is over; nothing more is delivered. */
   cancel() {
     if (this.closed) return;
-    this.conn.reset(this, E.CANCEL);
-    // A request given up on may be one a dead connection never answered: ask it.
+    // A request given up on may be one a dead connection never answered: ask it, before the
+    // reset frees this stream's room for a waiting request (none goes there until the answer).
     this.conn.checkAlive();
+    this.conn.reset(this, E.CANCEL);
   }
   /** The stream failed: before the response the request fails, after it the body breaks. */
   fail(error) {

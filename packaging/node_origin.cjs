@@ -19,14 +19,18 @@ const IDLE_MS = 30_000;
 /** How long the TLS connection that asks an https origin for HTTP/2 (ALPN) may take. */
 const PROBE_MS = 10_000;
 /**
- * Node's trusted certificate authorities (its bundled roots, and NODE_EXTRA_CA_CERTS when that
- * file reads) with `ca` added: TLS's `ca` option replaces them, and `ca` is meant to add.
+ * The TLS context trusting Node's certificate authorities with `ca` added (TLS's `ca` option
+ * alone replaces them, and `ca` is meant to add): Node's default set where it can say which
+ * (`tls.getCACertificates`, Node 22.15 and later, which follows --use-openssl-ca), else its
+ * bundled roots and NODE_EXTRA_CA_CERTS. Made once per transport: a context of some 150 roots
+ * costs tens of milliseconds of CPU, too much for each connection.
  * @param {string} ca
  */
 function trustedWith(ca) {
-  const list = [...tls.rootCertificates];
+  const t = /** @type {any} */ (tls);
+  const list = typeof t.getCACertificates === "function" ? [...t.getCACertificates("default")] : [...tls.rootCertificates];
   const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra) {
+  if (extra && typeof t.getCACertificates !== "function") {
     try {
       list.push(fs.readFileSync(extra, "utf8"));
     } catch {
@@ -34,7 +38,7 @@ function trustedWith(ca) {
     }
   }
   list.push(ca);
-  return list;
+  return tls.createSecureContext({ ca: list });
 }
 
 /** What is known of an origin: how to talk to it, and its connections or agent. */
@@ -120,6 +124,11 @@ class Origin {
     const c = this.waiting.length === 0 ? this.connection() : null;
     if (c !== null) go(c);
     else this.waiting.push(go);
+  }
+  /** A request given up while it waited for room: it leaves the queue. */
+  unwait(go) {
+    const i = this.waiting.indexOf(go);
+    if (i >= 0) this.waiting.splice(i, 1);
   }
   /** For https: asks the server by ALPN whether it speaks h2 (once). */
   ready() {

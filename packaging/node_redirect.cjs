@@ -2,8 +2,8 @@
 // fetch"): 301, 302, 303, 307 and 308 with a Location, at most 20 in a row; 303 (and 301/302
 // after a POST) becomes a GET without a body; a hop to another origin drops the credentials
 // (Authorization, which carries the API key, Cookie, Proxy-Authorization); `redirect: "manual"`
-// hands the redirect back, `redirect: "error"` fails. The body of each redirect is drained, so
-// its connection is reused.
+// hands the redirect back, `redirect: "error"` fails. The body of each redirect is dropped:
+// drained if it has all come (the connection is reused), else its request is cancelled.
 "use strict";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -32,7 +32,7 @@ function headersWithout(headers, drop) {
 
 /**
  * `send` (a fetch-like function that does not follow redirects) made to follow them.
- * @template {{ status: number, url: string, redirected: boolean, headers: { get(name: string): string | null }, arrayBuffer(): Promise<ArrayBuffer> }} R
+ * @template {{ status: number, url: string, redirected: boolean, headers: { get(name: string): string | null }, discard(): void }} R
  * @param {(url: string, init: any) => Promise<R>} send
  * @returns {(url: string, init: any) => Promise<R>}
  */
@@ -42,7 +42,7 @@ function followingRedirects(send) {
     if (!REDIRECTS.has(res.status) || init.redirect === "manual") return res;
     const location = res.headers.get("location");
     if (location === null) return res;
-    res.arrayBuffer().catch(() => {});
+    res.discard();
     if (init.redirect === "error") throw redirectFailed(`redirected (${res.status}) with redirect: "error"`);
     if (hops >= MAX_REDIRECTS) throw redirectFailed(`more than ${MAX_REDIRECTS} redirects`);
     let next;

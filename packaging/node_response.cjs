@@ -92,6 +92,17 @@ class NodeResponse {
     // agent (and an HTTP/2 stream ends) whether or not anyone reads.
     if (NULL_BODY.has(status)) source.resume();
   }
+  /**
+   * Drops the body unread (a redirect's): drained when all of it has come (the connection is
+   * reused), else the request is cancelled, so a body that never ends costs nothing.
+   */
+  discard() {
+    if (this._used || this._real !== null) return;
+    this._used = true;
+    const src = /** @type {any} */ (this._source);
+    if (src.remoteEnded === true || src.complete === true) src.resume();
+    else this._cancel();
+  }
   get ok() {
     return this.status >= 200 && this.status < 300;
   }

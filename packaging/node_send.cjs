@@ -101,6 +101,7 @@ function h2send(origin, url, path, init, resolve, reject) {
         reject(e);
       } else if (!st.readableEnded) st.emit("_broken", e);
       if (st !== null) st.cancel();
+      origin.unwait(go);
     };
     signal.addEventListener("abort", onAbort);
   }

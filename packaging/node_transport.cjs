@@ -53,7 +53,7 @@ class CallSignal {
  */
 function nodeFetch(options = {}) {
   const h2c = options.h2c === true;
-  const tlsOptions = options.ca === undefined ? {} : { ca: trustedWith(options.ca) };
+  const tlsOptions = options.ca === undefined ? {} : { secureContext: trustedWith(options.ca) };
   /** @type {Map<string, Origin>} */
   const origins = new Map();
   /** One request, redirects not followed. @param {string} url @param {any} init @returns {Promise<import("./node_response.cjs").NodeResponse>} */

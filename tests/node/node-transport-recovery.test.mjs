@@ -145,3 +145,44 @@ test("a batch over the Node transport makes no AbortController per request (the 
   }
   assert.ok(made <= 16, `${made} AbortControllers for 1,000 requests`);
 });
+
+test("a request waiting for room does not go on a connection that was just asked by PING (its stream given up)", { timeout: 30_000 }, async () => {
+  // One stream per connection: four connections full, the first silent; the waiting request
+  // must wait for a healthy connection's room, not take the silent one's.
+  const server = http2.createServer({ settings: { maxConcurrentStreams: 1 } }, (req, res) => {
+    if (req.url === "/ok") res.end("ok");
+  });
+  const port = await listen(server);
+  let conns = 0;
+  let silence = () => {};
+  const front = net.createServer((c) => {
+    const id = ++conns;
+    const u = net.connect(port, "127.0.0.1");
+    c.on("error", () => {});
+    u.on("error", () => {});
+    let silent = false;
+    if (id === 1) silence = () => (silent = true);
+    u.on("data", (d) => silent || c.write(d));
+    c.on("data", (d) => u.write(d));
+    c.on("close", () => u.destroy());
+  });
+  const url = `http://127.0.0.1:${await listen(front)}`;
+  const fetch = nodeFetch({ h2c: true });
+  const pause = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  assert.equal(await (await fetch(`${url}/ok`)).text(), "ok");
+  silence();
+  const ctls = [];
+  for (let i = 0; i < 4; i++) {
+    const c = new AbortController();
+    ctls.push(c);
+    fetch(`${url}/hang`, { signal: c.signal }).catch(() => {});
+    await pause(100);
+  }
+  const waiter = fetch(`${url}/ok`).then((r) => r.text());
+  await pause(50);
+  ctls[0].abort();
+  await pause(100);
+  ctls[1].abort();
+  assert.equal(await within(5000, waiter, "the waiting request"), "ok");
+  for (const c of ctls) c.abort();
+});

@@ -83,3 +83,29 @@ for (const h2 of [false, true]) {
     assert.equal(seen.at(-1).url, "/echo?q=1");
   });
 }
+
+for (const h2 of [false, true]) {
+  test(`${h2 ? "h2c" : "HTTP/1.1"}: a redirect whose body never ends is dropped (its request ended), nothing held`, { timeout: 30_000 }, async () => {
+    let closed;
+    const redirectClosed = new Promise((ok) => (closed = ok));
+    const handler = (req, res) => {
+      if (req.url.endsWith("/start")) {
+        res.writeHead(302, { location: "/final", "content-type": "text/plain" });
+        const chunk = Buffer.alloc(16384, 120);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once("drain", pump);
+        };
+        res.on("close", () => closed(true));
+        pump();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"ok":true}');
+    };
+    const server = h2 ? http2.createServer(handler) : http.createServer(handler);
+    const client = new Baseten({ apiKey: KEY, baseUrl: `http://127.0.0.1:${await listen(server)}`, h2c: h2, timeoutMs: 5000, maxRetries: 0 });
+    assert.deepEqual(await client.sync("GET", "start"), { ok: true });
+    assert.equal(await Promise.race([redirectClosed, new Promise((ok) => setTimeout(() => ok(false), 5000).unref())]), true, "the redirect's endless body was cut off");
+  });
+}
