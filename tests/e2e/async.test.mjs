@@ -3,7 +3,7 @@
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
 import { startFakeProxy } from "./fake-proxy.mjs";
-import { HEX32, mock, mockJson, pageTest, text, shot, openTab } from "./helpers.mjs";
+import { HEX32, mock, mockJson, pageTest, text, shot, openTab, codePanel } from "./helpers.mjs";
 
 pageTest("async: submit, a live timeline to SUCCEEDED; cancel a queued request; a failure", async ({ page }) => {
   await openTab(page, "async");
@@ -20,8 +20,8 @@ pageTest("async: submit, a live timeline to SUCCEEDED; cancel a queued request; 
   assert.equal(await text(page, "#async-status"), "201");
   const submitted = (await mockJson("/__mock/requests?limit=50")).filter((r) => r.path.endsWith("/async_predict")).pop();
   assert.equal(JSON.parse(submitted.body).priority, 1);
-  assert.match(await text(page, "#code"), /client\.asyncPredict\(/);
-  assert.match(await text(page, "#code"), /priority: 1/);
+  assert.match(await codePanel(page), /client\.asyncPredict\(/);
+  assert.match(await codePanel(page), /priority: 1/);
   await shot(page, "desktop-async.png");
 
   // Cancel while queued.

@@ -2,7 +2,7 @@
 // progress, per-request errors, retries and their budget, fail-fast, Stop; at phone width.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, PHONE, mock, mockJson, pageTest, text, shot, openTab, setExtraHeaders, setupBatch, assertFits } from "./helpers.mjs";
+import { HEX32, PHONE, mock, mockJson, pageTest, text, shot, openTab, setExtraHeaders, setupBatch, assertFits, codePanel } from "./helpers.mjs";
 
 /** Collects every text #batch-progress-text shows until the batch ends. */
 function recordProgress(page) {
@@ -82,7 +82,7 @@ pageTest("batch: embed 40 inputs (batch size 4, 3 at once): 40 results in order,
   }
 
   // The code panel shows the call with these options.
-  const code = await text(page, "#code");
+  const code = await codePanel(page);
   assert.match(code, /const texts = \[/);
   assert.match(code, /\/\/ … 34 more, one per line as in the panel/);
   assert.match(code, /await client\.embed\(texts, \{/);
@@ -109,7 +109,7 @@ pageTest("batch: rerank, classify and batchPost give one result per input, in or
   const ranks = rerank.map((r) => Number(/^score \d\.\d{3}, rank (\d) of 9$/.exec(r)?.[1]));
   assert.deepEqual([...ranks].sort(), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.equal(await text(page, "#batch-url"), `POST ${mock.url}/environments/production/sync/rerank`);
-  assert.match(await text(page, "#code"), /client\.rerank\("a fast fox", texts, \{/);
+  assert.match(await codePanel(page), /client\.rerank\("a fast fox", texts, \{/);
 
   await page.selectOption("#batch-kind", "classify");
   await page.click("#batch-run");
@@ -129,8 +129,8 @@ pageTest("batch: rerank, classify and batchPost give one result per input, in or
     { id: "batch", item: { input: "third" } },
   ]);
   assert.equal(await page.locator("#batch-plot rect.bar").count(), 3);
-  assert.match(await text(page, "#code"), /client\.batchPost\("items\/batch", payloads, \{/);
-  assert.doesNotMatch(await text(page, "#code"), /batchSize/);
+  assert.match(await codePanel(page), /client\.batchPost\("items\/batch", payloads, \{/);
+  assert.doesNotMatch(await codePanel(page), /batchSize/);
   assert.ok(lines.length === 9);
 });
 
@@ -170,7 +170,7 @@ pageTest("batch: collected errors show per request (name, kind, status, request 
   const posts = (await mockJson(`/__mock/requests?key=${key}`)).filter((r) => r.method === "POST");
   assert.equal(posts.length, 11);
   assert.ok(posts.every((r) => r.headers["x-mock-fault"] === "fail:3:503:retry-after-ms=100"));
-  const code = await text(page, "#code");
+  const code = await codePanel(page);
   assert.match(code, /"x-mock-fault": "fail:3:503:retry-after-ms=100"/);
   assert.match(code, /"x-mock-fault-key": "<a fresh key each run>"/);
   assert.match(code, /res\.errors\.forEach/);

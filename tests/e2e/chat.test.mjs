@@ -2,7 +2,7 @@
 // failures mid-stream and before it, the model list.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, mock, mockJson, pageTest, text, shot, setExtraHeaders, recordPaints } from "./helpers.mjs";
+import { HEX32, mock, mockJson, pageTest, text, shot, setExtraHeaders, recordPaints, codePanel } from "./helpers.mjs";
 
 pageTest("chat: tokens are painted as they arrive, with TTFT, tokens/s, total and a plot", async ({ page }) => {
   const paints = recordPaints(page, "#chat-log li.assistant .content", "#chat-log li.assistant[data-state=done]");
@@ -50,7 +50,7 @@ pageTest("chat: tokens are painted as they arrive, with TTFT, tokens/s, total an
   const second = JSON.parse((await mockJson("/__mock/last")).body);
   assert.deepEqual(second.messages.map((m) => m.role), ["system", "user", "assistant", "user"]);
   assert.equal(await text(page, "#chat-finish"), "length", "the second turn is cut at max tokens too");
-  assert.match(await text(page, "#code"), /content: "And again\?"|role: "assistant"/);
+  assert.match(await codePanel(page), /content: "And again\?"|role: "assistant"/);
   await shot(page, "desktop-chat.png");
 });
 
@@ -170,7 +170,7 @@ pageTest("chat: a reasoning model's thinking shows in a block of its own, folded
 
 pageTest("chat: the Responses API switch streams through client.responses.create, thinking included", async ({ page }) => {
   await page.selectOption("#chat-api", "responses");
-  assert.match(await text(page, "#code"), /client\.responses\.create\(/);
+  assert.match(await codePanel(page), /client\.responses\.create\(/);
   await page.fill("#chat-model", "mock-reasoner");
   await page.fill("#chat-max-tokens", "6");
   await page.fill("#chat-message", "why is sky");

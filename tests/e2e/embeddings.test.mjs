@@ -2,7 +2,7 @@
 // similarities; its tables at phone width.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, PHONE, mock, mockJson, pageTest, text, shot, openTab, wordsSplitAcrossLines, assertFits } from "./helpers.mjs";
+import { HEX32, PHONE, mock, mockJson, pageTest, text, shot, openTab, wordsSplitAcrossLines, assertFits, codePanel } from "./helpers.mjs";
 
 pageTest("embeddings: Ctrl+Enter runs it; vectors, dimensions and cosine similarities", async ({ page }) => {
   await openTab(page, "embeddings");
@@ -20,7 +20,7 @@ pageTest("embeddings: Ctrl+Enter runs it; vectors, dimensions and cosine similar
   assert.equal(await text(page, "#embeddings-url"), `POST ${mock.url}/v1/embeddings`);
   const body = JSON.parse((await mockJson("/__mock/last")).body);
   assert.deepEqual(body, { model: "mock-model", input: ["alpha", "beta"], dimensions: 16 });
-  const code = await text(page, "#code");
+  const code = await codePanel(page);
   assert.match(code, /client\.embeddings\.create\(/);
   assert.match(code, /openaiBaseUrl: /);
   await shot(page, "desktop-embeddings.png");

@@ -2,7 +2,7 @@
 // key, an injected fault, retries, an unreachable base URL with its hint, a bad model id.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, mock, closedPort, mockJson, lastRequestId, pageTest, text, shot, openTab, setExtraHeaders, focusedId } from "./helpers.mjs";
+import { HEX32, mock, closedPort, mockJson, lastRequestId, pageTest, text, shot, openTab, setExtraHeaders, focusedId, codePanel } from "./helpers.mjs";
 
 pageTest("errors: a wrong key is an AuthenticationError 401 with its request id", async ({ page, allowConsole }) => {
   allowConsole(/status of 401/);
@@ -20,7 +20,7 @@ pageTest("errors: a wrong key is an AuthenticationError 401 with its request id"
   assert.equal(await text(page, "#predict-status"), "401");
   // The typed key appears nowhere on the page or in the code.
   assert.doesNotMatch(await page.locator("body").innerText(), /wrong-key-123/);
-  assert.doesNotMatch(await text(page, "#code"), /wrong-key-123/);
+  assert.doesNotMatch(await codePanel(page), /wrong-key-123/);
   await shot(page, "desktop-error-401.png");
 });
 
@@ -55,7 +55,7 @@ pageTest("errors: Max retries is passed on; a retried failure succeeds, no retri
   const attempts = (await mockJson(`/__mock/requests?key=${key}`)).filter((r) => r.method === "POST");
   assert.equal(attempts.length, 2, "one failed attempt, one retry");
   assert.equal(await text(page, "#predict-attempts"), "2 (1 retry)", "the retry shows on a success too");
-  assert.match(await text(page, "#code"), /maxRetries: 2/);
+  assert.match(await codePanel(page), /maxRetries: 2/);
   // No retries: the 503 shows, after one attempt.
   await page.fill("#extraHeaders", "x-mock-fault: status:503");
   await page.fill("#maxRetries", "0");

@@ -146,6 +146,14 @@ export function pageTest(name, fn, { viewport = { width: 1280, height: 900 }, mo
 }
 
 export const text = (page, sel) => page.locator(sel).textContent();
+/**
+ * The code panel's text once its pending redraw has run: the page redraws it in an animation
+ * frame after an input or change (app.js), so it is read two frames later.
+ */
+export async function codePanel(page) {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(undefined)))));
+  return text(page, "#code");
+}
 export const shot = (page, file, opts = {}) => page.screenshot({ path: join(artifacts, file), fullPage: true, ...opts });
 
 /** Reloads the page and waits until it is ready again. */

@@ -4,7 +4,7 @@
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
 import { startPlainServer } from "./plain-server.mjs";
-import { root, mock, pageTest, text, shot, reload, innerHtmlRefused } from "./helpers.mjs";
+import { root, mock, pageTest, text, shot, reload, innerHtmlRefused, codePanel } from "./helpers.mjs";
 
 pageTest("loads with the mock prefilled, the CSP in force, the key in sessionStorage only", async ({ page, response, allowConsole }) => {
   const csp = response.headers()["content-security-policy"];
@@ -54,7 +54,7 @@ pageTest("loads with the mock prefilled, the CSP in force, the key in sessionSto
   await reload(page);
   assert.equal(await page.inputValue("#modelId"), "abcd1234");
   assert.equal(await page.inputValue("#apiKey"), "test-key");
-  const code = await text(page, "#code");
+  const code = await codePanel(page);
   assert.match(code, /apiKey: process\.env\.BASETEN_API_KEY/);
   assert.doesNotMatch(code, /test-key/);
   await shot(page, "desktop-start.png");

@@ -2,7 +2,7 @@
 // caught first, the environment and deployment settings.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, mock, mockJson, lastRequestId, pageTest, text, shot, openTab, focusedId } from "./helpers.mjs";
+import { HEX32, mock, mockJson, lastRequestId, pageTest, text, shot, openTab, focusedId, codePanel } from "./helpers.mjs";
 
 pageTest("predict: the echo, status, request id, latency and URL; invalid JSON is caught first", async ({ page }) => {
   await openTab(page, "predict");
@@ -18,7 +18,7 @@ pageTest("predict: the echo, status, request id, latency and URL; invalid JSON i
   const last = await mockJson("/__mock/last");
   assert.deepEqual(JSON.parse(last.body), input);
 
-  const code = await text(page, "#code");
+  const code = await codePanel(page);
   assert.match(code, /await client\.predict\(\{ prompt: "Hello from the test", n: \[1, 2, 3\] \}\)/);
   assert.doesNotMatch(code, /test-key/);
   await shot(page, "desktop-predict.png");
@@ -51,10 +51,10 @@ pageTest("predict: environment and deployment settings choose the URL", async ({
   await page.click("#predict-run");
   await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
   assert.equal(await text(page, "#predict-url"), `POST ${mock.url}/deployment/dep42/predict`);
-  assert.match(await text(page, "#code"), /deployment: "dep42"/);
+  assert.match(await codePanel(page), /deployment: "dep42"/);
   await page.selectOption("#envKind", "development");
   assert.ok(await page.isDisabled("#envName"));
   await page.click("#predict-run");
   await page.waitForFunction(() => document.getElementById("predict-url").textContent.endsWith("/development/predict"));
-  assert.match(await text(page, "#code"), /development: true/);
+  assert.match(await codePanel(page), /development: true/);
 });

@@ -4,7 +4,7 @@
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
 import { startFakeProxy } from "./fake-proxy.mjs";
-import { HEX32, mock, pageTest, text, shot, reload, openTab, setExtraHeaders } from "./helpers.mjs";
+import { HEX32, mock, pageTest, text, shot, reload, openTab, setExtraHeaders, codePanel } from "./helpers.mjs";
 
 pageTest("settings: a reload keeps what was typed, key included; Use the local mock says when it replaces a key", async ({ page }) => {
   await page.fill("#baseUrl", "");
@@ -59,7 +59,7 @@ pageTest("proxy: the Base URL field alone points chat and predict at a proxy lik
     assert.match(await text(page, "#chat-log li.assistant .content"), /^Hello! You said: Hello!/);
     assert.equal(await text(page, "#chat-url"), `POST ${proxy.url}/v1/chat/completions`);
     assert.match(await text(page, "#chat-request-id"), HEX32);
-    assert.match(await text(page, "#code"), new RegExp(`openaiBaseUrl: "${proxy.url}/v1"`));
+    assert.match(await codePanel(page), new RegExp(`openaiBaseUrl: "${proxy.url}/v1"`));
 
     await openTab(page, "predict");
     await page.fill("#predict-input", '{"via": "the proxy"}');
@@ -67,7 +67,7 @@ pageTest("proxy: the Base URL field alone points chat and predict at a proxy lik
     await page.waitForFunction(() => document.getElementById("predict-status").textContent === "200");
     assert.deepEqual(JSON.parse(await text(page, "#predict-output")), { via: "the proxy" });
     assert.equal(await text(page, "#predict-url"), `POST ${proxy.url}/environments/production/predict`);
-    const code = await text(page, "#code");
+    const code = await codePanel(page);
     assert.match(code, new RegExp(`baseUrl: "${proxy.url}"`));
     assert.doesNotMatch(code, /apiKey/);
 
@@ -103,7 +103,7 @@ pageTest("proxy: the Proxy token field is sent as Authorization: Bearer to the p
     const preflights = proxy.requests.filter((r) => r.method === "OPTIONS");
     assert.ok(preflights.length > 0 && preflights.every((r) => /authorization/i.test(r.headers["access-control-request-headers"] ?? "")), "the browser asked to send Authorization");
 
-    const code = await text(page, "#code");
+    const code = await codePanel(page);
     assert.match(code, /apiKey: proxyToken, \/\/ from your backend's mintProxyToken/);
     assert.ok(!code.includes(token), "the code panel never shows the token");
     await reload(page);
@@ -156,7 +156,7 @@ pageTest("code panel: follows the tab and the inputs, never shows the key", asyn
   for (const [tab, re] of Object.entries(calls)) {
     await openTab(page, tab);
     await page.waitForFunction(([t, re]) => location.hash === `#${t}` && new RegExp(re).test(document.getElementById("code").textContent), [tab, re.source]);
-    const code = await text(page, "#code");
+    const code = await codePanel(page);
     assert.match(code, re, tab);
     assert.match(code, /^import \{ Baseten \} from "baseten-edge";/);
     assert.match(code, /apiKey: process\.env\.BASETEN_API_KEY/);
@@ -168,7 +168,7 @@ pageTest("code panel: follows the tab and the inputs, never shows the key", asyn
   // Extra header values are hidden in the code, whatever their name, except the mock's x-mock-*.
   await setExtraHeaders(page, "x-proxy-token: s3cret\nx-tenant: acme-4711\nX-Mock-Token-Rate: 30");
   await page.waitForFunction(() => /"X-Mock-Token-Rate": "30"/.test(document.getElementById("code").textContent));
-  const code = await text(page, "#code");
+  const code = await codePanel(page);
   assert.doesNotMatch(code, /s3cret|acme-4711/);
   assert.match(code, /"x-proxy-token": "<hidden>"/);
   assert.match(code, /"x-tenant": "<hidden>"/);

@@ -2,7 +2,7 @@
 // then the numbers; Stop.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { HEX32, pageTest, text, shot, openTab, recordPaints } from "./helpers.mjs";
+import { HEX32, pageTest, text, shot, openTab, recordPaints, codePanel } from "./helpers.mjs";
 
 pageTest("streamed predict: bytes painted as they arrive, then the numbers", async ({ page }) => {
   await openTab(page, "stream");
@@ -22,7 +22,7 @@ pageTest("streamed predict: bytes painted as they arrive, then the numbers", asy
   assert.match(await text(page, "#stream-metrics-total"), /^(\d+ ms|\d+\.\d\d s)$/);
   assert.equal(await page.locator("#panel-stream dt", { hasText: "Latency" }).count(), 0, "no second, raw total time");
   assert.match(await text(page, "#stream-state"), /Done: 12 chunks/);
-  assert.match(await text(page, "#code"), /client\.predictStream\(/);
+  assert.match(await codePanel(page), /client\.predictStream\(/);
   await shot(page, "desktop-stream.png");
 });
 

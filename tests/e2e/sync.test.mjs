@@ -1,7 +1,7 @@
 // The playground (www/) end to end, the sync routes panel: PUT then GET an item, a 404.
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
-import { mock, pageTest, text, shot, openTab } from "./helpers.mjs";
+import { mock, pageTest, text, shot, openTab, codePanel } from "./helpers.mjs";
 
 pageTest("sync routes: PUT then GET an item, a 404 renders as NotFoundError", async ({ page, allowConsole }) => {
   allowConsole(/status of 404/);
@@ -13,14 +13,14 @@ pageTest("sync routes: PUT then GET an item, a 404 renders as NotFoundError", as
   await page.waitForFunction(() => document.getElementById("sync-status").textContent === "200");
   assert.deepEqual(JSON.parse(await text(page, "#sync-output")), { id: "7", item: { name: "gadget", price: 3 } });
   assert.equal(await text(page, "#sync-url"), `PUT ${mock.url}/environments/production/sync/items/7`);
-  assert.match(await text(page, "#code"), /client\.sync\("PUT", "items\/7", \{ name: "gadget", price: 3 \}\)/);
+  assert.match(await codePanel(page), /client\.sync\("PUT", "items\/7", \{ name: "gadget", price: 3 \}\)/);
 
   await page.selectOption("#sync-method", "GET");
   assert.ok(await page.isDisabled("#sync-body"), "GET has no body");
   await page.click("#sync-run");
   await page.waitForFunction(() => document.getElementById("sync-url").textContent.startsWith("GET"));
   assert.deepEqual(JSON.parse(await text(page, "#sync-output")), { id: "7", item: { name: "gadget", price: 3 } });
-  assert.match(await text(page, "#code"), /client\.sync\("GET", "items\/7"\)/);
+  assert.match(await codePanel(page), /client\.sync\("GET", "items\/7"\)/);
   await shot(page, "desktop-sync.png");
 
   await page.fill("#sync-path", "items/does-not-exist");

@@ -5,7 +5,7 @@
 // Run by run.sh; the shared setup (mock, server, browser) and helpers are in helpers.mjs.
 import assert from "node:assert/strict";
 import { startFakeProxy } from "./fake-proxy.mjs";
-import { pageTest, text, shot, openTab, mock } from "./helpers.mjs";
+import { pageTest, text, shot, openTab, mock, codePanel } from "./helpers.mjs";
 
 pageTest("websocket: directly against the mock, the key cannot go on a socket: a ConfigurationError says why", async ({ page }) => {
   await openTab(page, "websocket");
@@ -17,7 +17,7 @@ pageTest("websocket: directly against the mock, the key cannot go on a socket: a
   assert.doesNotMatch(await text(page, "#ws-error"), /test-key/);
   assert.equal(await page.getAttribute("#ws-state", "data-state"), "error");
   assert.ok(await page.isDisabled("#ws-send"));
-  assert.match(await text(page, "#code"), /client\.websocket\(\)/);
+  assert.match(await codePanel(page), /client\.websocket\(\)/);
 });
 
 pageTest("websocket: through the proxy, connect, send, messages with their times, the server's close code", async ({ page }) => {
@@ -64,7 +64,7 @@ pageTest("websocket: the settings' proxy token goes as subprotocols, never as a 
     await page.fill("#baseUrl", proxy.url);
     await page.fill("#proxyToken", "eyJzdWIiOiJ1In0.c2lnbmF0dXJl");
     await openTab(page, "websocket");
-    assert.match(await text(page, "#code"), /client\.websocket\(\{ proxyToken \}\)/);
+    assert.match(await codePanel(page), /client\.websocket\(\{ proxyToken \}\)/);
     await page.click("#ws-connect");
     await page.waitForSelector("#ws-state[data-state=streaming]");
     await page.fill("#ws-message", "with a token");
