@@ -23,30 +23,36 @@ const json = (res, value) => {
   res.end(JSON.stringify(value));
 };
 
-test("a connection that goes silent: the call times out, and the next calls go on a new connection (PING unanswered)", { timeout: 30_000 }, async () => {
-  const good = http2.createServer((req, res) => json(res, { ok: true }));
-  const goodPort = await listen(good);
+/**
+ * A TCP relay to `port` on 127.0.0.1 whose first connection stops passing the server's bytes on
+ * when told to (`silence()`), as a half-open connection would: `{ url, silence, conns }`.
+ */
+async function silencingRelay(port) {
   let conns = 0;
-  let silence = () => {};
-  // A TCP relay whose first connection stops passing the server's bytes on when told to.
+  let silent = false;
   const front = net.createServer((c) => {
-    const id = ++conns;
-    const u = net.connect(goodPort, "127.0.0.1");
+    const first = ++conns === 1;
+    const u = net.connect(port, "127.0.0.1");
     c.on("error", () => {});
     u.on("error", () => {});
-    let silent = false;
-    if (id === 1) silence = () => (silent = true);
-    u.on("data", (d) => silent || c.write(d));
+    u.on("data", (d) => (first && silent) || c.write(d));
     c.on("data", (d) => u.write(d));
     c.on("close", () => u.destroy());
   });
-  const port = await listen(front);
-  const client = new Baseten({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}`, h2c: true, timeoutMs: 500, maxRetries: 0 });
+  const url = `http://127.0.0.1:${await listen(front)}`;
+  return { url, silence: () => (silent = true), conns: () => conns };
+}
+
+test("a connection that goes silent: the call times out, and the next calls go on a new connection (PING unanswered)", { timeout: 30_000 }, async () => {
+  const good = http2.createServer((req, res) => json(res, { ok: true }));
+  const goodPort = await listen(good);
+  const relay = await silencingRelay(goodPort);
+  const client = new Baseten({ apiKey: "k", baseUrl: relay.url, h2c: true, timeoutMs: 500, maxRetries: 0 });
   assert.deepEqual(await client.predict({}), { ok: true });
-  silence();
+  relay.silence();
   await assert.rejects(client.predict({}), (e) => e.constructor.name === "TimeoutError");
   for (let i = 0; i < 5; i++) assert.deepEqual(await client.predict({}), { ok: true }, `call ${i} after the silence`);
-  assert.ok(conns >= 2, `a new connection was opened (${conns})`);
+  assert.ok(relay.conns() >= 2, `a new connection was opened (${relay.conns()})`);
 });
 
 test("a TLS origin that stops offering HTTP/2 by ALPN: it is asked again, and the calls go on over HTTP/1.1", { timeout: 30_000 }, async () => {
@@ -153,24 +159,12 @@ test("a request waiting for room does not go on a connection that was just asked
     if (req.url === "/ok") res.end("ok");
   });
   const port = await listen(server);
-  let conns = 0;
-  let silence = () => {};
-  const front = net.createServer((c) => {
-    const id = ++conns;
-    const u = net.connect(port, "127.0.0.1");
-    c.on("error", () => {});
-    u.on("error", () => {});
-    let silent = false;
-    if (id === 1) silence = () => (silent = true);
-    u.on("data", (d) => silent || c.write(d));
-    c.on("data", (d) => u.write(d));
-    c.on("close", () => u.destroy());
-  });
-  const url = `http://127.0.0.1:${await listen(front)}`;
+  const relay = await silencingRelay(port);
+  const url = relay.url;
   const fetch = nodeFetch({ h2c: true });
   const pause = (ms) => new Promise((ok) => setTimeout(ok, ms));
   assert.equal(await (await fetch(`${url}/ok`)).text(), "ok");
-  silence();
+  relay.silence();
   const ctls = [];
   for (let i = 0; i < 4; i++) {
     const c = new AbortController();
