@@ -15,6 +15,9 @@ try {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(page_url);
+  // The page's ready mark: its handlers are set up once the wasm is loaded, and a Send pressed
+  // before that would submit the form natively and be lost.
+  await page.waitForSelector("body[data-ready=true]");
   await page.waitForSelector("#chat-send:not([disabled])");
   await page.fill("#chat-message", "Hello from a new user");
   await page.click("#chat-send");
