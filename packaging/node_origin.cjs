@@ -26,7 +26,7 @@ const PROBE_MS = 10_000;
  * costs tens of milliseconds of CPU, too much for each connection.
  * @param {string} ca
  */
-function trustedWith(ca) {
+function trustedContext(ca) {
   const t = /** @type {any} */ (tls);
   const list = typeof t.getCACertificates === "function" ? [...t.getCACertificates("default")] : [...tls.rootCertificates];
   const extra = process.env.NODE_EXTRA_CA_CERTS;
@@ -161,4 +161,4 @@ class Origin {
   }
 }
 
-module.exports = { Origin, trustedWith };
+module.exports = { Origin, trustedContext };

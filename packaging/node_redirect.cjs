@@ -6,6 +6,8 @@
 // drained if it has all come (the connection is reused), else its request is cancelled.
 "use strict";
 
+const { fetchFailed } = require("./node_send.cjs");
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
 /** Dropped on a hop to another origin. */
@@ -13,12 +15,8 @@ const CREDENTIALS = ["authorization", "cookie", "proxy-authorization"];
 /** Dropped with the body when a redirect turns the request into a GET. */
 const BODY_HEADERS = ["content-encoding", "content-language", "content-location", "content-type", "content-length"];
 
-/** @param {string} why */
-function redirectFailed(why) {
-  const e = new TypeError("fetch failed");
-  e.cause = new Error(why);
-  return e;
-}
+/** fetch's error for a redirect it will not follow, `why` in its cause. @param {string} why */
+const redirectFailed = (why) => fetchFailed(new Error(why));
 
 /** `headers` (any form fetch takes) as a plain object without `drop`. */
 function headersWithout(headers, drop) {

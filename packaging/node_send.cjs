@@ -33,6 +33,22 @@ function bodyBytes(body) {
   return undefined;
 }
 
+/**
+ * Calls `fn(name, value)` for each header of `given` (any form fetch takes: a Headers-like
+ * object, [name, value] pairs, or a plain object), the name in lower case.
+ * @param {any} given @param {(name: string, value: string) => void} fn
+ */
+function eachHeader(given, fn) {
+  if (!given) return;
+  const add = (v, k) => fn(String(k).toLowerCase(), String(v));
+  if (typeof given.forEach === "function" && !Array.isArray(given)) given.forEach(add);
+  else if (Array.isArray(given)) for (const [k, v] of given) add(v, k);
+  else for (const k in given) add(given[k], k);
+}
+
+/** The error for a body this transport cannot send. */
+const unsendable = () => new TypeError("fetch failed: the Node transport sends string, Uint8Array or ArrayBuffer bodies");
+
 /** A failure that says the server did not process the request: safe to send again. */
 function unprocessed(e) {
   return e.code === "ERR_HTTP2_GOAWAY_SESSION" || e.rstCode === 7;
@@ -44,19 +60,12 @@ const RESEND = 3;
 function h2send(origin, url, path, init, resolve, reject) {
   const signal = init.signal;
   const body = bodyBytes(init.body);
-  if (body === undefined) return reject(new TypeError("fetch failed: the Node transport sends string, Uint8Array or ArrayBuffer bodies"));
+  if (body === undefined) return reject(unsendable());
   /** @type {string[]} */
   const fields = [];
-  const given = init.headers;
-  if (given) {
-    const add = (v, k) => {
-      const lower = String(k).toLowerCase();
-      if (!H2_FORBIDDEN.has(lower) && lower !== "content-length") fields.push(lower, String(v));
-    };
-    if (typeof given.forEach === "function" && !Array.isArray(given)) given.forEach(add);
-    else if (Array.isArray(given)) for (const [k, v] of given) add(v, k);
-    else for (const k in given) add(given[k], k);
-  }
+  eachHeader(init.headers, (name, value) => {
+    if (!H2_FORBIDDEN.has(name) && name !== "content-length") fields.push(name, value);
+  });
   if (body !== null) fields.push("content-length", String(body.length));
   const method = init.method || "GET";
   /** @type {import("./h2_connection.cjs").H2Stream | null} */
@@ -111,6 +120,11 @@ function h2send(origin, url, path, init, resolve, reject) {
 /** Sends one request on HTTP/1.1 (a keep-alive agent). */
 function h1send(origin, url, path, init, resolve, reject) {
   const signal = init.signal;
+  const body = bodyBytes(init.body);
+  if (body === undefined) return reject(unsendable());
+  /** @type {Record<string, string>} */
+  const headers = {};
+  eachHeader(init.headers, (name, value) => (headers[name] = name in headers ? `${headers[name]}, ${value}` : value));
   const mod = origin.secure ? https : http;
   let responded = false;
   let ended = false;
@@ -120,7 +134,7 @@ function h1send(origin, url, path, init, resolve, reject) {
     port: origin.port,
     path,
     method: init.method || "GET",
-    headers: init.headers,
+    headers,
     agent: origin.agent,
   });
   const done = () => {
@@ -158,8 +172,7 @@ function h1send(origin, url, path, init, resolve, reject) {
     const cancel = () => req.destroy();
     resolve(new NodeResponse(res.statusCode, res.statusMessage || "", res.headers, res, url, cancel));
   });
-  const body = init.body;
-  if (body !== undefined && body !== null) req.end(body);
+  if (body !== null) req.end(body);
   else req.end();
 }
 

@@ -13,7 +13,7 @@
 // here, up to RESEND times, as browsers do.
 "use strict";
 
-const { Origin, trustedWith } = require("./node_origin.cjs");
+const { Origin, trustedContext } = require("./node_origin.cjs");
 const { h2send, h1send, fetchFailed, abortError } = require("./node_send.cjs");
 const { followingRedirects } = require("./node_redirect.cjs");
 
@@ -53,7 +53,7 @@ class CallSignal {
  */
 function nodeFetch(options = {}) {
   const h2c = options.h2c === true;
-  const tlsOptions = options.ca === undefined ? {} : { secureContext: trustedWith(options.ca) };
+  const tlsOptions = options.ca === undefined ? {} : { secureContext: trustedContext(options.ca) };
   /** @type {Map<string, Origin>} */
   const origins = new Map();
   /** One request, redirects not followed. @param {string} url @param {any} init @returns {Promise<import("./node_response.cjs").NodeResponse>} */
