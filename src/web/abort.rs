@@ -91,9 +91,7 @@ impl CallGuard {
 
     /// A guard stopped by any of `signals` (a caller's signal, a batch's, a hedge's).
     pub fn linked(signals: impl Iterator<Item = AbortSignal>) -> Result<CallGuard, Error> {
-        let js = glue::call_new().map_err(|_| {
-            Error::new(ErrorKind::Configuration, "AbortController is not available")
-        })?;
+        let js = glue::call_new().map_err(|_| no_abort_controller())?;
         let mut guard = CallGuard {
             shared: Rc::new(Shared {
                 js,
@@ -200,6 +198,11 @@ impl Stopper {
             shared.stop(StopReason::User);
         }
     }
+}
+
+/// The error where the runtime has no `AbortController`.
+pub fn no_abort_controller() -> Error {
+    Error::new(ErrorKind::Configuration, "AbortController is not available")
 }
 
 /// The error for a call stopped for `reason`.

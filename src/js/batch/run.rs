@@ -15,7 +15,7 @@ use crate::core::error::{Error, ErrorKind, Result};
 use crate::core::options::{batch, Field};
 use crate::js::call::{CallOpts, Requester, Timeouts};
 use crate::js::options::Opts;
-use crate::web::abort::{stop_error, CallGuard, StopReason};
+use crate::web::abort::{no_abort_controller, stop_error, CallGuard, StopReason};
 use crate::web::timer::{delay, now_ms};
 
 /// One request of a batch call.
@@ -210,8 +210,7 @@ async fn send(run: &Run, i: usize, opts: &CallOpts) -> Result<JsValue> {
 }
 
 fn controller() -> Result<AbortController> {
-    AbortController::new()
-        .map_err(|_| Error::new(ErrorKind::Configuration, "AbortController is not available"))
+    AbortController::new().map_err(|_| no_abort_controller())
 }
 
 async fn settled(p: &Promise) -> u32 {
